@@ -1,0 +1,51 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint typecheck architecture pytest venv dev-venv benchmarks screenshots clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+venv: $(VENV)/.installed
+dev-venv: $(VENV)/.installed-dev
+
+run: venv
+	$(BIN)/worldcafe db upgrade
+	$(BIN)/worldcafe demo --if-missing
+	$(BIN)/worldcafe run --host $(HOST) --port $(PORT)
+
+lint: dev-venv
+	$(BIN)/ruff check worldcafe tests benchmarks run.py
+	$(BIN)/ruff format --check worldcafe tests benchmarks run.py
+
+typecheck: dev-venv
+	$(BIN)/mypy
+
+architecture: dev-venv
+	$(BIN)/lint-imports
+
+pytest: dev-venv
+	$(BIN)/pytest
+
+test: lint typecheck architecture pytest
+
+benchmarks: dev-venv
+	$(BIN)/python benchmarks/seating.py
+	$(BIN)/python benchmarks/synthesis.py
+	$(BIN)/python benchmarks/live_notes.py
+
+clean:
+	rm -rf $(VENV) instance .mypy_cache .ruff_cache .pytest_cache
