@@ -1,0 +1,146 @@
+"""Benchmark of the seating planner on the shared cafés, scored by its own scoring and the referee.
+
+    .venv/bin/python benchmarks/seating.py [--time-limit S] [--only NAME] [--seed N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from worldcafe.rotation import (  # noqa: E402
+    Instance,
+    Plan,
+    TableSpec,
+    instance_to_json,
+    parse_instance,
+    plan_rounds,
+)
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "rotation"
+
+
+def referee(instance: Instance, plan: Plan) -> dict[str, object]:
+    """The independent evaluator's verdict on a plan."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(instance_to_json(instance, plan.rounds), f)
+        path = f.name
+    try:
+        out = subprocess.run(
+            [sys.executable, str(SHARED / "rotation_eval.py"), "eval", path, "--brief"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        Path(path).unlink()
+    result: dict[str, object] = json.loads(out)
+    return result
+
+
+def _cov(value: object) -> str:
+    return f"{value:.3f}" if isinstance(value, float | int) else "-"
+
+
+def _geg(entry: dict[str, object]) -> str:
+    geg = entry.get("anchor_good_enough_golfers")
+    if not isinstance(geg, dict):
+        return "-"
+    if "failed" in geg:
+        return str(geg["failed"])
+    return f"{geg['repeat_pairs_best']:>4} {geg['seconds_median']:>7.2f}s {_cov(geg['theme_coverage'])}"
+
+
+HEADER = (
+    f"{'café':<28} {'n':>5} {'tab':>4} {'rnd':>3} {'bound':>9} {'rep':>4} {'max':>3} "
+    f"{'cov':>6} {'sec':>7} {'ok':>3} {'ref':>4} | GEG rep / sec / cov"
+)
+
+
+def row(name: str, instance: Instance, plan: Plan, bounds: str, geg: str) -> str:
+    """One line of the table; the referee must agree with our own score."""
+    ref = referee(instance, plan)
+    s = plan.score
+    agree = ref["repeat_pairs"] == s.repeat_pairs and ref["valid"] == s.valid
+    return (
+        f"{name:<28} {len(instance.participants):>5} {len(instance.tables):>4} "
+        f"{instance.n_rounds:>3} {bounds:>9} {s.repeat_pairs:>4} {s.max_meetings:>3} "
+        f"{_cov(ref['theme_coverage']):>6} {plan.seconds:>7.2f} {'yes' if s.valid else 'NO':>3} "
+        f"{'=' if agree else '!=':>4} | {geg}"
+    )
+
+
+def replanning_case(seed: int, time_limit: float) -> tuple[Instance, Plan]:
+    """120 people at 24 tables, 4 rounds; after round 1, 4 leave and 7 join."""
+    people = [f"p{i:04d}" for i in range(127)]
+    themes = ["Participation", "Investment", "Collaboration"]
+    tables = [TableSpec(f"t{j:02d}", themes[j % 3], 6) for j in range(24)]
+    first = Instance(people[:120], tables, 4, present=[people[:120]] * 4)
+    first_plan = plan_rounds(first, seed=seed, time_limit=time_limit)
+    rng = random.Random(seed)
+    leavers = set(rng.sample(people[:120], 4))
+    later = [p for p in people if p not in leavers]
+    instance = Instance(people, tables, 4, {}, first_plan.rounds[:1], [people[:120]] + [later] * 3)
+    return instance, plan_rounds(instance, seed=seed, time_limit=time_limit)
+
+
+def large_case(seed: int, time_limit: float) -> tuple[Instance, Plan, float]:
+    """1,500 people at 300 tables of 5 with 5 themes, 5 rounds; returns the peak memory in MB."""
+    people = [f"p{i:05d}" for i in range(1500)]
+    tables = [TableSpec(f"t{j:03d}", f"theme {j % 5}", 6) for j in range(300)]
+    instance = Instance(people, tables, 5)
+    tracemalloc.start()
+    plan = plan_rounds(instance, seed=seed, time_limit=time_limit)
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return instance, plan, peak
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--time-limit", type=float, default=60.0)
+    ap.add_argument("--only", help="run only the café of this name")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    if not (SHARED / "instances.json").exists():
+        print(f"skipped: no benchmark cafés at {SHARED}")
+        return 0
+    data = json.loads((SHARED / "instances.json").read_text())
+    print("bound = lower bound on repeats (/ with full theme coverage); rep = our repeats")
+    print(HEADER)
+    for entry in data["instances"]:
+        name = entry["name"]
+        if args.only and args.only != name:
+            continue
+        instance = parse_instance(entry)
+        plan = plan_rounds(instance, seed=args.seed, time_limit=args.time_limit)
+        b = entry["bound"]
+        full = b.get("lb_repeat_pairs_full_theme_coverage")
+        bounds = f"{b['lb_repeat_pairs']}" + (f"/{full}" if full is not None else "")
+        if "known_optimum" in entry and "repeat_pairs_at_least" in entry["known_optimum"]:
+            bounds += f" (≥{entry['known_optimum']['repeat_pairs_at_least']})"
+        print(row(name, instance, plan, bounds, _geg(entry)), flush=True)
+    if not args.only or args.only == "replan":
+        instance, plan = replanning_case(args.seed, min(args.time_limit, 10.0))
+        kept = plan.rounds[0] == instance.rounds[0]
+        print(row("replan_120_-4+7_after_r1", instance, plan, str(plan.lower_bound), "-"))
+        print(f"  played round unchanged: {kept}")
+    if not args.only or args.only == "large":
+        t0 = time.monotonic()
+        instance, plan, peak = large_case(args.seed, min(args.time_limit, 10.0))
+        print(row("large_1500_300t_r5", instance, plan, str(plan.lower_bound), "-"))
+        print(f"  peak memory {peak:.1f} MB (tracemalloc), {time.monotonic() - t0:.2f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
