@@ -1,0 +1,95 @@
+"""Short labels and key phrases of clusters: words frequent in a cluster and rare elsewhere."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from .normalise import Analysed
+
+MAX_KEYPHRASES = 5
+
+
+def _phrases(item: Analysed) -> dict[str, str]:
+    """Stemmed unigrams and adjacent bigrams of a note, each with its written form."""
+    found: dict[str, str] = {}
+    for stemmed, written in zip(item.content, item.surface, strict=True):
+        found.setdefault(stemmed, written)
+    pairs = zip(item.content, item.content[1:], item.surface, item.surface[1:], strict=False)
+    for first, second, written_first, written_second in pairs:
+        if first != second:
+            found.setdefault(f"{first} {second}", f"{written_first} {written_second}")
+    return found
+
+
+def keyphrases(
+    members: Sequence[Analysed], document_frequency: Counter[str], total: int
+) -> list[str]:
+    """Up to five phrases that characterise the member notes against all `total` notes."""
+    total = max(1, total)
+    in_cluster: Counter[str] = Counter()
+    written: dict[str, Counter[str]] = {}
+    for item in members:
+        for key, form in _phrases(item).items():
+            in_cluster[key] += 1
+            written.setdefault(key, Counter())[form] += 1
+    minimum = 2 if len(members) >= 3 else 1
+    scored: list[tuple[float, str]] = []
+    for key, count in in_cluster.items():
+        if count < minimum:
+            continue
+        idf = math.log((1 + total) / (1 + document_frequency[key])) + 1.0
+        bonus = 1.3 if " " in key else 1.0
+        scored.append((-(count / len(members)) * idf * bonus, key))
+    scored.sort()
+    chosen: list[str] = []
+    chosen_keys: list[str] = []
+    for _, key in scored:
+        parts = set(key.split())
+        if any(parts <= set(other.split()) or set(other.split()) <= parts for other in chosen_keys):
+            continue
+        forms = written[key]
+        best = max(forms.items(), key=lambda item: (item[1], item[0][:1].isupper(), item[0]))
+        chosen.append(best[0])
+        chosen_keys.append(key)
+        if len(chosen) == MAX_KEYPHRASES:
+            break
+    return chosen
+
+
+def document_frequencies(analysed: Sequence[Analysed]) -> Counter[str]:
+    """In how many notes each stemmed phrase occurs."""
+    counts: Counter[str] = Counter()
+    for item in analysed:
+        counts.update(_phrases(item).keys())
+    return counts
+
+
+def label_from(phrases: Sequence[str], fallback: str) -> str:
+    """A short label: the two strongest key phrases, or the start of the fallback text."""
+    if phrases:
+        label = " · ".join(phrases[:2])
+        return label[:1].upper() + label[1:]
+    words = fallback.split()
+    short = " ".join(words[:6])
+    return short + ("…" if len(words) > 6 else "")
+
+
+def representative(
+    members: Sequence[int], vectors: np.ndarray, votes: Sequence[int], order: Sequence[int]
+) -> int:
+    """The member closest to the cluster's centre; more votes, then earlier order break ties."""
+    if len(members) == 1:
+        return members[0]
+    block = vectors[list(members)]
+    centre = block.mean(axis=0)
+    scores = block @ centre
+    scores[~np.any(block, axis=1)] = -1.0
+    best = max(
+        range(len(members)),
+        key=lambda i: (round(float(scores[i]), 9), votes[members[i]], -order[members[i]]),
+    )
+    return members[best]
