@@ -6,18 +6,22 @@ Pure: no web framework, no database, no other worldcafe modules.
 from .curation import Curation
 from .notes import Note, NotesError, parse_notes, read_notes
 from .pipeline import synthesize
+from .report import FORMATS, ReportContext, render
 from .result import Cluster, Synthesis, TableSynthesis, ThemeSynthesis, synthesis_to_json
 
 __all__ = [
+    "FORMATS",
     "Cluster",
     "Curation",
     "Note",
     "NotesError",
+    "ReportContext",
     "Synthesis",
     "TableSynthesis",
     "ThemeSynthesis",
     "parse_notes",
     "read_notes",
+    "render",
     "synthesis_to_json",
     "synthesize",
 ]
