@@ -87,6 +87,7 @@ def cluster_notes(
     if n == 0:
         return []
     k = cluster_count(n) if k is None else max(1, min(k, n))
+    k = min(k, len(np.unique(np.round(vectors, 6), axis=0)))
     if k == 1 or not np.any(vectors):
         labels = [0] * n
     else:
