@@ -1,0 +1,68 @@
+"""worldcafe: a self-hosted, real-time web app for running a World Café."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings, database, sockets, languages, security and the role blueprints."""
+    from worldcafe import i18n, realtime, security
+    from worldcafe.database import Database
+    from worldcafe.schema import needs_upgrade, upgrade_database
+    from worldcafe.settings import read_or_create_secret_key, settings_from_environment
+    from worldcafe.views import errors, host, organiser, pages, participant, projector
+
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "WORLDCAFE_INSTANCE_PATH"
+    )
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(settings_from_environment(Path(app.instance_path)))
+    if test_config and "INSTANCE_PATH" in test_config and "DATABASE_URL" not in test_config:
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'worldcafe.db'}"
+    app.config.update(
+        SOCKETIO_ASYNC_MODE="gevent",
+        AUTO_UPGRADE=True,
+        PLAN_SECONDS=2.0,
+        NOTE_RATE_PER_MINUTE=20,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=60 * 60 * 24 * 30,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = read_or_create_secret_key(Path(app.instance_path))
+    base_url = app.config.get("BASE_URL") or ""
+    app.config["SESSION_COOKIE_SECURE"] = app.config.get(
+        "SESSION_COOKIE_SECURE", base_url.startswith("https://")
+    )
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    database = Database(app.config["DATABASE_URL"], write_lock=threading.RLock())
+    app.extensions["worldcafe.db"] = database
+    if app.config["AUTO_UPGRADE"] and needs_upgrade(database.write_engine):
+        upgrade_database(database.write_engine)
+
+    security.init_app(app)
+    i18n.init_app(app)
+    realtime.init_app(app)
+    errors.init_app(app)
+    for blueprint in (pages.bp, organiser.bp, host.bp, participant.bp, projector.bp):
+        app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,277 @@
+/* worldcafe client: live fragments, the shared timer, and the participant's note outbox. */
+(function () {
+  "use strict";
+
+  var body = document.body;
+  var role = body.dataset.role || "";
+  var cafeId = body.dataset.cafe || "";
+
+  function csrfToken() {
+    try { return JSON.parse(body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
+  }
+
+  // Language switch: submit on change; the button is only for browsers without scripts.
+  document.querySelectorAll("[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+  document.querySelectorAll("[data-hide-with-js]").forEach(function (el) { el.hidden = true; });
+
+  var contrast = document.querySelector("[data-contrast-toggle]");
+  if (contrast) {
+    if (localStorage.getItem("wc-contrast") === "1") { body.classList.add("high-contrast"); contrast.setAttribute("aria-pressed", "true"); }
+    contrast.addEventListener("click", function () {
+      var on = body.classList.toggle("high-contrast");
+      contrast.setAttribute("aria-pressed", on ? "true" : "false");
+      localStorage.setItem("wc-contrast", on ? "1" : "0");
+    });
+  }
+
+  if (!role || typeof io === "undefined") { return; }
+
+  // ----- timer: the server sends end times, never ticks; we correct for clock offset -----
+  var timerState = {};
+  try { timerState = JSON.parse(body.dataset.timerState || "{}"); } catch (e) { timerState = {}; }
+  var clockOffset = timerState.now ? timerState.now - Date.now() : 0;
+  var lastAnnouncedMinute = null;
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function remainingMs() {
+    if (timerState.status === "running" && timerState.ends_at) {
+      return Math.max(0, timerState.ends_at - (Date.now() + clockOffset));
+    }
+    if (timerState.status === "paused") { return timerState.remaining || 0; }
+    if (timerState.status === "ended") { return 0; }
+    return null;
+  }
+  function statusText(ms) {
+    var st = timerState.status;
+    if (st === "paused") { return body.dataset.textPaused || "paused"; }
+    if (st === "ended") { return "round over"; }
+    if (st === "running" && ms === 0) { return "time is up"; }
+    if (st === "running" && ms <= 60000) { return "ending soon"; }
+    if (st === "lobby") { return "waiting to start"; }
+    return "";
+  }
+  function renderTimers() {
+    var ms = remainingMs();
+    var text = "--:--";
+    if (ms !== null) {
+      var total = Math.ceil(ms / 1000);
+      text = pad(Math.floor(total / 60)) + ":" + pad(total % 60);
+    }
+    var state = statusText(ms);
+    document.querySelectorAll("[data-timer-box]").forEach(function (box) {
+      var t = box.querySelector("[data-timer]");
+      if (t.textContent !== text) { t.textContent = text; }
+      box.classList.toggle("ending-soon", timerState.status === "running" && ms !== null && ms <= 60000 && ms > 0);
+      box.classList.toggle("time-up", (timerState.status === "running" && ms === 0) || timerState.status === "ended");
+      box.classList.toggle("paused", timerState.status === "paused");
+      var s = box.querySelector("[data-timer-status]");
+      if (s && s.textContent !== state) { s.textContent = state; }
+      // Screen readers hear the minute changes, not every second.
+      if (ms !== null && timerState.status === "running") {
+        var minute = Math.ceil(ms / 60000);
+        if (minute !== lastAnnouncedMinute) {
+          lastAnnouncedMinute = minute;
+          var live = box.querySelector("[data-timer-announce]");
+          if (live) { live.textContent = ms === 0 ? "Time is up" : minute + " min left"; }
+        }
+      }
+    });
+  }
+  setInterval(renderTimers, 250);
+  renderTimers();
+
+  // ----- the socket -----
+  var socket = io({ auth: { cafe: cafeId, role: role }, transports: ["websocket", "polling"] });
+  var connection = document.querySelector("[data-connection]");
+  function setConnection(text, ok) {
+    if (!connection) { return; }
+    connection.textContent = text;
+    connection.classList.toggle("offline", !ok);
+  }
+
+  function syncClock() {
+    var best = null;
+    var rounds = 0;
+    function once() {
+      var t0 = Date.now();
+      socket.timeout(5000).emitWithAck("clock").then(function (reply) {
+        var t1 = Date.now();
+        var rtt = t1 - t0;
+        if (best === null || rtt < best.rtt) { best = { rtt: rtt, offset: reply.now - (t0 + rtt / 2) }; }
+      }).catch(function () {}).finally(function () {
+        rounds += 1;
+        if (rounds < 5) { setTimeout(once, 50); } else if (best) { clockOffset = best.offset; renderTimers(); }
+      });
+    }
+    once();
+  }
+
+  socket.on("connect", function () {
+    setConnection(body.dataset.textOnline || "Live", true);
+    socket.emit("resync");
+    syncClock();
+    flushOutbox();
+  });
+  socket.on("disconnect", function () { setConnection(body.dataset.textOffline || "Reconnecting…", false); });
+  socket.on("connect_error", function () { setConnection(body.dataset.textOffline || "Reconnecting…", false); });
+  socket.on("timer", function (state) {
+    timerState = state;
+    lastAnnouncedMinute = null;
+    renderTimers();
+  });
+  socket.on("fragment", function (data) {
+    if (data && data.html) {
+      htmx.swap(document.body, data.html, { swapStyle: "none" });
+      decorateNotes();
+    }
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && socket.connected) { syncClock(); }
+  });
+
+  // ----- participant: notes outbox, votes, edits -----
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+  var outboxKey = "wc-outbox-" + cafeId + "-" + (body.dataset.me || "");
+  function readOutbox() { try { return JSON.parse(localStorage.getItem(outboxKey) || "[]"); } catch (e) { return []; } }
+  function writeOutbox(items) { localStorage.setItem(outboxKey, JSON.stringify(items)); }
+  var inFlight = false;
+  var noteError = document.querySelector("[data-note-error]");
+  function showError(text) { if (noteError) { noteError.textContent = text || ""; } }
+
+  function pendingItem(item) {
+    var li = document.createElement("li");
+    li.id = "note-" + item.id;
+    li.className = "note pending";
+    li.dataset.note = item.id;
+    li.dataset.author = body.dataset.me || "";
+    var p = document.createElement("p");
+    p.className = "note-text";
+    p.textContent = item.text;
+    var meta = document.createElement("p");
+    meta.className = "note-meta";
+    var st = document.createElement("span");
+    st.className = "state";
+    st.dataset.noteState = "";
+    st.textContent = "pending";
+    meta.appendChild(st);
+    li.appendChild(p);
+    li.appendChild(meta);
+    return li;
+  }
+  function showPending() {
+    var list = document.getElementById("table-notes");
+    if (!list) { return; }
+    readOutbox().forEach(function (item) {
+      if (!document.getElementById("note-" + item.id)) { list.insertBefore(pendingItem(item), list.firstChild); }
+    });
+  }
+  function flushOutbox() {
+    if (role !== "participant" || inFlight || !socket.connected) { return; }
+    var items = readOutbox();
+    if (!items.length) { return; }
+    var item = items[0];
+    inFlight = true;
+    socket.timeout(10000).emitWithAck("note:add", { client_id: item.id, text: item.text }).then(function (reply) {
+      inFlight = false;
+      var rest = readOutbox().filter(function (x) { return x.id !== item.id; });
+      if (reply && reply.ok) {
+        writeOutbox(rest);
+        var el = document.getElementById("note-" + item.id);
+        if (el && reply.html) { el.outerHTML = reply.html; }
+        else if (reply.html) { var list = document.getElementById("table-notes"); if (list) { list.insertAdjacentHTML("afterbegin", reply.html); } }
+        decorateNotes();
+        flushOutbox();
+      } else if (reply && (reply.status === 429 || reply.status >= 500)) {
+        setTimeout(flushOutbox, 3000);
+      } else {
+        writeOutbox(rest);
+        var failed = document.getElementById("note-" + item.id);
+        if (failed) { failed.classList.add("failed"); var s = failed.querySelector("[data-note-state]"); if (s) { s.textContent = "not saved"; } }
+        showError(reply && reply.error);
+        flushOutbox();
+      }
+    }).catch(function () {
+      inFlight = false;
+      setTimeout(flushOutbox, 2000);
+    });
+  }
+
+  function decorateNotes() {
+    var me = body.dataset.me || "";
+    var panel = document.getElementById("table-panel");
+    var open = panel && panel.dataset.roundOpen === "1" ? panel.dataset.round : null;
+    var isHost = panel && body.dataset.hostTable && panel.dataset.table === body.dataset.hostTable;
+    document.querySelectorAll("#table-notes .note").forEach(function (li) {
+      li.classList.toggle("mine", li.dataset.author === me);
+      li.classList.toggle("editable", li.dataset.author === me && open !== null && li.dataset.round === open);
+    });
+    body.classList.toggle("is-table-host", !!isHost);
+    showPending();
+  }
+
+  if (role === "participant") {
+    var form = document.querySelector("[data-note-form]");
+    var textarea = form && form.querySelector("textarea");
+    var counter = document.querySelector("[data-note-count]");
+    var max = parseInt(body.dataset.noteMax || "500", 10);
+    if (textarea) {
+      textarea.addEventListener("input", function () {
+        var n = textarea.value.trim().length;
+        if (counter) { counter.textContent = n; }
+        showError(n > max ? "Your note is too long: " + n + " characters, at most " + max + "." : "");
+      });
+    }
+    if (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var text = textarea.value.trim();
+        if (!text) { showError("Write something first."); return; }
+        if (text.length > max) { showError("Your note is too long: " + text.length + " characters, at most " + max + "."); return; }
+        showError("");
+        var item = { id: uuid(), text: text };
+        var items = readOutbox(); items.push(item); writeOutbox(items);
+        textarea.value = "";
+        if (counter) { counter.textContent = "0"; }
+        showPending();
+        flushOutbox();
+      });
+    }
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-action]");
+      if (!button) { return; }
+      var li = button.closest("[data-note]");
+      if (!li) { return; }
+      var id = li.dataset.note;
+      var action = button.dataset.action;
+      if (action === "edit") {
+        var current = li.querySelector(".note-text").textContent;
+        var next = window.prompt("Edit your note", current);
+        if (next === null || next.trim() === current) { return; }
+        socket.emitWithAck("note:edit", { id: id, text: next }).then(function (r) { if (!r.ok) { showError(r.error); } });
+        return;
+      }
+      if (action === "delete") {
+        if (!window.confirm("Delete this note?")) { return; }
+        socket.emitWithAck("note:delete", { id: id }).then(function (r) { if (!r.ok) { showError(r.error); } });
+        return;
+      }
+      var events = { vote: "note:vote", carry: "note:carry", insight: "note:insight" };
+      if (!events[action]) { return; }
+      socket.emitWithAck(events[action], { id: id }).then(function (r) {
+        if (!r.ok) { showError(r.error); return; }
+        if (action === "carry") { document.querySelectorAll(".note.carried").forEach(function (n) { n.classList.remove("carried"); }); li.classList.add("carried"); }
+      });
+    });
+    window.addEventListener("online", flushOutbox);
+    decorateNotes();
+  }
+  window.worldcafe = { socket: socket, outbox: readOutbox, csrfToken: csrfToken };
+})();

@@ -1,0 +1,70 @@
+"""Fixtures and factories: an app on a fresh database, cafés, participants, socket clients."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from tests.factories import make_cafe
+from worldcafe import create_app
+
+POSTGRES_URL = os.environ.get("WORLDCAFE_TEST_POSTGRES_URL")
+
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database: SQLite, and PostgreSQL when WORLDCAFE_TEST_POSTGRES_URL is set."""
+    if request.param == "postgresql":
+        assert POSTGRES_URL is not None
+        _reset_postgres(POSTGRES_URL)
+        return POSTGRES_URL
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
+    """The app on a fresh database, in threading mode for the test clients."""
+    application = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+            "SOCKETIO_ASYNC_MODE": "threading",
+            "PLAN_SECONDS": 0.5,
+            "SERVER_NAME": "localhost",
+        }
+    )
+    yield application
+    application.extensions["worldcafe.db"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def cafe(app: Flask) -> dict[str, Any]:
+    """The standard two-theme, two-round café."""
+    return make_cafe(app)
+
+

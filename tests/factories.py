@@ -1,0 +1,57 @@
+"""Factories for tests: cafés, joined phones, CSRF tokens."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from worldcafe.extensions import database
+from worldcafe.links import cafe_links
+from worldcafe.models import Cafe
+from worldcafe.services.cafes import create_cafe, parse_cafe_spec
+
+CONFIG: dict[str, Any] = {
+    "title": "Leipzig Digital City",
+    "language": "en",
+    "rounds": 2,
+    "round_minutes": 20,
+    "table_capacity": 6,
+    "themes": [
+        {"name": "Citizen participation", "tables": 1, "questions": ["How to involve everyone?"]},
+        {"name": "Investment", "tables": 1, "questions": ["Where to invest?", "What to stop?"]},
+    ],
+}
+
+
+def make_cafe(app: Flask, **overrides: Any) -> dict[str, Any]:
+    """Create a café; returns its id and links (paths without the host)."""
+    config = {**CONFIG, **overrides}
+    with app.app_context(), database().write() as db:
+        cafe = create_cafe(db, parse_cafe_spec(config))
+        links = cafe_links(cafe, "")
+        return {**links, "join_code": cafe.join_code}
+
+
+def join(app: Flask, cafe: dict[str, Any], name: str) -> FlaskClient:
+    """A phone that has joined the café under `name`."""
+    phone = app.test_client()
+    response = phone.post(str(cafe["join_url"]), data={"name": name, "language": "en"})
+    assert response.status_code == 302, response.data
+    return phone
+
+
+def load_cafe(app: Flask, cafe_id: int) -> Cafe:
+    with app.app_context(), database().read() as db:
+        found = db.get(Cafe, cafe_id)
+        assert found is not None
+        _ = [t.theme.name for t in found.tables], list(found.rounds)
+        return found
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)

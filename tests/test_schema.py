@@ -1,0 +1,47 @@
+"""Migrations build exactly the models' schema; SQLite runs in WAL mode with foreign keys."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from flask import Flask
+from sqlalchemy import create_engine, inspect, text
+
+from worldcafe.database import Database
+from worldcafe.extensions import database
+from worldcafe.models import Base
+from worldcafe.schema import needs_upgrade, upgrade_database
+
+
+def test_upgrade_from_empty_equals_the_models(app: Flask) -> None:
+    with app.app_context():
+        engine = database().write_engine
+        with engine.connect() as conn:
+            diff = compare_metadata(
+                MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+            )
+        assert diff == []
+        assert not needs_upgrade(engine)
+        assert set(inspect(engine).get_table_names()) >= {t for t in Base.metadata.tables}
+
+
+def test_an_empty_database_is_upgraded_on_first_start(app: Flask) -> None:
+    with app.app_context():
+        assert "alembic_version" in inspect(database().write_engine).get_table_names()
+
+
+def test_upgrade_twice_is_harmless(tmp_path: object) -> None:
+    url = f"sqlite:///{tmp_path}/twice.db"
+    engine = create_engine(url)
+    upgrade_database(engine)
+    upgrade_database(engine)
+    assert not needs_upgrade(engine)
+    engine.dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: object) -> None:
+    db = Database(f"sqlite:///{tmp_path}/pragma.db")
+    with db.read() as session:
+        assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    db.dispose()

@@ -1,0 +1,103 @@
+"""Who may do what: secret links, participant tokens and organiser logins, checked per request."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Literal
+
+from flask import abort, g, session
+from sqlalchemy.orm import Session
+
+from worldcafe.models import Cafe, Participant
+from worldcafe.services import cafes as cafe_service
+from worldcafe.services import participants as participant_service
+from worldcafe.services.errors import NotFound
+
+Role = Literal["host", "projector", "organiser"]
+_SESSION_KEYS: dict[str, str] = {"host": "h", "projector": "v", "organiser": "o"}
+
+
+def _secret_of(cafe: Cafe, role: Role) -> str:
+    if role == "host":
+        return cafe.host_secret
+    if role == "projector":
+        return cafe.projector_secret
+    return cafe.organiser_secret
+
+
+def set_cafe_context(cafe: Cafe) -> None:
+    """Let the language selection and templates know which café this request is about."""
+    g.cafe_languages = cafe_service.offered_languages(cafe)
+    g.cafe_language = cafe.language
+
+
+def load_cafe(db: Session, cafe_id: object) -> Cafe:
+    """The café of the URL, or 404."""
+    try:
+        cafe = cafe_service.get_cafe(db, cafe_id)
+    except NotFound:
+        abort(404)
+    set_cafe_context(cafe)
+    return cafe
+
+
+def cafe_by_secret(db: Session, cafe_id: object, role: Role, secret: str) -> Cafe:
+    """The café whose `role` link carries `secret`; 404 for a forged or revoked secret."""
+    cafe = load_cafe(db, cafe_id)
+    if not hmac.compare_digest(secret.encode(), _secret_of(cafe, role).encode()):
+        abort(404)
+    remember_secret(cafe, role)
+    return cafe
+
+
+def remember_secret(cafe: Cafe, role: Role) -> None:
+    """Keep the link's secret in the signed session, for this browser's socket connection."""
+    key = _SESSION_KEYS[role]
+    held = dict(session.get(key) or {})
+    held[str(cafe.id)] = _secret_of(cafe, role)
+    session[key] = held
+    session.permanent = True
+
+
+def holds_role(cafe: Cafe, role: Role) -> bool:
+    """Whether this browser holds the café's current secret for `role`."""
+    held = (session.get(_SESSION_KEYS[role]) or {}).get(str(cafe.id))
+    if isinstance(held, str) and hmac.compare_digest(
+        held.encode(), _secret_of(cafe, role).encode()
+    ):
+        return True
+    if role in ("organiser", "host", "projector"):
+        organiser_id = session.get("organiser_id")
+        return cafe.owner_id is not None and organiser_id == cafe.owner_id
+    return False
+
+
+def remember_participant(cafe: Cafe, participant: Participant) -> None:
+    """Keep a participant's resume token in this browser's signed session cookie."""
+    held = dict(session.get("p") or {})
+    held[str(cafe.id)] = participant.resume_token
+    session["p"] = held
+    session.permanent = True
+
+
+def forget_participant(cafe: Cafe) -> None:
+    """Drop this browser's participant identity for a café."""
+    held = dict(session.get("p") or {})
+    held.pop(str(cafe.id), None)
+    session["p"] = held
+
+
+def current_participant(db: Session, cafe: Cafe) -> Participant | None:
+    """The participant this browser is in the café, if any."""
+    token = (session.get("p") or {}).get(str(cafe.id))
+    return participant_service.participant_by_token(db, cafe, token)
+
+
+def cafe_by_join_code(db: Session, code: str) -> Cafe:
+    """The café of a join link, or 404."""
+    try:
+        cafe = cafe_service.get_cafe_by_join_code(db, code)
+    except NotFound:
+        abort(404)
+    set_cafe_context(cafe)
+    return cafe

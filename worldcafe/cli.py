@@ -1,0 +1,283 @@
+"""The `worldcafe` command: run, demo, create-cafe, plan, synthesize, export, db, organisers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+
+class UsageError(Exception):
+    """Bad input on the command line: one clear line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _fail(message: str) -> NoReturn:
+    raise UsageError(message)
+
+
+def _read_json(path: str, what: str) -> Any:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        _fail(f"{what} not found: {path}")
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(f"cannot read {what} {path}: {error}")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        _fail(f"{what} {path} is not valid JSON: line {error.lineno}, column {error.colno}")
+
+
+def _app() -> Any:
+    from worldcafe import create_app
+
+    return create_app()
+
+
+def _base_url(args: argparse.Namespace) -> str | None:
+    return getattr(args, "base_url", None) or os.environ.get("WORLDCAFE_BASE_URL") or None
+
+
+def _print_links(links: dict[str, object], as_json: bool, title: str) -> None:
+    if as_json:
+        print(json.dumps(links))
+        return
+    print(f"{title} (café {links['cafe_id']})")
+    print(f"  Join (QR code): {links['join_url']}")
+    print(f"  Host console:   {links['host_url']}")
+    print(f"  Projector:      {links['projector_url']}")
+    print(f"  Organiser:      {links['organiser_url']}")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Create the demo café (or, with --if-missing, reuse it) and print its links."""
+    from worldcafe.extensions import database
+    from worldcafe.links import cafe_links
+    from worldcafe.services.cafes import create_demo_cafe, find_demo_cafe
+
+    app = _app()
+    with app.app_context(), database().write() as db:
+        cafe = find_demo_cafe(db) if args.if_missing else None
+        if cafe is None:
+            cafe = create_demo_cafe(db)
+        links = cafe_links(cafe, _base_url(args))
+        title = cafe.title
+    _print_links(links, args.json, title)
+    return 0
+
+
+def cmd_create_cafe(args: argparse.Namespace) -> int:
+    """Create a café from a CONFIG.json file and print its links."""
+    from worldcafe.extensions import database
+    from worldcafe.links import cafe_links
+    from worldcafe.services.cafes import create_cafe, parse_cafe_spec
+    from worldcafe.services.errors import ServiceError
+
+    config = _read_json(args.config, "café configuration")
+    try:
+        spec = parse_cafe_spec(config)
+    except ServiceError as error:
+        _fail(f"invalid café configuration: {error}")
+    app = _app()
+    with app.app_context(), database().write() as db:
+        cafe = create_cafe(db, spec)
+        links = cafe_links(cafe, _base_url(args))
+    _print_links(links, args.json, spec.title)
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    """Apply the database migrations."""
+    from worldcafe import create_app
+    from worldcafe.extensions import database
+    from worldcafe.schema import upgrade_database
+
+    if args.action != "upgrade":
+        _fail("db: the only action is 'upgrade'")
+    app = create_app({"AUTO_UPGRADE": False})
+    with app.app_context():
+        upgrade_database(database().write_engine)
+    print("Database is up to date.")
+    return 0
+
+
+def cmd_create_organiser(args: argparse.Namespace) -> int:
+    """Create an organiser account (password from the environment or asked for)."""
+    import getpass
+
+    from worldcafe.extensions import database
+    from worldcafe.services.errors import ServiceError
+    from worldcafe.services.organisers import create_organiser
+
+    password = os.environ.get("WORLDCAFE_ORGANISER_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            _fail("set WORLDCAFE_ORGANISER_PASSWORD or run in a terminal to type the password")
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat the password: ") != password:
+            _fail("the passwords differ")
+    app = _app()
+    try:
+        with app.app_context(), database().write() as db:
+            organiser = create_organiser(db, args.email, password)
+            email = organiser.email
+    except ServiceError as error:
+        _fail(str(error))
+    print(f"Organiser {email} created. Sign in at /organiser/login.")
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    """Print a seating plan for an instance file."""
+    from worldcafe import rotation
+
+    if args.time_limit is not None and args.time_limit <= 0:
+        _fail("--time-limit must be positive")
+    data = _read_json(args.instance, "instance file")
+    try:
+        instance = rotation.parse_instance(data)
+        plan = rotation.plan_rounds(
+            instance, seed=args.seed, time_limit=args.time_limit if args.time_limit else 10.0
+        )
+    except rotation.InstanceError as error:
+        _fail(f"invalid instance: {error}")
+    print(json.dumps(rotation.instance_to_json(instance, plan.rounds)))
+    return 0
+
+
+def _write_output(data: bytes, output: str | None) -> None:
+    if output:
+        try:
+            Path(output).write_bytes(data)
+        except OSError as error:
+            _fail(f"cannot write {output}: {error}")
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+def cmd_synthesize(args: argparse.Namespace) -> int:
+    """The synthesis of a notes file."""
+    from worldcafe import synthesis
+
+    try:
+        notes = synthesis.read_notes(Path(args.notes))
+    except FileNotFoundError:
+        _fail(f"notes file not found: {args.notes}")
+    except synthesis.NotesError as error:
+        _fail(f"invalid notes file: {error}")
+    result = synthesis.synthesize(notes)
+    context = synthesis.ReportContext(title=args.title or Path(args.notes).stem)
+    _write_output(synthesis.render(result, args.format, context), args.output)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """The synthesis of a café in the database, with its rounds, votes and curation."""
+    from worldcafe.extensions import database
+    from worldcafe.services.errors import NotFound
+    from worldcafe.services.harvest import export_cafe
+
+    app = _app()
+    try:
+        with app.app_context(), database().read() as db:
+            data = export_cafe(db, args.cafe_id, args.format, anonymise=args.anonymise)
+    except NotFound:
+        _fail(f"no café with id {args.cafe_id}")
+    _write_output(data, args.output)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Serve the app through gevent's WSGI server."""
+    from worldcafe.serving import serve
+
+    return serve(args.host, args.port)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line."""
+    parser = _Parser(prog="worldcafe", description="Run a World Café.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = sub.add_parser("run", help="serve the app")
+    run.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")))
+    run.set_defaults(func=cmd_run)
+
+    demo = sub.add_parser("demo", help="create a ready demo café and print its links")
+    demo.add_argument("--json", action="store_true")
+    demo.add_argument("--if-missing", action="store_true", help="reuse an existing demo café")
+    demo.add_argument("--base-url", help="public URL for the printed links")
+    demo.set_defaults(func=cmd_demo)
+
+    create = sub.add_parser("create-cafe", help="create a café from a JSON file")
+    create.add_argument("config")
+    create.add_argument("--json", action="store_true")
+    create.add_argument("--base-url", help="public URL for the printed links")
+    create.set_defaults(func=cmd_create_cafe)
+
+    plan = sub.add_parser("plan", help="print a seating plan as JSON")
+    plan.add_argument("instance")
+    plan.add_argument("--seed", type=int, default=0)
+    plan.add_argument("--time-limit", type=float, default=None)
+    plan.set_defaults(func=cmd_plan)
+
+    formats = ["json", "md", "csv", "docx", "pdf"]
+    synth = sub.add_parser("synthesize", help="synthesis of a notes file")
+    synth.add_argument("notes")
+    synth.add_argument("--format", choices=formats, default="json")
+    synth.add_argument("-o", "--output")
+    synth.add_argument("--title")
+    synth.set_defaults(func=cmd_synthesize)
+
+    export = sub.add_parser("export", help="synthesis of a café in the database")
+    export.add_argument("cafe_id")
+    export.add_argument("--format", choices=formats, default="json")
+    export.add_argument("-o", "--output")
+    export.add_argument("--anonymise", action="store_true", help="leave out names")
+    export.set_defaults(func=cmd_export)
+
+    db = sub.add_parser("db", help="database migrations")
+    db.add_argument("action", choices=["upgrade"])
+    db.set_defaults(func=cmd_db)
+
+    organiser = sub.add_parser("create-organiser", help="create an organiser account")
+    organiser.add_argument("email")
+    organiser.set_defaults(func=cmd_create_organiser)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args_list = sys.argv[1:] if argv is None else argv
+    if args_list[:1] == ["run"]:
+        # Cooperative sockets for every library, before anything else is imported.
+        from gevent import monkey
+
+        monkey.patch_all()
+    try:
+        args = build_parser().parse_args(args_list)
+        result: int = args.func(args)
+        return result
+    except UsageError as error:
+        print(
+            f"worldcafe: {error}" if not str(error).startswith("worldcafe") else str(error),
+            file=sys.stderr,
+        )
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

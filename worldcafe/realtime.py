@@ -1,0 +1,374 @@
+"""Socket.IO: who connects to which rooms, the events phones send, and what the server announces.
+
+Rooms, all derived on the server from the database and re-joined on every (re)connect:
+``cafe:<id>`` every screen of a café, ``host:<id>`` host consoles, ``projector:<id>``
+projectors, ``participant:<id>`` one participant's devices. Table fan-out goes to the
+participant rooms of the people seated at that table in the current round, so a move by the
+host or a new round never leaves a phone in a stale table room.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, render_template, request, session
+from flask_socketio import SocketIO, join_room
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from worldcafe import access, presenters
+from worldcafe.extensions import database
+from worldcafe.models import Cafe, Note, Participant, Seat
+from worldcafe.rate_limits import NoteRateLimiter
+from worldcafe.services import notes as note_service
+from worldcafe.services import participants as participant_service
+from worldcafe.services.cafes import get_cafe
+from worldcafe.services.errors import NotFound, ServiceError
+
+socketio = SocketIO()
+note_rate = NoteRateLimiter()
+
+MAX_SOCKET_MESSAGE = 16 * 1024
+
+
+def init_app(app: Flask) -> None:
+    """Attach Socket.IO in the configured async mode, with the message queue if one is set."""
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config.get("MESSAGE_QUEUE"),
+        max_http_buffer_size=MAX_SOCKET_MESSAGE,
+        ping_interval=20,
+        ping_timeout=25,
+    )
+    note_rate.per_minute = int(app.config.get("NOTE_RATE_PER_MINUTE", 20))
+
+
+# ----- identity ---------------------------------------------------------------------------
+
+
+def _identity() -> dict[str, Any]:
+    ident = session.get("_socket")
+    return ident if isinstance(ident, dict) else {}
+
+
+def _cafe_for_event(db: Session) -> tuple[Cafe, dict[str, Any]]:
+    ident = _identity()
+    if not ident:
+        raise PermissionError("Not connected to a café.")
+    cafe = get_cafe(db, ident["cafe"])
+    role = ident["role"]
+    if role in ("host", "projector", "organiser") and not access.holds_role(cafe, role):
+        raise PermissionError("This link is no longer valid.")
+    return cafe, ident
+
+
+def _participant_for_event(db: Session) -> tuple[Cafe, Participant]:
+    cafe, ident = _cafe_for_event(db)
+    if ident["role"] != "participant":
+        raise PermissionError("Only participants can do this.")
+    participant = access.current_participant(db, cafe)
+    if participant is None or participant.id != ident.get("participant"):
+        raise PermissionError("Join the café first.")
+    return cafe, participant
+
+
+@socketio.on("connect")
+def on_connect(auth: object = None) -> bool:
+    """Sent by every page on (re)connect: checks the role and joins the rooms it derives."""
+    data = auth if isinstance(auth, dict) else {}
+    role = data.get("role")
+    if role not in ("participant", "host", "projector", "organiser"):
+        return False
+    with database().read() as db:
+        try:
+            cafe = get_cafe(db, data.get("cafe"))
+        except NotFound:
+            return False
+        ident: dict[str, Any] = {"cafe": cafe.id, "role": role}
+        if role == "participant":
+            participant = access.current_participant(db, cafe)
+            if participant is None:
+                return False
+            ident["participant"] = participant.id
+            join_room(f"participant:{participant.id}")
+        elif not access.holds_role(cafe, role):
+            return False
+        else:
+            join_room(f"{role}:{cafe.id}")
+        join_room(f"cafe:{cafe.id}")
+        session["_socket"] = ident
+    return True
+
+
+# ----- events sent by clients -------------------------------------------------------------
+
+
+def _guarded(handler: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """Answer every event with {ok: true, ...} or {ok: false, error: message}; never a trace."""
+
+    def wrapper(*args: Any) -> dict[str, Any]:
+        try:
+            return handler(*args)
+        except PermissionError as error:
+            return {"ok": False, "error": str(error) or "Not allowed.", "status": 403}
+        except ServiceError as error:
+            return {"ok": False, "error": str(error), "status": error.status}
+        except (TypeError, ValueError, KeyError):
+            return {"ok": False, "error": "The request is malformed.", "status": 400}
+
+    wrapper.__name__ = handler.__name__
+    wrapper.__doc__ = handler.__doc__
+    return wrapper
+
+
+def _payload(data: object) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ValueError("payload")
+    return data
+
+
+@socketio.on("clock")
+def on_clock(_data: object = None) -> dict[str, Any]:
+    """Sent by every page a few times to estimate its clock offset; answers the server time."""
+    return {"ok": True, "now": int(time.time() * 1000)}
+
+
+@socketio.on("resync")
+@_guarded
+def on_resync(_data: object = None) -> dict[str, Any]:
+    """Sent by a page after (re)connecting: the server sends it the current panels again."""
+    with database().read() as db:
+        cafe, ident = _cafe_for_event(db)
+        sid = request.sid  # type: ignore[attr-defined]
+        socketio.emit("timer", presenters.timer_payload(cafe), to=sid)
+        role = ident["role"]
+        if role == "participant":
+            participant = access.current_participant(db, cafe)
+            if participant is None:
+                raise PermissionError("Join the café first.")
+            html = presenters.participant_panel_html(db, cafe, participant)
+        elif role == "host":
+            html = presenters.host_console_html(db, cafe)
+        elif role == "projector":
+            html = presenters.projector_html(db, cafe)
+        else:
+            html = ""
+        socketio.emit("fragment", {"html": html}, to=sid)
+    return {"ok": True}
+
+
+@socketio.on("note:add")
+@_guarded
+def on_note_add(data: object) -> dict[str, Any]:
+    """Sent by a phone for each note in its outbox; the table, host and projector see it once."""
+    payload = _payload(data)
+    with database().read() as db:
+        _, participant = _participant_for_event(db)
+        note_rate.check(participant.id)
+    try:
+        with database().write() as db:
+            _, participant = _participant_for_event(db)
+            note, created = note_service.add_note(
+                db, participant, payload.get("client_id"), payload.get("text")
+            )
+            note_id = note.id
+    except IntegrityError:
+        created = False
+        with database().read() as db:
+            _, participant = _participant_for_event(db)
+            note = note_service.get_note(db, participant.cafe_id, payload.get("client_id"))
+            note_id = note.id
+    if created:
+        announce_note(note_id, skip_sid=request.sid)  # type: ignore[attr-defined]
+    with database().read() as db:
+        saved = db.get(Note, note_id)
+        assert saved is not None
+        html = presenters.participant_note_html(db, saved)
+        return {"ok": True, "id": saved.client_id, "html": html, "duplicate": not created}
+
+
+def _change_note(action: Callable[[Session, Participant, dict[str, Any]], Note]) -> Any:
+    def handler(data: object) -> dict[str, Any]:
+        payload = _payload(data)
+        with database().write() as db:
+            _, participant = _participant_for_event(db)
+            note = action(db, participant, payload)
+            note_id = note.id
+        announce_note_changed(note_id)
+        return {"ok": True}
+
+    return handler
+
+
+@socketio.on("note:edit")
+@_guarded
+def on_note_edit(data: object) -> dict[str, Any]:
+    """Sent by a note's author to rewrite it during its round; every screen updates it."""
+    result: dict[str, Any] = _change_note(
+        lambda db, p, d: note_service.edit_note(db, p, d.get("id"), d.get("text"))
+    )(data)
+    return result
+
+
+@socketio.on("note:delete")
+@_guarded
+def on_note_delete(data: object) -> dict[str, Any]:
+    """Sent by a note's author to withdraw it during its round; every screen removes it."""
+    result: dict[str, Any] = _change_note(
+        lambda db, p, d: note_service.delete_note(db, p, d.get("id"))
+    )(data)
+    return result
+
+
+@socketio.on("note:vote")
+@_guarded
+def on_note_vote(data: object) -> dict[str, Any]:
+    """Sent by a participant to give or take back a dot-vote on a note at their table."""
+    payload = _payload(data)
+    with database().write() as db:
+        _, participant = _participant_for_event(db)
+        note, votes = note_service.toggle_vote(db, participant, payload.get("id"))
+        note_id = note.id
+    announce_note_changed(note_id)
+    return {"ok": True, "votes": votes}
+
+
+@socketio.on("note:carry")
+@_guarded
+def on_note_carry(data: object) -> dict[str, Any]:
+    """Sent by a traveller to pin the idea they carry to their next table."""
+    payload = _payload(data)
+    with database().write() as db:
+        _, participant = _participant_for_event(db)
+        idea = note_service.carry_idea(db, participant, payload.get("id"))
+        carried = idea.note.client_id
+    return {"ok": True, "carried": carried}
+
+
+@socketio.on("note:insight")
+@_guarded
+def on_note_insight(data: object) -> dict[str, Any]:
+    """Sent by a table host to mark or unmark a key insight (three a round)."""
+    payload = _payload(data)
+    with database().write() as db:
+        _, participant = _participant_for_event(db)
+        marked = note_service.toggle_insight(db, participant, payload.get("id"))
+        note = note_service.get_note(db, participant.cafe_id, payload.get("id"))
+        note_id = note.id
+    announce_note_changed(note_id)
+    return {"ok": True, "marked": marked}
+
+
+# ----- announcements (always after the commit) --------------------------------------------
+
+
+def _table_rooms(db: Session, cafe: Cafe, table_id: int) -> list[str]:
+    current = participant_service.latest_started_round(db, cafe)
+    if current is None:
+        return []
+    members = db.scalars(
+        select(Seat.participant_id).where(Seat.round_id == current.id, Seat.table_id == table_id)
+    )
+    return [f"participant:{pid}" for pid in members]
+
+
+def _emit_fragment(html: str, to: str | list[str], skip_sid: str | None = None) -> None:
+    if to:
+        socketio.emit("fragment", {"html": html}, to=to, skip_sid=skip_sid)
+
+
+def announce_note(note_id: int, *, skip_sid: str | None = None) -> None:
+    """A new note: prepended on its table's phones, the host console and the projector wall."""
+    with database().read() as db:
+        note = db.get(Note, note_id)
+        if note is None:
+            return
+        cafe = db.get(Cafe, note.cafe_id)
+        assert cafe is not None
+        view = note_service.note_view(db, note)
+        table_html = render_template("participant/_note_new.html", view=view)
+        _emit_fragment(table_html, _table_rooms(db, cafe, note.table_id), skip_sid)
+        _emit_fragment(render_template("host/_note_new.html", view=view), f"host:{cafe.id}")
+        _emit_fragment(
+            render_template("projector/_note_new.html", view=view, table=note.table),
+            f"projector:{cafe.id}",
+        )
+
+
+def announce_note_changed(note_id: int) -> None:
+    """An edited, withdrawn, voted or marked note: replaced (or removed) on every screen."""
+    with database().read() as db:
+        note = db.get(Note, note_id)
+        if note is None:
+            return
+        cafe = db.get(Cafe, note.cafe_id)
+        assert cafe is not None
+        view = note_service.note_view(db, note)
+        insights = note_service.insight_note_ids(db, note.table)
+        rooms = _table_rooms(db, cafe, note.table_id)
+        _emit_fragment(
+            render_template("participant/_note_oob.html", view=view, insights=insights), rooms
+        )
+        _emit_fragment(
+            render_template("host/_note_oob.html", view=view, insights=insights),
+            f"host:{cafe.id}",
+        )
+        _emit_fragment(
+            render_template("projector/_note_oob.html", view=view, table=note.table),
+            f"projector:{cafe.id}",
+        )
+
+
+def announce_timer(cafe_id: int) -> None:
+    """The countdown changed (start, pause, resume, extend, end): every screen re-syncs it."""
+    with database().read() as db:
+        cafe = db.get(Cafe, cafe_id)
+        if cafe is not None:
+            socketio.emit("timer", presenters.timer_payload(cafe), to=f"cafe:{cafe_id}")
+
+
+def announce_round(cafe_id: int) -> None:
+    """A round started or ended: new seats to every phone (one render per table), consoles."""
+    announce_timer(cafe_id)
+    with database().read() as db:
+        cafe = db.get(Cafe, cafe_id)
+        if cafe is None:
+            return
+        for html, rooms in presenters.participant_panels_by_table(db, cafe):
+            _emit_fragment(html, rooms)
+        _emit_fragment(presenters.host_console_html(db, cafe), f"host:{cafe_id}")
+        _emit_fragment(presenters.projector_html(db, cafe), f"projector:{cafe_id}")
+
+
+def announce_people(cafe_id: int) -> None:
+    """Someone joined, left, moved or became a table host: consoles and projector update."""
+    with database().read() as db:
+        cafe = db.get(Cafe, cafe_id)
+        if cafe is None:
+            return
+        _emit_fragment(presenters.host_console_html(db, cafe), f"host:{cafe_id}")
+        _emit_fragment(presenters.projector_join_count_html(db, cafe), f"projector:{cafe_id}")
+
+
+def announce_seat(cafe_id: int, participant_id: int) -> None:
+    """One participant's seat changed (a move by the host): their phones get the new panel."""
+    with database().read() as db:
+        cafe = db.get(Cafe, cafe_id)
+        participant = db.get(Participant, participant_id)
+        if cafe is None or participant is None:
+            return
+        html = presenters.participant_panel_html(db, cafe, participant)
+        _emit_fragment(html, f"participant:{participant_id}")
+
+
+def announce_broadcast(cafe_id: int) -> None:
+    """The host's message: shown on every screen of the café."""
+    with database().read() as db:
+        cafe = db.get(Cafe, cafe_id)
+        if cafe is not None:
+            html = render_template("_broadcast.html", message=cafe.broadcast, oob=True)
+            _emit_fragment(html, f"cafe:{cafe_id}")

@@ -1,0 +1,185 @@
+"""The harvest of a café: its notes handed to the synthesis, and every export format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from worldcafe import synthesis
+from worldcafe.models import Cafe, KeyInsight, Note, Participant, Round, Seat, Vote
+from worldcafe.services.cafes import get_cafe
+
+
+def _notes(db: Session, cafe: Cafe) -> list[tuple[Note, int]]:
+    votes = select(Vote.note_id, func.count(Vote.id).label("n")).group_by(Vote.note_id).subquery()
+    rows = db.execute(
+        select(Note, func.coalesce(votes.c.n, 0))
+        .outerjoin(votes, votes.c.note_id == Note.id)
+        .where(Note.cafe_id == cafe.id, Note.deleted.is_(False))
+        .order_by(Note.id)
+    ).all()
+    return [(note, int(count)) for note, count in rows]
+
+
+def synthesis_notes(db: Session, cafe: Cafe, *, anonymise: bool = False) -> list[synthesis.Note]:
+    """The café's visible notes with their table, theme, round, question and votes."""
+    out = []
+    for note, votes in _notes(db, cafe):
+        if note.hidden:
+            continue
+        table = note.table
+        out.append(
+            synthesis.Note(
+                note_id=str(note.id),
+                table=f"Table {table.number}",
+                theme=table.theme.name,
+                text=note.text,
+                round=note.round.number,
+                question=table.theme.question_for(note.round.number),
+                votes=votes,
+                language=note.language,
+                author=None if anonymise or note.participant is None else note.participant.name,
+            )
+        )
+    return out
+
+
+def curation_of(cafe: Cafe) -> synthesis.Curation | None:
+    """The organiser's stored curation of the harvest."""
+    return synthesis.Curation.from_dict(cafe.curation) if cafe.curation else None
+
+
+def attendance(db: Session, cafe: Cafe) -> list[tuple[int, int]]:
+    """People seated in each started round."""
+    rows = db.execute(
+        select(Round.number, func.count(Seat.id))
+        .join(Seat, Seat.round_id == Round.id)
+        .where(Round.cafe_id == cafe.id, Round.started_at.is_not(None))
+        .group_by(Round.number)
+        .order_by(Round.number)
+    ).all()
+    return [(int(n), int(c)) for n, c in rows]
+
+
+def key_insights(db: Session, cafe: Cafe) -> dict[str, list[str]]:
+    """The key insights table hosts marked, per table."""
+    rows = db.scalars(
+        select(KeyInsight)
+        .join(Round, Round.id == KeyInsight.round_id)
+        .where(Round.cafe_id == cafe.id)
+    )
+    out: dict[str, list[str]] = {}
+    for insight in rows:
+        if insight.note.deleted or insight.note.hidden:
+            continue
+        out.setdefault(f"Table {insight.note.table.number}", []).append(insight.note.text)
+    return out
+
+
+def cafe_record(db: Session, cafe: Cafe, *, anonymise: bool = False) -> dict[str, Any]:
+    """The whole café as data: tables, rounds, questions, seats, notes, votes and insights."""
+    people = {
+        p.id: p for p in db.scalars(select(Participant).where(Participant.cafe_id == cafe.id))
+    }
+
+    def name(pid: int | None) -> str | None:
+        if anonymise or pid is None or pid not in people:
+            return None
+        return people[pid].name
+
+    rounds = []
+    for r in cafe.rounds:
+        seats = db.scalars(select(Seat).where(Seat.round_id == r.id).order_by(Seat.id))
+        by_table: dict[str, list[Any]] = {}
+        for seat in seats:
+            by_table.setdefault(str(seat.table.number), []).append(
+                name(seat.participant_id) or seat.participant_id
+            )
+        rounds.append(
+            {
+                "number": r.number,
+                "status": r.status,
+                "started_at": r.started_at.isoformat() if r.started_at else None,
+                "ended_at": r.ended_at.isoformat() if r.ended_at else None,
+                "duration_seconds": r.duration_seconds,
+                "questions": {t.name: t.question_for(r.number) for t in cafe.themes},
+                "seats": by_table,
+            }
+        )
+    insight_ids = set(
+        db.scalars(
+            select(KeyInsight.note_id)
+            .join(Round, Round.id == KeyInsight.round_id)
+            .where(Round.cafe_id == cafe.id)
+        )
+    )
+    notes = [
+        {
+            "note_id": str(note.id),
+            "client_id": note.client_id,
+            "table": note.table.number,
+            "theme": note.table.theme.name,
+            "round": note.round.number,
+            "text": note.text,
+            "author": name(note.participant_id),
+            "language": note.language,
+            "votes": votes,
+            "key_insight": note.id in insight_ids,
+            "hidden": note.hidden,
+            "created_at": note.created_at.isoformat(),
+            "edited_at": note.edited_at.isoformat() if note.edited_at else None,
+        }
+        for note, votes in _notes(db, cafe)
+    ]
+    return {
+        "id": cafe.id,
+        "title": cafe.title,
+        "language": cafe.language,
+        "rounds_planned": cafe.n_rounds,
+        "round_minutes": cafe.round_minutes,
+        "themes": [
+            {"name": t.name, "questions": [q.text for q in t.questions]} for t in cafe.themes
+        ],
+        "tables": [
+            {"number": t.number, "theme": t.theme.name, "capacity": t.capacity} for t in cafe.tables
+        ],
+        "rounds": rounds,
+        "participants": 0 if not people else len(people),
+        "notes": notes,
+        "languages": dict(Counter(n["language"] or "?" for n in notes)),
+    }
+
+
+def harvest(db: Session, cafe: Cafe, *, anonymise: bool = False) -> synthesis.Synthesis:
+    """The café's synthesis with the organiser's curation applied."""
+    return synthesis.synthesize(synthesis_notes(db, cafe, anonymise=anonymise), curation_of(cafe))
+
+
+def report_context(db: Session, cafe: Cafe, *, anonymise: bool = False) -> Any:
+    """Title, attendance and key insights for the documents."""
+    return synthesis.ReportContext(
+        title=cafe.title,
+        language="de" if cafe.language == "de" else "en",
+        anonymise=anonymise,
+        generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        attendance=attendance(db, cafe),
+        insights=key_insights(db, cafe),
+        description=cafe.purpose,
+    )
+
+
+def export_cafe(db: Session, cafe_id: object, fmt: str, *, anonymise: bool = False) -> bytes:
+    """A café's synthesis in one format; JSON also carries the whole café record."""
+    cafe = get_cafe(db, cafe_id)
+    result = harvest(db, cafe, anonymise=anonymise)
+    context = report_context(db, cafe, anonymise=anonymise)
+    if fmt == "json":
+        data = synthesis.synthesis_to_json(result)
+        data["cafe"] = cafe_record(db, cafe, anonymise=anonymise)
+        return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    return bytes(synthesis.render(result, fmt, context))

@@ -1,0 +1,274 @@
+"""Notes at a table: add (idempotent), edit, delete, dot-votes, carried ideas, key insights."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from worldcafe.models import (
+    NOTE_MAX,
+    Cafe,
+    CafeTable,
+    CarriedIdea,
+    KeyInsight,
+    Note,
+    Participant,
+    Round,
+    Seat,
+    Vote,
+    utcnow,
+)
+from worldcafe.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from worldcafe.services.participants import latest_started_round
+from worldcafe.services.text_input import require_text
+
+MAX_INSIGHTS_PER_ROUND = 3
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """A note with what the screens show beside it."""
+
+    note: Note
+    votes: int
+    author: str
+    round_number: int
+
+
+def _client_id(value: object) -> str:
+    if value is None or value == "":
+        return str(uuid.uuid4())
+    if not isinstance(value, str) or not _CLIENT_ID.match(value):
+        raise InvalidInput("The note's id is malformed.")
+    return value
+
+
+def _cafe_of(session: Session, participant: Participant) -> Cafe:
+    cafe = session.get(Cafe, participant.cafe_id)
+    if cafe is None:
+        raise NotFound("No such café.")
+    return cafe
+
+
+def _seat_now(session: Session, participant: Participant) -> tuple[Round, Seat]:
+    cafe = _cafe_of(session, participant)
+    current = latest_started_round(session, cafe)
+    if current is None:
+        raise Conflict("The café has not started yet: notes open with the first round.")
+    seat = session.scalar(
+        select(Seat).where(Seat.round_id == current.id, Seat.participant_id == participant.id)
+    )
+    if seat is None:
+        raise Conflict("You have no seat in this round yet: ask the host.")
+    return current, seat
+
+
+def add_note(
+    session: Session, participant: Participant, client_id: object, text: object
+) -> tuple[Note, bool]:
+    """Store a note at the writer's current table once per client id; True when it is new."""
+    key = _client_id(client_id)
+    existing = session.scalar(
+        select(Note).where(Note.cafe_id == participant.cafe_id, Note.client_id == key)
+    )
+    if existing is not None:
+        if existing.participant_id != participant.id:
+            raise Conflict("This note id is already taken.")
+        return existing, False
+    body = require_text(text, field="Your note", max_length=NOTE_MAX, multiline=True)
+    current, seat = _seat_now(session, participant)
+    cafe = _cafe_of(session, participant)
+    cafe.seq += 1
+    note = Note(
+        cafe_id=participant.cafe_id,
+        client_id=key,
+        table_id=seat.table_id,
+        round_id=current.id,
+        participant_id=participant.id,
+        text=body,
+        language=participant.language,
+        seq=cafe.seq,
+        created_at=utcnow(),
+    )
+    session.add(note)
+    session.flush()
+    return note, True
+
+
+def _own_note(session: Session, participant: Participant, note_id: object) -> Note:
+    note = get_note(session, participant.cafe_id, note_id)
+    if note.participant_id != participant.id:
+        raise Forbidden("Only the author can change a note.")
+    current = latest_started_round(session, _cafe_of(session, participant))
+    if current is None or note.round_id != current.id or current.ended_at is not None:
+        raise Conflict("Notes can be changed only during the round they were written in.")
+    return note
+
+
+def get_note(session: Session, cafe_id: int, note_id: object) -> Note:
+    """A visible note of the café by its id or client id, or NotFound."""
+    note: Note | None = None
+    if isinstance(note_id, int) and not isinstance(note_id, bool):
+        note = session.get(Note, note_id)
+    elif isinstance(note_id, str) and note_id.isdigit():
+        note = session.get(Note, int(note_id))
+    elif isinstance(note_id, str) and _CLIENT_ID.match(note_id):
+        note = session.scalar(
+            select(Note).where(Note.cafe_id == cafe_id, Note.client_id == note_id)
+        )
+    if note is None or note.cafe_id != cafe_id or note.deleted:
+        raise NotFound("No such note.")
+    return note
+
+
+def edit_note(session: Session, participant: Participant, note_id: object, text: object) -> Note:
+    """The author rewrites their note during its round."""
+    note = _own_note(session, participant, note_id)
+    note.text = require_text(text, field="Your note", max_length=NOTE_MAX, multiline=True)
+    note.edited_at = utcnow()
+    session.flush()
+    return note
+
+
+def delete_note(session: Session, participant: Participant, note_id: object) -> Note:
+    """The author withdraws their note during its round."""
+    note = _own_note(session, participant, note_id)
+    note.deleted = True
+    session.flush()
+    return note
+
+
+def _at_same_table(session: Session, participant: Participant, note: Note) -> Seat:
+    _, seat = _seat_now(session, participant)
+    if seat.table_id != note.table_id:
+        raise Forbidden("You can act only on notes of the table you sit at.")
+    return seat
+
+
+def toggle_vote(session: Session, participant: Participant, note_id: object) -> tuple[Note, int]:
+    """Give or take back a dot-vote on a note at one's table; returns the new count."""
+    note = get_note(session, participant.cafe_id, note_id)
+    _at_same_table(session, participant, note)
+    vote = session.scalar(
+        select(Vote).where(Vote.note_id == note.id, Vote.participant_id == participant.id)
+    )
+    if vote is None:
+        session.add(Vote(note_id=note.id, participant_id=participant.id))
+    else:
+        session.delete(vote)
+    session.flush()
+    return note, vote_count(session, note.id)
+
+
+def vote_count(session: Session, note_id: int) -> int:
+    """How many dot-votes a note has."""
+    return int(session.scalar(select(func.count(Vote.id)).where(Vote.note_id == note_id)) or 0)
+
+
+def carry_idea(session: Session, participant: Participant, note_id: object) -> CarriedIdea:
+    """Pin the one note a traveller carries to their next table (replaces an earlier pin)."""
+    note = get_note(session, participant.cafe_id, note_id)
+    current, _ = _seat_now(session, participant)
+    _at_same_table(session, participant, note)
+    idea = session.scalar(
+        select(CarriedIdea).where(
+            CarriedIdea.participant_id == participant.id, CarriedIdea.round_id == current.id
+        )
+    )
+    if idea is None:
+        idea = CarriedIdea(participant_id=participant.id, round_id=current.id, note_id=note.id)
+        session.add(idea)
+    else:
+        idea.note_id = note.id
+    session.flush()
+    return idea
+
+
+def toggle_insight(session: Session, participant: Participant, note_id: object) -> bool:
+    """A table host marks (or unmarks) a key insight; at most three a round. True if marked."""
+    note = get_note(session, participant.cafe_id, note_id)
+    if participant.hosted_table_id is None or participant.hosted_table_id != note.table_id:
+        raise Forbidden("Only this table's host can mark key insights.")
+    current, _ = _seat_now(session, participant)
+    existing = session.scalar(
+        select(KeyInsight).where(KeyInsight.round_id == current.id, KeyInsight.note_id == note.id)
+    )
+    if existing is not None:
+        session.delete(existing)
+        session.flush()
+        return False
+    marked = session.scalar(
+        select(func.count(KeyInsight.id)).where(
+            KeyInsight.round_id == current.id, KeyInsight.table_id == note.table_id
+        )
+    )
+    if (marked or 0) >= MAX_INSIGHTS_PER_ROUND:
+        raise Conflict(f"At most {MAX_INSIGHTS_PER_ROUND} key insights a round.")
+    session.add(
+        KeyInsight(
+            round_id=current.id,
+            table_id=note.table_id,
+            note_id=note.id,
+            marked_by_id=participant.id,
+        )
+    )
+    session.flush()
+    return True
+
+
+def table_notes(session: Session, table: CafeTable) -> list[NoteView]:
+    """The tablecloth: every visible note of a table, newest first, with votes and round."""
+    votes = select(Vote.note_id, func.count(Vote.id).label("n")).group_by(Vote.note_id).subquery()
+    rows = session.execute(
+        select(Note, func.coalesce(votes.c.n, 0), Participant.name, Round.number)
+        .join(Round, Round.id == Note.round_id)
+        .outerjoin(Participant, Participant.id == Note.participant_id)
+        .outerjoin(votes, votes.c.note_id == Note.id)
+        .where(Note.table_id == table.id, Note.deleted.is_(False), Note.hidden.is_(False))
+        .order_by(Note.created_at.desc(), Note.id.desc())
+    ).all()
+    return [NoteView(n, int(v), name or "", number) for n, v, name, number in rows]
+
+
+def note_view(session: Session, note: Note) -> NoteView:
+    """One note with its votes, author and round, as the screens show it."""
+    author = note.participant.name if note.participant is not None else ""
+    return NoteView(note, vote_count(session, note.id), author, note.round.number)
+
+
+def insight_note_ids(session: Session, table: CafeTable) -> set[int]:
+    """Notes the table's host marked as key insights."""
+    return set(session.scalars(select(KeyInsight.note_id).where(KeyInsight.table_id == table.id)))
+
+
+def carried_ideas_at(session: Session, round_: Round, table: CafeTable) -> list[NoteView]:
+    """Ideas that the people now at a table carried in from their previous round."""
+    previous = session.scalar(
+        select(Round).where(Round.cafe_id == round_.cafe_id, Round.number == round_.number - 1)
+    )
+    if previous is None:
+        return []
+    sitting = select(Seat.participant_id).where(
+        Seat.round_id == round_.id, Seat.table_id == table.id
+    )
+    ideas = session.scalars(
+        select(CarriedIdea).where(
+            CarriedIdea.round_id == previous.id, CarriedIdea.participant_id.in_(sitting)
+        )
+    )
+    return [note_view(session, idea.note) for idea in ideas if not idea.note.deleted]
+
+
+def carried_idea_of(session: Session, participant: Participant, round_: Round) -> Note | None:
+    """The note a participant pinned in a round, if any."""
+    idea = session.scalar(
+        select(CarriedIdea).where(
+            CarriedIdea.participant_id == participant.id, CarriedIdea.round_id == round_.id
+        )
+    )
+    return idea.note if idea is not None else None

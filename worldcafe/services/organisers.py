@@ -1,0 +1,54 @@
+"""Organiser accounts: hashed passwords, sign-in, and the first account's setup."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from worldcafe.models import Cafe, Organiser
+from worldcafe.services.errors import Conflict, InvalidInput
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}$")
+MIN_PASSWORD = 10
+
+
+def create_organiser(session: Session, email: object, password: object) -> Organiser:
+    """An organiser account; the password is stored only as a salted hash."""
+    if not isinstance(email, str) or not _EMAIL.match(email.strip()):
+        raise InvalidInput("Give a valid e-mail address.")
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"The password needs at least {MIN_PASSWORD} characters.")
+    address = email.strip().lower()
+    if session.scalar(select(Organiser.id).where(Organiser.email == address)) is not None:
+        raise Conflict("An organiser with this e-mail exists already.")
+    organiser = Organiser(email=address, password_hash=generate_password_hash(password))
+    session.add(organiser)
+    session.flush()
+    return organiser
+
+
+def authenticate(session: Session, email: object, password: object) -> Organiser | None:
+    """The organiser with this e-mail and password, or None."""
+    if not isinstance(email, str) or not isinstance(password, str):
+        return None
+    organiser = session.scalar(select(Organiser).where(Organiser.email == email.strip().lower()))
+    if organiser is None or not check_password_hash(organiser.password_hash, password):
+        return None
+    return organiser
+
+
+def organiser_count(session: Session) -> int:
+    """How many organiser accounts exist."""
+    return int(session.scalar(select(func.count(Organiser.id))) or 0)
+
+
+def cafes_of(session: Session, organiser: Organiser) -> list[Cafe]:
+    """The cafés an organiser owns, newest first."""
+    return list(
+        session.scalars(
+            select(Cafe).where(Cafe.owner_id == organiser.id).order_by(Cafe.created_at.desc())
+        )
+    )

@@ -1,0 +1,257 @@
+"""Participants: join, resume, presence, table hosts and moves by the host."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from worldcafe.models import NAME_MAX, AuditEvent, Cafe, CafeTable, Participant, Round, Seat
+from worldcafe.services.cafes import LANGUAGES
+from worldcafe.services.errors import Conflict, InvalidInput, NotFound
+from worldcafe.services.text_input import clean_text
+
+RESUME_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+MAX_PARTICIPANTS = 5000
+
+_ADJECTIVES = (
+    "Curious",
+    "Bold",
+    "Calm",
+    "Bright",
+    "Kind",
+    "Quick",
+    "Wise",
+    "Brave",
+    "Gentle",
+    "Lively",
+    "Clever",
+    "Sunny",
+    "Keen",
+    "Witty",
+    "Merry",
+    "Steady",
+)
+_ANIMALS = (
+    "Owl",
+    "Fox",
+    "Otter",
+    "Heron",
+    "Lynx",
+    "Badger",
+    "Falcon",
+    "Hare",
+    "Robin",
+    "Beaver",
+    "Dolphin",
+    "Panda",
+    "Swift",
+    "Marten",
+    "Crane",
+    "Wren",
+)
+
+
+def suggest_name() -> str:
+    """A friendly nickname for people who would rather not give their name."""
+    return f"{secrets.choice(_ADJECTIVES)} {secrets.choice(_ANIMALS)}"
+
+
+def _new_resume_code(session: Session, cafe: Cafe) -> str:
+    while True:
+        code = "".join(secrets.choice(RESUME_ALPHABET) for _ in range(6))
+        taken = session.scalar(
+            select(Participant.id).where(
+                Participant.cafe_id == cafe.id, Participant.resume_code == code
+            )
+        )
+        if taken is None:
+            return code
+
+
+def join_cafe(session: Session, cafe: Cafe, name: object, language: object = None) -> Participant:
+    """Add a participant (no account); an empty name becomes a friendly nickname."""
+    clean = clean_text(name, field="Your name", max_length=NAME_MAX) or suggest_name()
+    lang = language if isinstance(language, str) and language in LANGUAGES else cafe.language
+    count = session.scalar(select(func.count(Participant.id)).where(Participant.cafe_id == cafe.id))
+    if (count or 0) >= MAX_PARTICIPANTS:
+        raise Conflict("This café is full.")
+    participant = Participant(
+        cafe_id=cafe.id,
+        name=clean,
+        language=lang,
+        resume_token=secrets.token_urlsafe(32),
+        resume_code=_new_resume_code(session, cafe),
+        present=True,
+    )
+    session.add(participant)
+    session.flush()
+    _seat_late_joiner(session, cafe, participant)
+    return participant
+
+
+def participant_by_token(session: Session, cafe: Cafe, token: object) -> Participant | None:
+    """The café's participant holding this resume token, if any."""
+    if not isinstance(token, str) or not token:
+        return None
+    return session.scalar(
+        select(Participant).where(Participant.cafe_id == cafe.id, Participant.resume_token == token)
+    )
+
+
+def participant_by_code(session: Session, cafe: Cafe, code: object) -> Participant:
+    """The participant a short resume code belongs to (to continue on another device)."""
+    if not isinstance(code, str) or not code.strip():
+        raise InvalidInput("Enter the code shown on your other device.")
+    found = session.scalar(
+        select(Participant).where(
+            Participant.cafe_id == cafe.id,
+            Participant.resume_code == code.strip().upper().replace(" ", ""),
+        )
+    )
+    if found is None:
+        raise NotFound("No participant has this code.")
+    return found
+
+
+def get_participant(session: Session, cafe: Cafe, participant_id: object) -> Participant:
+    """The café's participant with this id, or NotFound."""
+    try:
+        key = int(str(participant_id))
+    except ValueError:
+        raise NotFound("No such participant.") from None
+    participant = session.get(Participant, key)
+    if participant is None or participant.cafe_id != cafe.id:
+        raise NotFound("No such participant.")
+    return participant
+
+
+def list_participants(session: Session, cafe: Cafe) -> list[Participant]:
+    """Everyone who joined, in joining order."""
+    return list(
+        session.scalars(
+            select(Participant).where(Participant.cafe_id == cafe.id).order_by(Participant.id)
+        )
+    )
+
+
+def set_presence(session: Session, participant: Participant, present: bool) -> None:
+    """Mark someone as here or gone; the seating of later rounds follows."""
+    participant.present = present
+    session.flush()
+
+
+def set_table_host(
+    session: Session, cafe: Cafe, participant: Participant, table_id: object
+) -> None:
+    """Make a participant the host of a table (None: no longer a host)."""
+    if table_id in (None, "", "none"):
+        participant.hosted_table_id = None
+        session.flush()
+        return
+    table = _table(session, cafe, table_id)
+    previous = session.scalar(select(Participant).where(Participant.hosted_table_id == table.id))
+    if previous is not None and previous.id != participant.id:
+        previous.hosted_table_id = None
+        session.flush()
+    participant.hosted_table_id = table.id
+    session.add(
+        AuditEvent(
+            cafe_id=cafe.id,
+            actor="host",
+            action="set_table_host",
+            detail=f"participant {participant.id} hosts table {table.number}",
+        )
+    )
+    session.flush()
+    _move_in_open_round(session, cafe, participant, table)
+
+
+def _table(session: Session, cafe: Cafe, table_id: object) -> CafeTable:
+    try:
+        key = int(str(table_id))
+    except ValueError:
+        raise NotFound("No such table.") from None
+    table = session.get(CafeTable, key)
+    if table is None or table.cafe_id != cafe.id:
+        raise NotFound("No such table.")
+    return table
+
+
+def latest_started_round(session: Session, cafe: Cafe) -> Round | None:
+    """The most recent round that has been started (running, paused or ended)."""
+    return session.scalar(
+        select(Round)
+        .where(Round.cafe_id == cafe.id, Round.started_at.is_not(None))
+        .order_by(Round.number.desc())
+        .limit(1)
+    )
+
+
+def current_seat(session: Session, cafe: Cafe, participant: Participant) -> Seat | None:
+    """Where a participant sits now: their seat in the latest started round."""
+    current = latest_started_round(session, cafe)
+    if current is None:
+        return None
+    return session.scalar(
+        select(Seat).where(Seat.round_id == current.id, Seat.participant_id == participant.id)
+    )
+
+
+def _move_in_open_round(
+    session: Session, cafe: Cafe, participant: Participant, table: CafeTable
+) -> None:
+    current = latest_started_round(session, cafe)
+    if current is None or current.ended_at is not None:
+        return
+    seat = session.scalar(
+        select(Seat).where(Seat.round_id == current.id, Seat.participant_id == participant.id)
+    )
+    if seat is None:
+        session.add(Seat(round_id=current.id, participant_id=participant.id, table_id=table.id))
+    else:
+        seat.table_id = table.id
+    session.flush()
+
+
+def move_participant(
+    session: Session, cafe: Cafe, participant: Participant, table_id: object
+) -> Seat:
+    """The host moves someone to another table in the current round."""
+    current = latest_started_round(session, cafe)
+    if current is None or current.ended_at is not None:
+        raise Conflict("People can be moved while a round is on.")
+    table = _table(session, cafe, table_id)
+    if participant.hosted_table_id is not None and participant.hosted_table_id != table.id:
+        raise Conflict("A table host stays at their table; unmark them as host first.")
+    _move_in_open_round(session, cafe, participant, table)
+    session.add(
+        AuditEvent(
+            cafe_id=cafe.id,
+            actor="host",
+            action="move_participant",
+            detail=f"participant {participant.id} to table {table.number}",
+        )
+    )
+    session.flush()
+    seat = current_seat(session, cafe, participant)
+    assert seat is not None
+    return seat
+
+
+def _seat_late_joiner(session: Session, cafe: Cafe, participant: Participant) -> None:
+    current = latest_started_round(session, cafe)
+    if current is None or current.ended_at is not None:
+        return
+    counts = dict(
+        session.execute(
+            select(Seat.table_id, func.count(Seat.id))
+            .where(Seat.round_id == current.id)
+            .group_by(Seat.table_id)
+        ).all()
+    )
+    tables = sorted(cafe.tables, key=lambda t: (counts.get(t.id, 0) / t.capacity, t.number))
+    if tables:
+        session.add(Seat(round_id=current.id, participant_id=participant.id, table_id=tables[0].id))
+        session.flush()

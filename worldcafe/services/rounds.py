@@ -1,0 +1,206 @@
+"""Rounds and the shared timer: start, pause, resume, extend, end, broadcast."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from worldcafe.models import (
+    AuditEvent,
+    Cafe,
+    CafeStatus,
+    Round,
+    RoundStatus,
+    utcnow,
+)
+from worldcafe.services.errors import Conflict, InvalidInput
+from worldcafe.services.participants import list_participants
+from worldcafe.services.seating import PlanSummary, plan_remaining_rounds
+from worldcafe.services.text_input import clean_text
+
+BROADCAST_MAX = 280
+MAX_EXTEND_MINUTES = 60
+
+
+@dataclass(frozen=True)
+class TimerState:
+    """What every screen needs to show the same countdown; the server never ticks."""
+
+    round_number: int | None
+    status: str
+    ends_at_ms: int | None
+    remaining_ms: int | None
+    duration_ms: int | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "round": self.round_number,
+            "status": self.status,
+            "ends_at": self.ends_at_ms,
+            "remaining": self.remaining_ms,
+            "duration": self.duration_ms,
+        }
+
+
+def _ms(moment: dt.datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def active_round(cafe: Cafe) -> Round | None:
+    """The round that is running or paused, if any."""
+    for r in cafe.rounds:
+        if r.status in (RoundStatus.RUNNING, RoundStatus.PAUSED):
+            return r
+    return None
+
+
+def last_started_round(cafe: Cafe) -> Round | None:
+    """The latest round that was started."""
+    started = [r for r in cafe.rounds if r.started_at is not None]
+    return max(started, key=lambda r: r.number) if started else None
+
+
+def next_round_number(cafe: Cafe) -> int:
+    """The number the next round to start will have."""
+    last = last_started_round(cafe)
+    return 1 if last is None else last.number + 1
+
+
+def timer_state(cafe: Cafe) -> TimerState:
+    """The countdown of the current round, or of none."""
+    current = last_started_round(cafe)
+    if current is None:
+        return TimerState(None, "lobby", None, None, None)
+    duration = int(current.duration_seconds * 1000)
+    if current.status == RoundStatus.RUNNING and current.ends_at is not None:
+        return TimerState(current.number, "running", _ms(current.ends_at), None, duration)
+    if current.status == RoundStatus.PAUSED:
+        remaining = int((current.paused_remaining or 0) * 1000)
+        return TimerState(current.number, "paused", None, remaining, duration)
+    return TimerState(current.number, "ended", None, 0, duration)
+
+
+def start_round(
+    session: Session, cafe: Cafe, *, now: dt.datetime | None = None, plan_seconds: float = 2.0
+) -> tuple[Round, PlanSummary]:
+    """Seat everyone present with the planner and start the next round's timer."""
+    if active_round(cafe) is not None:
+        raise Conflict("End the current round before starting the next.")
+    number = next_round_number(cafe)
+    if number > cafe.n_rounds:
+        raise Conflict("All rounds have been played.")
+    present = [p for p in list_participants(session, cafe) if p.present]
+    if not present:
+        raise Conflict("Nobody has joined yet: share the QR code first.")
+    if not cafe.tables:
+        raise Conflict("This café has no tables.")
+    summary = plan_remaining_rounds(session, cafe, number, seconds=plan_seconds)
+    session.refresh(cafe, ["rounds"])
+    current = next(r for r in cafe.rounds if r.number == number)
+    moment = now or utcnow()
+    current.duration_seconds = cafe.round_minutes * 60
+    current.status = RoundStatus.RUNNING
+    current.started_at = moment
+    current.ends_at = moment + dt.timedelta(seconds=current.duration_seconds)
+    current.paused_remaining = None
+    cafe.status = CafeStatus.RUNNING
+    session.add(AuditEvent(cafe_id=cafe.id, actor="host", action="start_round", detail=str(number)))
+    session.flush()
+    return current, summary
+
+
+def _require_active(cafe: Cafe) -> Round:
+    current = active_round(cafe)
+    if current is None:
+        raise Conflict("No round is on.")
+    return current
+
+
+def pause_round(session: Session, cafe: Cafe, *, now: dt.datetime | None = None) -> Round:
+    """Stop the clock, keeping the time that is left."""
+    current = _require_active(cafe)
+    if current.status == RoundStatus.PAUSED:
+        raise Conflict("The round is already paused.")
+    moment = now or utcnow()
+    assert current.ends_at is not None
+    current.paused_remaining = max(0.0, (current.ends_at - moment).total_seconds())
+    current.ends_at = None
+    current.status = RoundStatus.PAUSED
+    session.add(AuditEvent(cafe_id=cafe.id, actor="host", action="pause_round"))
+    session.flush()
+    return current
+
+
+def resume_round(session: Session, cafe: Cafe, *, now: dt.datetime | None = None) -> Round:
+    """Let the clock run again from where it was paused."""
+    current = _require_active(cafe)
+    if current.status != RoundStatus.PAUSED:
+        raise Conflict("The round is not paused.")
+    moment = now or utcnow()
+    current.ends_at = moment + dt.timedelta(seconds=current.paused_remaining or 0)
+    current.paused_remaining = None
+    current.status = RoundStatus.RUNNING
+    session.add(AuditEvent(cafe_id=cafe.id, actor="host", action="resume_round"))
+    session.flush()
+    return current
+
+
+def extend_round(
+    session: Session, cafe: Cafe, minutes: object, *, now: dt.datetime | None = None
+) -> Round:
+    """Give the current round more time (from now if its time is already up)."""
+    try:
+        amount = float(str(minutes))
+    except ValueError:
+        raise InvalidInput("Extend by a number of minutes.") from None
+    if not 0 < amount <= MAX_EXTEND_MINUTES:
+        raise InvalidInput(f"Extend by 1 to {MAX_EXTEND_MINUTES} minutes.")
+    current = _require_active(cafe)
+    delta = dt.timedelta(minutes=amount)
+    if current.status == RoundStatus.PAUSED:
+        current.paused_remaining = (current.paused_remaining or 0) + delta.total_seconds()
+    else:
+        moment = now or utcnow()
+        assert current.ends_at is not None
+        current.ends_at = max(current.ends_at, moment) + delta
+    current.duration_seconds += delta.total_seconds()
+    session.add(
+        AuditEvent(cafe_id=cafe.id, actor="host", action="extend_round", detail=f"{amount:g}")
+    )
+    session.flush()
+    return current
+
+
+def end_round(
+    session: Session, cafe: Cafe, *, now: dt.datetime | None = None, plan_seconds: float = 2.0
+) -> tuple[Round, PlanSummary | None]:
+    """End the current round and plan where everyone goes next."""
+    current = _require_active(cafe)
+    moment = now or utcnow()
+    current.status = RoundStatus.ENDED
+    current.ended_at = moment
+    current.ends_at = None
+    current.paused_remaining = None
+    session.add(
+        AuditEvent(cafe_id=cafe.id, actor="host", action="end_round", detail=str(current.number))
+    )
+    session.flush()
+    summary = None
+    if current.number >= cafe.n_rounds:
+        cafe.status = CafeStatus.FINISHED
+    elif any(p.present for p in list_participants(session, cafe)):
+        summary = plan_remaining_rounds(session, cafe, current.number + 1, seconds=plan_seconds)
+        session.refresh(cafe, ["rounds"])
+    session.flush()
+    return current, summary
+
+
+def set_broadcast(session: Session, cafe: Cafe, message: object) -> str:
+    """Show a message on every screen (empty text clears it)."""
+    text = clean_text(message, field="Message", max_length=BROADCAST_MAX)
+    cafe.broadcast = text
+    session.add(AuditEvent(cafe_id=cafe.id, actor="host", action="broadcast", detail=text))
+    session.flush()
+    return text

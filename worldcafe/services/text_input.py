@@ -1,0 +1,40 @@
+"""Cleaning of free text from users: names, titles, notes."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from worldcafe.services.errors import InvalidInput
+
+# Bidirectional overrides and isolates can reorder what others see; plain marks are harmless.
+_BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def clean_text(value: object, *, field: str, max_length: int, multiline: bool = False) -> str:
+    """Strip control characters and surrounding space; refuse non-strings and over-long text."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{field} must be text.")
+    kept = []
+    for char in value:
+        if char in _BIDI_CONTROLS:
+            continue
+        if char in "\n\t" and multiline:
+            kept.append(char)
+            continue
+        if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") and char not in "\n\t":
+            continue
+        kept.append(" " if char in "\n\t" else char)
+    text = unicodedata.normalize("NFC", "".join(kept)).strip()
+    if len(text) > max_length:
+        raise InvalidInput(f"{field} is too long: {len(text)} characters, at most {max_length}.")
+    return text
+
+
+def require_text(value: object, *, field: str, max_length: int, multiline: bool = False) -> str:
+    """Like clean_text, but empty text is refused."""
+    text = clean_text(value, field=field, max_length=max_length, multiline=multiline)
+    if not text:
+        raise InvalidInput(f"{field} must not be empty.")
+    return text

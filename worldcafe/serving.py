@@ -1,0 +1,48 @@
+"""Serving through gevent's WSGI server, with TCP_NODELAY on the listening socket."""
+
+from __future__ import annotations
+
+import socket
+
+from gevent.pywsgi import WSGIServer
+
+from worldcafe import create_app
+from worldcafe.extensions import database
+from worldcafe.services.organisers import organiser_count
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A listening TCP socket; accepted connections inherit TCP_NODELAY (small frames go now)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    return sock
+
+
+def serve(host: str, port: int) -> int:
+    """Serve until interrupted; print where."""
+    from worldcafe.views.organiser import setup_token
+
+    app = create_app()
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    base = app.config.get("BASE_URL") or f"http://{shown}:{port}"
+    with app.app_context(), database().read() as db:
+        first_run = organiser_count(db) == 0
+    print(f"worldcafe is serving on {base}/  (Ctrl+C stops)", flush=True)
+    if first_run:
+        token = setup_token(app.config["SECRET_KEY"])
+        print(f"Create the first organiser account: {base}/organiser/setup/{token}", flush=True)
+    try:
+        sock = listening_socket(host, port)
+    except OSError as error:
+        print(f"worldcafe: cannot listen on {host}:{port}: {error}", flush=True)
+        return 2
+    server = WSGIServer(sock, app, log=None)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.stop(timeout=2)
+    return 0

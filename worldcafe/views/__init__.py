@@ -1,0 +1,1 @@
+"""The web edge: one blueprint per role."""

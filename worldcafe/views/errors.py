@@ -1,0 +1,53 @@
+"""Errors become clear 4xx pages or fragments with a message; never a traceback."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers.response import Response
+
+from worldcafe.services.errors import ServiceError
+from worldcafe.views.edge import is_htmx
+
+
+def error_response(message: str, status: int) -> tuple[Response | str, int]:
+    """The same message as JSON, an htmx alert fragment, or a page, as the client wants."""
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify({"error": message}), status
+    if is_htmx():
+        response = Response(render_template("_alert.html", message=message), status=status)
+        response.headers["HX-Retarget"] = "#alerts"
+        response.headers["HX-Reswap"] = "innerHTML"
+        return response, status
+    return render_template("error.html", message=message, status=status), status
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(ServiceError)
+    def _service_error(error: ServiceError) -> tuple[Response | str, int]:
+        return error_response(str(error), error.status)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(_error: CSRFError) -> tuple[Response | str, int]:
+        return error_response(
+            _("The form expired or came from elsewhere. Reload the page and try again."), 400
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> tuple[Response | str, int]:
+        status = error.code or 500
+        messages = {
+            404: _("This page does not exist, or the link is no longer valid."),
+            405: _("This action is not available here."),
+            413: _("That is too much data for one request."),
+        }
+        return error_response(messages.get(status, error.description or ""), status)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> tuple[Response | str, int]:
+        app.logger.exception("Unexpected error", exc_info=error)
+        return error_response(_("Something went wrong on our side. Please try again."), 500)

@@ -1,0 +1,169 @@
+"""The host console (tablet): lobby, rounds, timer, broadcast, moves and table hosts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from sqlalchemy.orm import Session
+from werkzeug.wrappers.response import Response as BaseResponse
+
+from worldcafe import access, presenters
+from worldcafe.extensions import database
+from worldcafe.models import Cafe
+from worldcafe.realtime import (
+    announce_broadcast,
+    announce_people,
+    announce_round,
+    announce_seat,
+    announce_timer,
+)
+from worldcafe.services import participants as participant_service
+from worldcafe.services import rounds as round_service
+from worldcafe.views.edge import is_htmx, links_for
+
+bp = Blueprint("host", __name__, url_prefix="/host/<int:cafe_id>/<secret>")
+
+
+@bp.get("")
+def console(cafe_id: int, secret: str) -> str:
+    """The host console page."""
+    with database().read() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
+        return render_template(
+            "host/console.html",
+            links=links_for(cafe),
+            timer=presenters.timer_payload(cafe),
+            **presenters.host_context(db, cafe),
+        )
+
+
+@bp.get("/console")
+def console_fragment(cafe_id: int, secret: str) -> str:
+    """The console's live part alone."""
+    with database().read() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
+        return render_template("host/_console.html", oob=False, **presenters.host_context(db, cafe))
+
+
+def _act(
+    cafe_id: int,
+    secret: str,
+    action: Callable[[Session, Cafe], object],
+    announce: Callable[[int], None],
+) -> str | BaseResponse:
+    with database().write() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
+        action(db, cafe)
+    announce(cafe_id)
+    if not is_htmx():
+        return redirect(url_for("host.console", cafe_id=cafe_id, secret=secret))
+    return console_fragment(cafe_id, secret)
+
+
+def _plan_seconds() -> float:
+    return float(current_app.config.get("PLAN_SECONDS", 2.0))
+
+
+@bp.post("/round/start")
+def start_round(cafe_id: int, secret: str) -> str | BaseResponse:
+    """Seat everyone present and start the next round."""
+    return _act(
+        cafe_id,
+        secret,
+        lambda db, cafe: round_service.start_round(db, cafe, plan_seconds=_plan_seconds()),
+        announce_round,
+    )
+
+
+@bp.post("/round/pause")
+def pause_round(cafe_id: int, secret: str) -> str | BaseResponse:
+    """Stop the clock."""
+    return _act(cafe_id, secret, round_service.pause_round, announce_timer_and_console)
+
+
+@bp.post("/round/resume")
+def resume_round(cafe_id: int, secret: str) -> str | BaseResponse:
+    """Let the clock run again."""
+    return _act(cafe_id, secret, round_service.resume_round, announce_timer_and_console)
+
+
+@bp.post("/round/extend")
+def extend_round(cafe_id: int, secret: str) -> str | BaseResponse:
+    """Add minutes to the current round."""
+    minutes = request.form.get("minutes", "")
+    return _act(
+        cafe_id,
+        secret,
+        lambda db, cafe: round_service.extend_round(db, cafe, minutes),
+        announce_timer_and_console,
+    )
+
+
+@bp.post("/round/end")
+def end_round(cafe_id: int, secret: str) -> str | BaseResponse:
+    """End the current round; phones learn where to go next."""
+    return _act(
+        cafe_id,
+        secret,
+        lambda db, cafe: round_service.end_round(db, cafe, plan_seconds=_plan_seconds()),
+        announce_round,
+    )
+
+
+@bp.post("/broadcast")
+def broadcast(cafe_id: int, secret: str) -> str | BaseResponse:
+    """Show a message on every screen (empty clears it)."""
+    message = request.form.get("message", "")
+    return _act(
+        cafe_id,
+        secret,
+        lambda db, cafe: round_service.set_broadcast(db, cafe, message),
+        announce_broadcast,
+    )
+
+
+@bp.post("/people/<int:participant_id>/move")
+def move(cafe_id: int, secret: str, participant_id: int) -> str | BaseResponse:
+    """Move someone to another table in the current round."""
+    table_id = request.form.get("table_id", "")
+
+    def action(db: Session, cafe: Cafe) -> None:
+        person = participant_service.get_participant(db, cafe, participant_id)
+        participant_service.move_participant(db, cafe, person, table_id)
+
+    result = _act(cafe_id, secret, action, announce_people)
+    announce_seat(cafe_id, participant_id)
+    return result
+
+
+@bp.post("/people/<int:participant_id>/table-host")
+def table_host(cafe_id: int, secret: str, participant_id: int) -> str | BaseResponse:
+    """Make someone a table's host (they stay there every round), or unmark them."""
+    table_id = request.form.get("table_id", "")
+
+    def action(db: Session, cafe: Cafe) -> None:
+        person = participant_service.get_participant(db, cafe, participant_id)
+        participant_service.set_table_host(db, cafe, person, table_id)
+
+    result = _act(cafe_id, secret, action, announce_people)
+    announce_seat(cafe_id, participant_id)
+    return result
+
+
+@bp.post("/people/<int:participant_id>/presence")
+def presence(cafe_id: int, secret: str, participant_id: int) -> str | BaseResponse:
+    """Mark someone as here or gone."""
+    present = request.form.get("present") == "1"
+
+    def action(db: Session, cafe: Cafe) -> None:
+        person = participant_service.get_participant(db, cafe, participant_id)
+        participant_service.set_presence(db, person, present)
+
+    return _act(cafe_id, secret, action, announce_people)
+
+
+def announce_timer_and_console(cafe_id: int) -> None:
+    """Timer changes go to every screen; the console's buttons change too."""
+    announce_timer(cafe_id)
+    announce_people(cafe_id)

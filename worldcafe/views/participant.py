@@ -1,0 +1,135 @@
+"""Participants' pages: join by QR code, resume on another device, and the phone's table view."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from werkzeug.wrappers.response import Response as BaseResponse
+
+from worldcafe import access, presenters
+from worldcafe.extensions import database
+from worldcafe.models import NAME_MAX, NOTE_MAX
+from worldcafe.qrcodes import qr_png, qr_svg
+from worldcafe.realtime import announce_people
+from worldcafe.services import participants as participant_service
+from worldcafe.services.errors import ServiceError
+from worldcafe.views.edge import links_for
+
+bp = Blueprint("participant", __name__)
+
+
+@bp.get("/j/<code>")
+def join_page(code: str) -> str | BaseResponse:
+    """The QR code's target: name, language, the café's purpose, and Join."""
+    with database().read() as db:
+        cafe = access.cafe_by_join_code(db, code)
+        if access.current_participant(db, cafe) is not None:
+            return redirect(url_for("participant.cafe_page", code=cafe.join_code))
+        return render_template(
+            "participant/join.html",
+            cafe=cafe,
+            suggestion=participant_service.suggest_name(),
+            name_max=NAME_MAX,
+            error=None,
+        )
+
+
+@bp.post("/j/<code>")
+def join(code: str) -> tuple[str, int] | BaseResponse:
+    """Join the café: no account, a resume token in the signed session cookie."""
+    try:
+        with database().write() as db:
+            cafe = access.cafe_by_join_code(db, code)
+            participant = participant_service.join_cafe(
+                db, cafe, request.form.get("name", ""), request.form.get("language")
+            )
+            access.remember_participant(cafe, participant)
+            cafe_id, join_code = cafe.id, cafe.join_code
+    except ServiceError as error:
+        with database().read() as db:
+            cafe = access.cafe_by_join_code(db, code)
+            page = render_template(
+                "participant/join.html",
+                cafe=cafe,
+                suggestion=request.form.get("name", "")[:NAME_MAX],
+                name_max=NAME_MAX,
+                error=str(error),
+            )
+        return page, error.status
+    announce_people(cafe_id)
+    return redirect(url_for("participant.cafe_page", code=join_code))
+
+
+@bp.post("/j/<code>/resume")
+def resume(code: str) -> tuple[str, int] | BaseResponse:
+    """Continue as the same participant on another device, with the short code."""
+    with database().read() as db:
+        cafe = access.cafe_by_join_code(db, code)
+        try:
+            participant = participant_service.participant_by_code(
+                db, cafe, request.form.get("resume_code")
+            )
+        except ServiceError as error:
+            page = render_template(
+                "participant/join.html",
+                cafe=cafe,
+                suggestion=participant_service.suggest_name(),
+                name_max=NAME_MAX,
+                error=str(error),
+            )
+            return page, error.status
+        access.remember_participant(cafe, participant)
+        return redirect(url_for("participant.cafe_page", code=cafe.join_code))
+
+
+@bp.get("/p/<code>")
+def cafe_page(code: str) -> str | BaseResponse:
+    """The phone's view: lobby, then each round's table, question, people, timer and notes."""
+    with database().read() as db:
+        cafe = access.cafe_by_join_code(db, code)
+        participant = access.current_participant(db, cafe)
+        if participant is None:
+            return redirect(url_for("participant.join_page", code=cafe.join_code))
+        return render_template(
+            "participant/cafe.html",
+            cafe=cafe,
+            participant=participant,
+            panel=presenters.participant_panel_html(db, cafe, participant),
+            note_max=NOTE_MAX,
+            timer=presenters.timer_payload(cafe),
+        )
+
+
+@bp.post("/p/<code>/leave")
+def leave(code: str) -> BaseResponse:
+    """Leave the café: later rounds are planned without this person."""
+    with database().write() as db:
+        cafe = access.cafe_by_join_code(db, code)
+        participant = access.current_participant(db, cafe)
+        if participant is not None:
+            participant_service.set_presence(db, participant, False)
+        access.forget_participant(cafe)
+        cafe_id, join_code = cafe.id, cafe.join_code
+    announce_people(cafe_id)
+    return redirect(url_for("participant.join_page", code=join_code))
+
+
+@bp.get("/qr/<code>.svg")
+def join_qr(code: str) -> Response:
+    """The QR code of a café's join link."""
+    with database().read() as db:
+        cafe = access.cafe_by_join_code(db, code)
+        svg = qr_svg(str(links_for(cafe)["join_url"]))
+    response = Response(svg, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/qr/<code>.png")
+def join_qr_png(code: str) -> Response:
+    """The QR code of a café's join link, as a PNG image for print."""
+    with database().read() as db:
+        cafe = access.cafe_by_join_code(db, code)
+        png = qr_png(str(links_for(cafe)["join_url"]))
+    response = Response(png, mimetype="image/png")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response

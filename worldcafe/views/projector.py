@@ -1,0 +1,26 @@
+"""The projector view (1920×1080): QR code, join count, question, timer and the live wall."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from worldcafe import access, presenters
+from worldcafe.extensions import database
+from worldcafe.views.edge import links_for
+
+bp = Blueprint("projector", __name__, url_prefix="/projector/<int:cafe_id>/<secret>")
+
+
+@bp.get("")
+def screen(cafe_id: int, secret: str) -> str:
+    """The projector page."""
+    with database().read() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "projector", secret)
+        links = links_for(cafe)
+        return render_template(
+            "projector/screen.html",
+            links=links,
+            short_join_url=str(links["join_url"]).split("://", 1)[-1],
+            timer=presenters.timer_payload(cafe),
+            **presenters.projector_context(db, cafe),
+        )
