@@ -233,8 +233,8 @@ def bench_duplicates(rows: list[dict[str, str]]) -> None:
         notes.append(Note(f"p{k}", "dup", "Klima", text))
         planted.add(frozenset({f"o{i}", f"p{k}"}))
     for i, text in enumerate(originals):
-        for name, change in (("neg", _negate), ("num", _renumber)):
-            variant = change(text)
+        variants = (("neg", _negate(text)), ("num", _renumber(text)))
+        for name, variant in variants:
             if variant and len(opposite) < 150 and rng.random() < 0.3:
                 notes.append(Note(f"{name}{i}", "dup", "Klima", variant))
                 opposite.add(frozenset({f"o{i}", f"{name}{i}"}))

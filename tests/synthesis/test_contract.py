@@ -9,7 +9,7 @@ from typing import Any
 from worldcafe.synthesis import Note, synthesis_to_json, synthesize
 
 
-def _check(data: dict[str, Any], notes: list[Note], hidden: set[str] = frozenset()) -> None:
+def _check(data: dict[str, Any], notes: list[Note], hidden: frozenset[str] = frozenset()) -> None:
     by_id = {n.note_id: n for n in notes}
     seen: dict[str, str] = {}
     for table in data["tables"]:
@@ -32,7 +32,7 @@ def _check(data: dict[str, Any], notes: list[Note], hidden: set[str] = frozenset
                 assert by_id[note_id].theme == table["theme"]
                 seen[note_id] = cluster["id"]
             count += len(cluster["notes"])
-            rounds = {by_id[i].round for i in cluster["notes"]} - {None}
+            rounds = {r for i in cluster["notes"] if (r := by_id[i].round) is not None}
             assert cluster["rounds"] == sorted(rounds)
         assert count == table["note_count"]
         supports = [c["support"] for c in table["clusters"]]

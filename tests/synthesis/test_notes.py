@@ -62,6 +62,6 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_parse_notes_requires_objects() -> None:
     with pytest.raises(NotesError):
-        parse_notes(["n1"])  # type: ignore[list-item]
+        parse_notes(["n1"])
     with pytest.raises(NotesError):
-        parse_notes({"note_id": "n1"})  # type: ignore[arg-type]
+        parse_notes({"note_id": "n1"})

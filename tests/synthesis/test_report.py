@@ -86,7 +86,11 @@ def test_docx(synthesis: Synthesis, context: ReportContext) -> None:
     for expected in ("Größe", "Łódź", "Αθήνα", "Besançon", "Table t2", "Methods", "Więcej drzew"):
         assert expected in text
     assert "Round 2: 21 people" in text
-    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    headings = [
+        p.text
+        for p in document.paragraphs
+        if str(p.style.name if p.style else "").startswith("Heading")
+    ]
     assert "Theme: Größe" in headings
 
 
