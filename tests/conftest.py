@@ -66,5 +66,3 @@ def client(app: Flask) -> FlaskClient:
 def cafe(app: Flask) -> dict[str, Any]:
     """The standard two-theme, two-round café."""
     return make_cafe(app)
-
-

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from worldcafe.extensions import database
-from worldcafe.links import cafe_links
+from worldcafe.links import DEFAULT_BASE_URL, cafe_links
 from worldcafe.models import Cafe
 from worldcafe.services.cafes import create_cafe, parse_cafe_spec
 
@@ -31,7 +31,10 @@ def make_cafe(app: Flask, **overrides: Any) -> dict[str, Any]:
     config = {**CONFIG, **overrides}
     with app.app_context(), database().write() as db:
         cafe = create_cafe(db, parse_cafe_spec(config))
-        links = cafe_links(cafe, "")
+        links = {
+            key: value.removeprefix(DEFAULT_BASE_URL) if isinstance(value, str) else value
+            for key, value in cafe_links(cafe, None).items()
+        }
         return {**links, "join_code": cafe.join_code}
 
 
@@ -55,3 +58,19 @@ def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def connect(app: Flask, browser: FlaskClient, cafe: dict[str, Any], role: str) -> Any:
+    """A Socket.IO client for a browser that already holds its role's cookie."""
+    from worldcafe.realtime import socketio
+
+    return socketio.test_client(
+        app, flask_test_client=browser, auth={"cafe": cafe["cafe_id"], "role": role}
+    )
+
+
+def fragments(socket: Any) -> list[str]:
+    """The HTML fragments a socket client received since the last call."""
+    return [
+        event["args"][0]["html"] for event in socket.get_received() if event["name"] == "fragment"
+    ]

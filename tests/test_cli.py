@@ -51,7 +51,9 @@ def test_create_cafe_prints_the_five_links_and_each_page_answers(
 
 
 def test_base_url_from_the_environment_goes_into_the_links(
-    instance: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    instance: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("WORLDCAFE_BASE_URL", "https://cafe.example.org/")
@@ -143,8 +145,11 @@ def test_the_console_script_is_installed_and_reports_errors_without_traceback(
 ) -> None:
     exe = Path(sys.executable).with_name("worldcafe")
     result = subprocess.run(
-        [str(exe), "create-cafe", "/no/such.json"], capture_output=True, text=True,
-        env=os.environ.copy(), timeout=60,
+        [str(exe), "create-cafe", "/no/such.json"],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=60,
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
@@ -156,5 +161,3 @@ def test_secret_key_persists_across_restarts(instance: Path) -> None:
     second = create_app({"TESTING": True, "SOCKETIO_ASYNC_MODE": "threading"})
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
     assert len(first.config["SECRET_KEY"]) >= 32
-
-

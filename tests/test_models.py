@@ -44,8 +44,12 @@ def test_a_note_client_id_is_stored_once_per_cafe(app: Flask, cafe: dict[str, An
         for _ in range(2):
             db.add(
                 Note(
-                    cafe_id=found.id, client_id="same-id-123", table_id=found.tables[0].id,
-                    round_id=r.id, participant_id=p.id, text="x",
+                    cafe_id=found.id,
+                    client_id="same-id-123",
+                    table_id=found.tables[0].id,
+                    round_id=r.id,
+                    participant_id=p.id,
+                    text="x",
                 )
             )
         with pytest.raises(IntegrityError):
@@ -57,9 +61,7 @@ def test_timestamps_come_back_in_utc(app: Flask, cafe: dict[str, Any]) -> None:
     moment = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     with app.app_context():
         with database().write() as db:
-            db.add(
-                Round(cafe_id=cafe["cafe_id"], number=1, duration_seconds=60, ends_at=moment)
-            )
+            db.add(Round(cafe_id=cafe["cafe_id"], number=1, duration_seconds=60, ends_at=moment))
         with database().read() as db:
             stored = db.scalar(select(Round.ends_at))
     assert stored is not None

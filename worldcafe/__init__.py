@@ -9,15 +9,17 @@ from typing import Any
 
 from flask import Flask
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, database, sockets, languages, security and the role blueprints."""
     from worldcafe import i18n, realtime, security
     from worldcafe.database import Database
     from worldcafe.schema import needs_upgrade, upgrade_database
-    from worldcafe.settings import read_or_create_secret_key, settings_from_environment
+    from worldcafe.settings import (
+        PROJECT_ROOT,
+        read_or_create_secret_key,
+        settings_from_environment,
+    )
     from worldcafe.views import errors, host, organiser, pages, participant, projector
 
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(

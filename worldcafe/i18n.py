@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, g, request, session
 from flask_babel import Babel, get_locale
 
-from worldcafe import PROJECT_ROOT
+from worldcafe.settings import PROJECT_ROOT
 
 APP_LANGUAGES = ("en", "de", "fr", "es", "it", "pl")
 LANGUAGE_NAMES = {

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, render_template, request, session
+from flask import Flask, current_app, render_template, request, session
 from flask_socketio import SocketIO, join_room
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -29,7 +29,6 @@ from worldcafe.services.cafes import get_cafe
 from worldcafe.services.errors import NotFound, ServiceError
 
 socketio = SocketIO()
-note_rate = NoteRateLimiter()
 
 MAX_SOCKET_MESSAGE = 16 * 1024
 
@@ -44,7 +43,15 @@ def init_app(app: Flask) -> None:
         ping_interval=20,
         ping_timeout=25,
     )
-    note_rate.per_minute = int(app.config.get("NOTE_RATE_PER_MINUTE", 20))
+    app.extensions["worldcafe.note_rate"] = NoteRateLimiter(
+        int(app.config.get("NOTE_RATE_PER_MINUTE", 20))
+    )
+
+
+def note_rate() -> NoteRateLimiter:
+    """This app's per-participant note limiter."""
+    limiter: NoteRateLimiter = current_app.extensions["worldcafe.note_rate"]
+    return limiter
 
 
 # ----- identity ---------------------------------------------------------------------------
@@ -168,7 +175,7 @@ def on_note_add(data: object) -> dict[str, Any]:
     payload = _payload(data)
     with database().read() as db:
         _, participant = _participant_for_event(db)
-        note_rate.check(participant.id)
+        note_rate().check(participant.id)
     try:
         with database().write() as db:
             _, participant = _participant_for_event(db)

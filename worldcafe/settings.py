@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_FILE = "worldcafe.db"
 SECRET_KEY_FILE = "secret_key"
 

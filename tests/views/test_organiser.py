@@ -71,9 +71,7 @@ def test_wrong_password_is_refused(app: Flask, organiser: FlaskClient) -> None:
     assert other.get("/organiser/").status_code == 302
 
 
-def test_an_organiser_creates_a_cafe_and_sees_its_links(
-    app: Flask, organiser: FlaskClient
-) -> None:
+def test_an_organiser_creates_a_cafe_and_sees_its_links(app: Flask, organiser: FlaskClient) -> None:
     response = organiser.post("/organiser/new", data=_form())
     assert response.status_code == 302
     page = organiser.get(response.headers["Location"])
@@ -85,7 +83,9 @@ def test_an_organiser_creates_a_cafe_and_sees_its_links(
     cafe = load_cafe(app, cafe_id)
     assert cafe.language == "de" and cafe.n_rounds == 3 and cafe.round_minutes == 15
     assert [(t.number, t.theme.name, t.capacity) for t in cafe.tables] == [
-        (1, "Mobility", 5), (2, "Mobility", 5), (3, "Energy", 5),
+        (1, "Mobility", 5),
+        (2, "Mobility", 5),
+        (3, "Energy", 5),
     ]
     dashboard = organiser.get("/organiser/").get_data(as_text=True)
     assert "Smart Leipzig" in dashboard
@@ -115,9 +115,7 @@ def test_invalid_setup_input_gets_a_message_not_a_500(
 
 
 def test_table_suggestion_from_head_count(organiser: FlaskClient) -> None:
-    response = organiser.post(
-        "/organiser/new", data=_form(action="suggest", head_count="50")
-    )
+    response = organiser.post("/organiser/new", data=_form(action="suggest", head_count="50"))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     tables = [int(v) for v in re.findall(r'name="theme-\d-tables"[^>]*value="(\d+)"', html)]
@@ -137,9 +135,15 @@ def test_editing_keeps_links_and_renewing_revokes_the_old_one(
     assert client.get(organiser_url).status_code == 200
     edited = client.post(
         organiser_url,
-        data=_form(**{"theme-0-name": "Citizen participation", "theme-0-tables": "1",
-                      "theme-1-name": "Investment", "theme-1-tables": "1",
-                      "title": "Renamed café"}),
+        data=_form(
+            **{
+                "theme-0-name": "Citizen participation",
+                "theme-0-tables": "1",
+                "theme-1-name": "Investment",
+                "theme-1-tables": "1",
+                "title": "Renamed café",
+            }
+        ),
     )
     assert edited.status_code == 302
     assert load_cafe(app, int(str(cafe["cafe_id"]))).title == "Renamed café"

@@ -39,7 +39,9 @@ def test_the_qr_code_decodes_to_the_join_url(client: FlaskClient, cafe: dict[str
     assert svg.data == expected.getvalue()
 
 
-def test_the_join_count_follows_joins(app: Flask, client: FlaskClient, cafe: dict[str, Any]) -> None:
+def test_the_join_count_follows_joins(
+    app: Flask, client: FlaskClient, cafe: dict[str, Any]
+) -> None:
     join(app, cafe, "Ada")
     join(app, cafe, "Grace")
     html = client.get(str(cafe["projector_url"])).get_data(as_text=True)

@@ -400,4 +400,3 @@ def create_demo_cafe(session: Session) -> Cafe:
     cafe.is_demo = True
     session.flush()
     return cafe
-

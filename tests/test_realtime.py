@@ -1,0 +1,234 @@
+"""Socket events: who may connect, notes once and only to the right screens, refusals."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.factories import connect, fragments, join, load_cafe
+from worldcafe.extensions import database
+from worldcafe.models import Note, Participant, Seat
+
+
+@pytest.fixture
+def live(app: Flask, client: FlaskClient, cafe: dict[str, Any]) -> dict[str, Any]:
+    """Eight phones joined, one round started; phones grouped by their table."""
+    phones = {f"P{i}": join(app, cafe, f"P{i}") for i in range(8)}
+    assert client.get(str(cafe["host_url"])).status_code == 200
+    client.post(f"{cafe['host_url']}/round/start")
+    with app.app_context(), database().read() as db:
+        ids = {p.name: p.id for p in db.query(Participant)}
+        seats = {s.participant_id: s.table_id for s in db.query(Seat) if s.round.number == 1}
+    tables: dict[int, list[str]] = {}
+    for name, pid in ids.items():
+        tables.setdefault(seats[pid], []).append(name)
+    return {"phones": phones, "ids": ids, "tables": list(tables.values()), "host": client}
+
+
+def test_connections_without_a_role_or_identity_are_refused(
+    app: Flask, cafe: dict[str, Any]
+) -> None:
+    stranger = app.test_client()
+    for role in ("participant", "host", "projector", "organiser", "admin"):
+        assert not connect(app, stranger, cafe, role).is_connected()
+    from worldcafe.realtime import socketio
+
+    assert not socketio.test_client(app, auth={"cafe": "nope", "role": "host"}).is_connected()
+    assert not socketio.test_client(app).is_connected()
+
+
+def test_a_note_reaches_table_mates_host_and_projector_but_not_other_tables(
+    app: Flask, cafe: dict[str, Any], live: dict[str, Any]
+) -> None:
+    mine, other = live["tables"]
+    writer = connect(app, live["phones"][mine[0]], cafe, "participant")
+    mate = connect(app, live["phones"][mine[1]], cafe, "participant")
+    stranger = connect(app, live["phones"][other[0]], cafe, "participant")
+    host = connect(app, live["host"], cafe, "host")
+    projector_browser = app.test_client()
+    projector_browser.get(str(cafe["projector_url"]))
+    projector = connect(app, projector_browser, cafe, "projector")
+    for s in (writer, mate, stranger, host, projector):
+        s.get_received()
+    client_id = str(uuid.uuid4())
+    ack = writer.emit(
+        "note:add", {"client_id": client_id, "text": "Open data <b>first</b>"}, callback=True
+    )
+    assert ack["ok"] and ack["id"] == client_id
+    assert "Open data &lt;b&gt;first&lt;/b&gt;" in ack["html"]
+    assert any("Open data &lt;b&gt;first" in f for f in fragments(mate))
+    assert any("Open data &lt;b&gt;first" in f for f in fragments(host))
+    assert any("Open data &lt;b&gt;first" in f for f in fragments(projector))
+    assert not any("Open data" in f for f in fragments(stranger))
+    assert not any("Open data" in f for f in fragments(writer))
+
+
+def test_a_retried_note_is_stored_once_and_not_broadcast_again(
+    app: Flask, cafe: dict[str, Any], live: dict[str, Any]
+) -> None:
+    mine = live["tables"][0]
+    writer = connect(app, live["phones"][mine[0]], cafe, "participant")
+    mate = connect(app, live["phones"][mine[1]], cafe, "participant")
+    client_id = str(uuid.uuid4())
+    first = writer.emit("note:add", {"client_id": client_id, "text": "Once"}, callback=True)
+    mate.get_received()
+    second = writer.emit("note:add", {"client_id": client_id, "text": "Once"}, callback=True)
+    assert first["ok"] and second["ok"] and second["duplicate"]
+    assert fragments(mate) == []
+    with app.app_context(), database().read() as db:
+        assert db.query(Note).filter_by(client_id=client_id).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"client_id": str(uuid.uuid4()), "text": ""}, "must not be empty"),
+        ({"client_id": str(uuid.uuid4()), "text": "x" * 501}, "too long"),
+        ({"client_id": "bad id!", "text": "hello"}, "malformed"),
+        ({"client_id": str(uuid.uuid4()), "text": 42}, "must be text"),
+        ("just a string", "malformed"),
+        (None, "malformed"),
+    ],
+)
+def test_bad_notes_get_an_error_message(
+    app: Flask, cafe: dict[str, Any], live: dict[str, Any], payload: Any, message: str
+) -> None:
+    writer = connect(app, live["phones"][live["tables"][0][0]], cafe, "participant")
+    ack = writer.emit("note:add", payload, callback=True)
+    assert ack["ok"] is False
+    assert message in ack["error"]
+    with app.app_context(), database().read() as db:
+        assert db.query(Note).count() == 0
+
+
+def test_notes_are_refused_in_the_lobby(app: Flask, cafe: dict[str, Any]) -> None:
+    phone = join(app, cafe, "Early")
+    ack = connect(app, phone, cafe, "participant").emit(
+        "note:add", {"client_id": str(uuid.uuid4()), "text": "Hi"}, callback=True
+    )
+    assert ack["ok"] is False and "not started" in ack["error"]
+
+
+def test_only_the_author_edits_or_deletes_and_votes_stay_at_the_table(
+    app: Flask, cafe: dict[str, Any], live: dict[str, Any]
+) -> None:
+    mine, other = live["tables"]
+    writer = connect(app, live["phones"][mine[0]], cafe, "participant")
+    mate = connect(app, live["phones"][mine[1]], cafe, "participant")
+    stranger = connect(app, live["phones"][other[0]], cafe, "participant")
+    client_id = str(uuid.uuid4())
+    writer.emit("note:add", {"client_id": client_id, "text": "Draft"}, callback=True)
+    assert mate.emit("note:edit", {"id": client_id, "text": "Hijack"}, callback=True)["ok"] is False
+    assert mate.emit("note:delete", {"id": client_id}, callback=True)["ok"] is False
+    edited = writer.emit("note:edit", {"id": client_id, "text": "Final"}, callback=True)
+    assert edited["ok"]
+    vote = mate.emit("note:vote", {"id": client_id}, callback=True)
+    assert vote == {"ok": True, "votes": 1}
+    assert stranger.emit("note:vote", {"id": client_id}, callback=True)["ok"] is False
+    assert mate.emit("note:vote", {"id": client_id}, callback=True)["votes"] == 0
+    assert writer.emit("note:delete", {"id": client_id}, callback=True)["ok"]
+    with app.app_context(), database().read() as db:
+        note = db.query(Note).filter_by(client_id=client_id).one()
+        assert note.text == "Final" and note.deleted
+
+
+def test_key_insights_only_by_the_table_host_three_a_round(
+    app: Flask, cafe: dict[str, Any], live: dict[str, Any]
+) -> None:
+    mine = live["tables"][0]
+    host_name = mine[0]
+    cafe_row = load_cafe(app, int(str(cafe["cafe_id"])))
+    with app.app_context(), database().read() as db:
+        seat = next(
+            s
+            for s in db.query(Seat)
+            if s.participant_id == live["ids"][host_name] and s.round.number == 1
+        )
+    table_id = seat.table_id
+    assert table_id in [t.id for t in cafe_row.tables]
+    live["host"].post(
+        f"{cafe['host_url']}/people/{live['ids'][host_name]}/table-host",
+        data={"table_id": str(table_id)},
+    )
+    table_host = connect(app, live["phones"][host_name], cafe, "participant")
+    traveller = connect(app, live["phones"][mine[1]], cafe, "participant")
+    ids = []
+    for i in range(4):
+        cid = str(uuid.uuid4())
+        traveller.emit("note:add", {"client_id": cid, "text": f"Idea {i}"}, callback=True)
+        ids.append(cid)
+    assert traveller.emit("note:insight", {"id": ids[0]}, callback=True)["ok"] is False
+    for cid in ids[:3]:
+        assert table_host.emit("note:insight", {"id": cid}, callback=True)["marked"] is True
+    refused = table_host.emit("note:insight", {"id": ids[3]}, callback=True)
+    assert refused["ok"] is False and "At most 3" in refused["error"]
+
+
+def test_the_note_rate_is_limited_per_participant(
+    app: Flask, cafe: dict[str, Any], live: dict[str, Any]
+) -> None:
+    app.extensions["worldcafe.note_rate"].per_minute = 3
+    writer = connect(app, live["phones"][live["tables"][0][0]], cafe, "participant")
+    acks = [
+        writer.emit("note:add", {"client_id": str(uuid.uuid4()), "text": f"n{i}"}, callback=True)
+        for i in range(4)
+    ]
+    assert [a["ok"] for a in acks] == [True, True, True, False]
+    assert acks[3]["status"] == 429
+    other = connect(app, live["phones"][live["tables"][0][1]], cafe, "participant")
+    ok = other.emit("note:add", {"client_id": str(uuid.uuid4()), "text": "mine"}, callback=True)
+    assert ok["ok"]
+
+
+def test_resync_sends_the_panel_and_the_timer(
+    app: Flask, cafe: dict[str, Any], live: dict[str, Any]
+) -> None:
+    phone = connect(app, live["phones"][live["tables"][0][0]], cafe, "participant")
+    phone.get_received()
+    assert phone.emit("resync", callback=True) == {"ok": True}
+    received = phone.get_received()
+    timers = [e["args"][0] for e in received if e["name"] == "timer"]
+    assert timers and timers[0]["status"] == "running" and timers[0]["ends_at"] > timers[0]["now"]
+    panels = [e["args"][0]["html"] for e in received if e["name"] == "fragment"]
+    assert any('id="table-panel"' in p and "Table " in p for p in panels)
+
+
+def test_a_round_start_pushes_each_table_its_panel(
+    app: Flask, cafe: dict[str, Any], live: dict[str, Any]
+) -> None:
+    mine, other = live["tables"]
+    a = connect(app, live["phones"][mine[0]], cafe, "participant")
+    b = connect(app, live["phones"][other[0]], cafe, "participant")
+    host = connect(app, live["host"], cafe, "host")
+    live["host"].post(f"{cafe['host_url']}/round/end")
+    for s in (a, b, host):
+        s.get_received()
+    live["host"].post(f"{cafe['host_url']}/round/start")
+    for s in (a, b):
+        received = s.get_received()
+        assert any(e["name"] == "timer" for e in received)
+        panels = [e["args"][0]["html"] for e in received if e["name"] == "fragment"]
+        assert any("Round 2 of 2" in p for p in panels)
+    assert any("Round 2 of 2" in f for f in fragments(host))
+
+
+def test_a_revoked_host_link_cannot_act_over_its_open_socket(
+    app: Flask, cafe: dict[str, Any], live: dict[str, Any]
+) -> None:
+    host = connect(app, live["host"], cafe, "host")
+    assert host.emit("resync", callback=True) == {"ok": True}
+    live["host"].post(f"{cafe['organiser_url']}/renew/host")
+    refused = host.emit("resync", callback=True)
+    assert refused["ok"] is False and refused["status"] == 403
+
+
+def test_clock_answers_the_server_time(
+    app: Flask, cafe: dict[str, Any], live: dict[str, Any]
+) -> None:
+    phone = connect(app, live["phones"][live["tables"][0][0]], cafe, "participant")
+    reply = phone.emit("clock", callback=True)
+    assert reply["ok"] and reply["now"] > 1_700_000_000_000
