@@ -72,14 +72,15 @@ class LiveServer:
         """Start the server and wait until it answers."""
         self.instance.mkdir(parents=True, exist_ok=True)
         self.log_path = self.instance / f"server-{self.port}.log"
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [*CLI, "run", "--host", "127.0.0.1", "--port", str(self.port)],
-            env=self.env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-        )
+        with self.log_path.open("ab") as log:
+            # The child keeps its own copy of the file descriptor.
+            self.process = subprocess.Popen(
+                [*CLI, "run", "--host", "127.0.0.1", "--port", str(self.port)],
+                env=self.env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
