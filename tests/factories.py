@@ -74,3 +74,21 @@ def fragments(socket: Any) -> list[str]:
     return [
         event["args"][0]["html"] for event in socket.get_received() if event["name"] == "fragment"
     ]
+
+
+def run_round_with_notes(
+    app: Flask, host: FlaskClient, cafe: dict[str, Any], notes: list[str], people: int = 6
+) -> dict[str, FlaskClient]:
+    """Join `people` phones, start a round, and have them write `notes` in turn."""
+    import uuid
+
+    phones = {f"Guest {i}": join(app, cafe, f"Guest {i}") for i in range(people)}
+    response = host.post(f"{cafe['host_url']}/round/start")
+    assert response.status_code == 302
+    sockets = [connect(app, phone, cafe, "participant") for phone in phones.values()]
+    for index, text in enumerate(notes):
+        ack = sockets[index % len(sockets)].emit(
+            "note:add", {"client_id": str(uuid.uuid4()), "text": text}, callback=True
+        )
+        assert ack["ok"], ack
+    return phones

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from worldcafe.models import Cafe, CafeTable, Note, Participant, Round, RoundStatus, Seat
+from worldcafe.services import harvest as harvest_service
 from worldcafe.services import notes as note_service
 from worldcafe.services import participants as participant_service
 from worldcafe.services import rounds as round_service
@@ -261,3 +262,20 @@ def projector_join_count_html(db: Session, cafe: Cafe) -> str:
         )
     )
     return render_template("projector/_join_count.html", joined=joined or 0, oob=True)
+
+
+HARVEST_TOP = 3
+
+
+def projector_harvest_context(db: Session, cafe: Cafe) -> dict[str, Any]:
+    """The strongest clusters of each theme, for the plenary."""
+    result = harvest_service.harvest(db, cafe)
+    themes = [(t.theme, list(t.clusters[:HARVEST_TOP])) for t in result.themes]
+    return {"cafe": cafe, "themes": themes, "notes": result.notes}
+
+
+def projector_harvest_html(db: Session, cafe: Cafe) -> str:
+    """The projector's harvest view, as an OOB fragment."""
+    return render_template(
+        "projector/_harvest.html", oob=True, **projector_harvest_context(db, cafe)
+    )

@@ -379,3 +379,11 @@ def announce_broadcast(cafe_id: int) -> None:
         if cafe is not None:
             html = render_template("_broadcast.html", message=cafe.broadcast, oob=True)
             _emit_fragment(html, f"cafe:{cafe_id}")
+
+
+def announce_harvest(cafe_id: int) -> None:
+    """The organiser curated the harvest: the projector's harvest view follows."""
+    with database().read() as db:
+        cafe = db.get(Cafe, cafe_id)
+        if cafe is not None:
+            _emit_fragment(presenters.projector_harvest_html(db, cafe), f"projector:{cafe_id}")

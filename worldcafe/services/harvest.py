@@ -11,8 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from worldcafe import synthesis
-from worldcafe.models import Cafe, KeyInsight, Note, Participant, Round, Seat, Vote
+from worldcafe.models import AuditEvent, Cafe, KeyInsight, Note, Participant, Round, Seat, Vote
 from worldcafe.services.cafes import get_cafe
+from worldcafe.services.errors import InvalidInput, NotFound
+from worldcafe.services.text_input import clean_text
 
 
 def _notes(db: Session, cafe: Cafe) -> list[tuple[Note, int]]:
@@ -183,3 +185,48 @@ def export_cafe(db: Session, cafe_id: object, fmt: str, *, anonymise: bool = Fal
         data["cafe"] = cafe_record(db, cafe, anonymise=anonymise)
         return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     return bytes(synthesis.render(result, fmt, context))
+
+
+CURATION_OPS = ("rename", "merge", "split", "move", "hide", "unhide", "key")
+
+
+def curate(db: Session, cafe: Cafe, op: dict[str, Any]) -> synthesis.Curation:
+    """Append one organiser edit (rename, merge, split, move, hide, unhide, key) and store it."""
+    if op.get("op") not in CURATION_OPS:
+        raise InvalidInput("Unknown curation step.")
+    current = curation_of(cafe) or synthesis.Curation()
+    try:
+        checked = synthesis.Curation.from_dict({"ops": [op]})
+    except ValueError as error:
+        raise InvalidInput(str(error)) from None
+    step = checked.ops[0]
+    if step["op"] == "rename":
+        step["label"] = clean_text(step["label"], field="Label", max_length=120)
+        if not step["label"]:
+            raise InvalidInput("Give the cluster a name.")
+    if step["op"] in ("merge", "split") and len(step["note_ids"]) < (
+        2 if step["op"] == "merge" else 1
+    ):
+        raise InvalidInput("Choose the notes or clusters first.")
+    known = {str(n.id) for n, _ in _notes(db, cafe)}
+    ids = step.get("note_ids") or [step.get("note_id"), step.get("to")]
+    if any(i is not None and i not in known for i in ids):
+        raise NotFound("No such note in this café.")
+    current.ops.append(step)
+    cafe.curation = current.to_dict()
+    db.add(AuditEvent(cafe_id=cafe.id, actor="organiser", action=f"curate_{step['op']}"))
+    db.flush()
+    return current
+
+
+def reset_curation(db: Session, cafe: Cafe) -> None:
+    """Drop every organiser edit of the harvest."""
+    cafe.curation = None
+    db.add(AuditEvent(cafe_id=cafe.id, actor="organiser", action="curate_reset"))
+    db.flush()
+
+
+def table_summary(db: Session, cafe: Cafe, table_number: int) -> synthesis.TableSynthesis | None:
+    """The synthesis of one table, for its host to review."""
+    result = harvest(db, cafe)
+    return next((t for t in result.tables if t.table == f"Table {table_number}"), None)

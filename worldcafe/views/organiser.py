@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from typing import Any
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     redirect,
@@ -23,7 +25,9 @@ from worldcafe import access
 from worldcafe.extensions import database
 from worldcafe.i18n import LANGUAGE_NAMES
 from worldcafe.models import Organiser
+from worldcafe.realtime import announce_harvest
 from worldcafe.services import cafes as cafe_service
+from worldcafe.services import harvest as harvest_service
 from worldcafe.services import organisers as organiser_service
 from worldcafe.services.errors import InvalidInput, ServiceError
 from worldcafe.views.edge import links_for
@@ -275,3 +279,79 @@ def table_cards(cafe_id: int, secret: str) -> str:
         return render_template(
             "organiser/cards.html", cafe=cafe, links=links_for(cafe), tables=list(cafe.tables)
         )
+
+
+EXPORT_TYPES = {
+    "json": "application/json",
+    "md": "text/markdown; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def _harvest_context(db: Any, cafe: Any) -> dict[str, Any]:
+    result = harvest_service.harvest(db, cafe)
+    return {
+        "cafe": cafe,
+        "links": links_for(cafe),
+        "result": result,
+        "notes": result.notes,
+        "insights": harvest_service.key_insights(db, cafe),
+        "attendance": harvest_service.attendance(db, cafe),
+        "formats": list(EXPORT_TYPES),
+    }
+
+
+@bp.get("/cafe/<int:cafe_id>/<secret>/harvest")
+def harvest(cafe_id: int, secret: str) -> str:
+    """The synthesis per theme and table, to curate and download."""
+    with database().read() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
+        return render_template("organiser/harvest.html", **_harvest_context(db, cafe))
+
+
+@bp.post("/cafe/<int:cafe_id>/<secret>/harvest")
+def curate(cafe_id: int, secret: str) -> str | BaseResponse:
+    """One curation step: rename, merge, split, move, hide, unhide or mark as key."""
+    form = request.form
+    op = form.get("op", "")
+    step: dict[str, Any] = {"op": op}
+    if op in ("merge", "split"):
+        step["note_ids"] = [i for i in form.getlist("note_ids") if i]
+    else:
+        step["note_id"] = form.get("note_id", "")
+    if op == "rename":
+        step["label"] = form.get("label", "")
+    elif op == "move":
+        step["to"] = form.get("to", "")
+    elif op == "key":
+        step["key"] = form.get("key") == "1"
+    with database().write() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
+        if op == "reset":
+            harvest_service.reset_curation(db, cafe)
+        else:
+            harvest_service.curate(db, cafe, step)
+    announce_harvest(cafe_id)
+    return redirect(
+        url_for("organiser.harvest", cafe_id=cafe_id, secret=secret)
+        + "#"
+        + form.get("anchor", "top")
+    )
+
+
+@bp.get("/cafe/<int:cafe_id>/<secret>/export")
+def export(cafe_id: int, secret: str) -> BaseResponse:
+    """Download the synthesis as PDF, DOCX, Markdown, CSV or JSON."""
+    fmt = request.args.get("format", "pdf")
+    if fmt not in EXPORT_TYPES:
+        raise InvalidInput(f"Choose one of: {', '.join(EXPORT_TYPES)}.")
+    anonymise = request.args.get("anonymise") == "1"
+    with database().read() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
+        data = harvest_service.export_cafe(db, cafe.id, fmt, anonymise=anonymise)
+        stem = re.sub(r"[^A-Za-z0-9]+", "-", cafe.title).strip("-").lower() or "cafe"
+    response = Response(data, mimetype=EXPORT_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{stem}-harvest.{fmt}"'
+    return response

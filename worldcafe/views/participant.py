@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe import access, presenters
@@ -10,6 +10,7 @@ from worldcafe.extensions import database
 from worldcafe.models import NAME_MAX, NOTE_MAX
 from worldcafe.qrcodes import qr_png, qr_svg
 from worldcafe.realtime import announce_people
+from worldcafe.services import harvest as harvest_service
 from worldcafe.services import participants as participant_service
 from worldcafe.services.errors import ServiceError
 from worldcafe.views.edge import links_for
@@ -133,3 +134,24 @@ def join_qr_png(code: str) -> Response:
     response = Response(png, mimetype="image/png")
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
+
+
+@bp.get("/p/<code>/summary")
+def table_summary(code: str) -> str | BaseResponse:
+    """A table host reviews what the harvest made of their table."""
+    with database().read() as db:
+        cafe = access.cafe_by_join_code(db, code)
+        participant = access.current_participant(db, cafe)
+        if participant is None:
+            return redirect(url_for("participant.join_page", code=cafe.join_code))
+        if participant.hosted_table is None:
+            abort(403)
+        summary = harvest_service.table_summary(db, cafe, participant.hosted_table.number)
+        notes = harvest_service.harvest(db, cafe).notes
+        return render_template(
+            "participant/summary.html",
+            cafe=cafe,
+            table=participant.hosted_table,
+            summary=summary,
+            notes=notes,
+        )

@@ -24,3 +24,15 @@ def screen(cafe_id: int, secret: str) -> str:
             timer=presenters.timer_payload(cafe),
             **presenters.projector_context(db, cafe),
         )
+
+
+@bp.get("/harvest")
+def harvest(cafe_id: int, secret: str) -> str:
+    """The harvest for the plenary: the top clusters per theme, live as the organiser curates."""
+    with database().read() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "projector", secret)
+        return render_template(
+            "projector/harvest.html",
+            links=links_for(cafe),
+            **presenters.projector_harvest_context(db, cafe),
+        )

@@ -1,0 +1,151 @@
+"""The harvest: curation by the organiser, downloads in every format, projector and host review."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from typing import Any
+
+import docx
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from pypdf import PdfReader
+
+from tests.factories import run_round_with_notes
+from worldcafe.extensions import database
+from worldcafe.models import Note, Participant
+
+NOTES = [
+    "Open data portals for every city",
+    "Open data portal for each city!",
+    "Free wifi in all public libraries",
+    "Public libraries need free wifi",
+    "Train civil servants in digital skills",
+    "Digital skills training for city staff",
+    "Größere Bürgerbeteiligung über Apps",
+    "Bürgerbeteiligung per App stärken",
+]
+
+
+@pytest.fixture
+def harvested(app: Flask, client: FlaskClient, cafe: dict[str, Any]) -> dict[str, Any]:
+    run_round_with_notes(app, client, cafe, NOTES)
+    return cafe
+
+
+def _note_id(app: Flask, text: str) -> str:
+    with app.app_context(), database().read() as db:
+        note = db.query(Note).filter_by(text=text).one()
+        return str(note.id)
+
+
+def test_the_harvest_page_shows_clusters_with_quotes(
+    client: FlaskClient, harvested: dict[str, Any]
+) -> None:
+    page = client.get(f"{harvested['organiser_url']}/harvest")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Citizen participation" in html and "Investment" in html
+    assert html.count('class="cluster card') >= 2
+    assert "Open data portal" in html
+
+
+def test_curation_renames_hides_and_exports_follow(
+    app: Flask, client: FlaskClient, harvested: dict[str, Any]
+) -> None:
+    base = f"{harvested['organiser_url']}/harvest"
+    wifi = _note_id(app, "Free wifi in all public libraries")
+    skills = _note_id(app, "Train civil servants in digital skills")
+    assert (
+        client.post(
+            base, data={"op": "rename", "note_id": wifi, "label": "Wifi for all"}
+        ).status_code
+        == 302
+    )
+    assert client.post(base, data={"op": "hide", "note_id": skills}).status_code == 302
+    assert client.post(base, data={"op": "key", "note_id": wifi, "key": "1"}).status_code == 302
+    data = json.loads(client.get(f"{harvested['organiser_url']}/export?format=json").data)
+    clusters = [c for t in data["tables"] for c in t["clusters"]]
+    wifi_cluster = next(c for c in clusters if wifi in c["notes"])
+    assert wifi_cluster["label"] == "Wifi for all" and wifi_cluster["key"] is True
+    assert all(skills not in c["notes"] for c in clusters)
+    assert len(data["cafe"]["notes"]) == len(NOTES)
+    assert {n["round"] for n in data["cafe"]["notes"]} == {1}
+    client.post(base, data={"op": "reset"})
+    data = json.loads(client.get(f"{harvested['organiser_url']}/export?format=json").data)
+    assert any(skills in c["notes"] for t in data["tables"] for c in t["clusters"])
+
+
+def test_bad_curation_steps_get_a_clear_4xx(
+    app: Flask, client: FlaskClient, harvested: dict[str, Any]
+) -> None:
+    base = f"{harvested['organiser_url']}/harvest"
+    assert client.post(base, data={"op": "explode", "note_id": "1"}).status_code == 400
+    assert client.post(base, data={"op": "hide", "note_id": "99999"}).status_code == 404
+    assert (
+        client.post(
+            base, data={"op": "rename", "note_id": _note_id(app, NOTES[0]), "label": "   "}
+        ).status_code
+        == 400
+    )
+    assert client.post(base, data={"op": "merge", "note_ids": ""}).status_code == 400
+
+
+def test_every_format_downloads_and_reads_back(
+    client: FlaskClient, harvested: dict[str, Any]
+) -> None:
+    base = f"{harvested['organiser_url']}/export"
+    md = client.get(f"{base}?format=md")
+    assert md.status_code == 200 and "Leipzig Digital City" in md.get_data(as_text=True)
+    csv_text = client.get(f"{base}?format=csv").get_data(as_text=True)
+    assert len(csv_text.strip().splitlines()) == len(NOTES) + 1
+    assert "Guest" in csv_text
+    assert "Guest" not in client.get(f"{base}?format=csv&anonymise=1").get_data(as_text=True)
+    document = docx.Document(io.BytesIO(client.get(f"{base}?format=docx").data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Leipzig Digital City" in text
+    pdf = client.get(f"{base}?format=pdf")
+    assert pdf.mimetype == "application/pdf"
+    assert "attachment" in pdf.headers["Content-Disposition"]
+    pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Bürgerbeteiligung" in pdf_text
+    assert client.get(f"{base}?format=exe").status_code == 400
+
+
+def test_the_projector_harvest_shows_top_clusters_per_theme(
+    client: FlaskClient, harvested: dict[str, Any]
+) -> None:
+    html = client.get(f"{harvested['projector_url']}/harvest").get_data(as_text=True)
+    assert "What we harvested" in html
+    assert "Citizen participation" in html and "Investment" in html
+    assert len(re.findall(r"<li><strong", html)) >= 2
+
+
+def test_only_the_table_host_reviews_the_table_summary(
+    app: Flask, client: FlaskClient, harvested: dict[str, Any]
+) -> None:
+    with app.app_context(), database().read() as db:
+        guest = db.query(Participant).filter_by(name="Guest 0").one()
+        guest_id, code = guest.id, guest.resume_code
+    phone = app.test_client()
+    phone.post(f"/j/{harvested['join_code']}/resume", data={"resume_code": code})
+    assert phone.get(f"/p/{harvested['join_code']}/summary").status_code == 403
+    cafe_tables = client.get(str(harvested["host_url"])).get_data(as_text=True)
+    table_id = re.search(r'id="host-table-(\d+)"', cafe_tables)
+    assert table_id
+    client.post(
+        f"{harvested['host_url']}/people/{guest_id}/table-host",
+        data={"table_id": table_id.group(1)},
+    )
+    summary = phone.get(f"/p/{harvested['join_code']}/summary")
+    assert summary.status_code == 200
+    assert "Summary of table" in summary.get_data(as_text=True)
+
+
+def test_harvest_pages_need_their_secrets(client: FlaskClient, harvested: dict[str, Any]) -> None:
+    cafe_id = harvested["cafe_id"]
+    assert client.get(f"/organiser/cafe/{cafe_id}/nope/harvest").status_code == 404
+    assert client.get(f"/organiser/cafe/{cafe_id}/nope/export?format=json").status_code == 404
+    assert client.get(f"/projector/{cafe_id}/nope/harvest").status_code == 404
