@@ -24,7 +24,7 @@ dev-venv: $(VENV)/.installed-dev
 
 run: venv
 	$(BIN)/worldcafe db upgrade
-	$(BIN)/worldcafe demo --if-missing
+	$(BIN)/worldcafe demo --if-missing --base-url "$${WORLDCAFE_BASE_URL:-http://$(HOST):$(PORT)}"
 	$(BIN)/worldcafe run --host $(HOST) --port $(PORT)
 
 lint: dev-venv

@@ -51,9 +51,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = read_or_create_secret_key(Path(app.instance_path))
     base_url = app.config.get("BASE_URL") or ""
-    app.config["SESSION_COOKIE_SECURE"] = app.config.get(
-        "SESSION_COOKIE_SECURE", base_url.startswith("https://")
-    )
+    if "SESSION_COOKIE_SECURE" not in (test_config or {}):
+        app.config["SESSION_COOKIE_SECURE"] = base_url.startswith("https://")
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     database = Database(app.config["DATABASE_URL"], write_lock=threading.RLock())

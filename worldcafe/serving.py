@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import socket
 
+import gevent
+from flask import Flask
 from gevent.pywsgi import WSGIServer
 
 from worldcafe import create_app
 from worldcafe.extensions import database
 from worldcafe.services.organisers import organiser_count
+from worldcafe.services.privacy import apply_retention
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -20,6 +23,20 @@ def listening_socket(host: str, port: int) -> socket.socket:
     sock.bind((host, port))
     sock.listen(2048)
     return sock
+
+
+RETENTION_CHECK_SECONDS = 3600
+
+
+def _retention_loop(app: Flask) -> None:
+    """Erase names whose retention period has passed: at start, then hourly."""
+    while True:
+        try:
+            with app.app_context(), database().write() as db:
+                apply_retention(db)
+        except Exception:  # the next round of the loop tries again
+            app.logger.exception("Retention check failed")
+        gevent.sleep(RETENTION_CHECK_SECONDS)
 
 
 def serve(host: str, port: int) -> int:
@@ -40,6 +57,7 @@ def serve(host: str, port: int) -> int:
     except OSError as error:
         print(f"worldcafe: cannot listen on {host}:{port}: {error}", flush=True)
         return 2
+    gevent.spawn(_retention_loop, app)
     server = WSGIServer(sock, app, log=None)
     try:
         server.serve_forever()

@@ -29,6 +29,7 @@ from worldcafe.realtime import announce_harvest
 from worldcafe.services import cafes as cafe_service
 from worldcafe.services import harvest as harvest_service
 from worldcafe.services import organisers as organiser_service
+from worldcafe.services import privacy as privacy_service
 from worldcafe.services.errors import InvalidInput, ServiceError
 from worldcafe.views.edge import links_for
 
@@ -355,3 +356,38 @@ def export(cafe_id: int, secret: str) -> BaseResponse:
     response = Response(data, mimetype=EXPORT_TYPES[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{stem}-harvest.{fmt}"'
     return response
+
+
+@bp.get("/cafe/<int:cafe_id>/<secret>/privacy")
+def privacy(cafe_id: int, secret: str) -> str:
+    """Personal data: the privacy notice, erasing names, deleting the café, the audit log."""
+    with database().read() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
+        return render_template(
+            "organiser/privacy.html",
+            cafe=cafe,
+            links=links_for(cafe),
+            notice=privacy_service.privacy_notice(cafe),
+            events=privacy_service.audit_log(db, cafe),
+            error=None,
+        )
+
+
+@bp.post("/cafe/<int:cafe_id>/<secret>/privacy")
+def privacy_action(cafe_id: int, secret: str) -> str | BaseResponse | tuple[str, int]:
+    """Save the notice, erase every name, or delete the café."""
+    action = request.form.get("action", "")
+    with database().write() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
+        if action == "notice":
+            privacy_service.set_privacy_notice(db, cafe, request.form.get("notice", ""))
+        elif action == "erase":
+            privacy_service.erase_names(db, cafe)
+        elif action == "delete":
+            if request.form.get("confirm", "").strip() != cafe.title:
+                raise InvalidInput("Type the café's title to confirm that it should be deleted.")
+            privacy_service.delete_cafe(db, cafe)
+            return redirect(url_for("organiser.dashboard"))
+        else:
+            raise InvalidInput("Unknown action.")
+    return redirect(url_for("organiser.privacy", cafe_id=cafe_id, secret=secret))

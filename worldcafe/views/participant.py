@@ -12,6 +12,7 @@ from worldcafe.qrcodes import qr_png, qr_svg
 from worldcafe.realtime import announce_people
 from worldcafe.services import harvest as harvest_service
 from worldcafe.services import participants as participant_service
+from worldcafe.services import privacy as privacy_service
 from worldcafe.services.errors import ServiceError
 from worldcafe.views.edge import links_for
 
@@ -154,4 +155,14 @@ def table_summary(code: str) -> str | BaseResponse:
             table=participant.hosted_table,
             summary=summary,
             notes=notes,
+        )
+
+
+@bp.get("/j/<code>/privacy")
+def privacy(code: str) -> str:
+    """The café's privacy notice, as its organisers wrote it."""
+    with database().read() as db:
+        cafe = access.cafe_by_join_code(db, code)
+        return render_template(
+            "participant/privacy.html", cafe=cafe, notice=privacy_service.privacy_notice(cafe)
         )

@@ -1,0 +1,84 @@
+"""Personal data: erase names, delete a café, retention, the privacy notice and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from worldcafe.models import AuditEvent, Cafe, Participant, utcnow
+from worldcafe.services.text_input import clean_text
+
+ERASED_NAME = ""
+PRIVACY_NOTICE_MAX = 5000
+
+DEFAULT_PRIVACY_NOTICE = (
+    "This café collects the name you give (a nickname is fine), the notes you write, your "
+    "dot-votes and the tables you sit at. They are used only to run this café and to write its "
+    "summary. Nothing is sent to third parties. Ask the organisers to see or delete your data."
+)
+
+
+def erase_names(db: Session, cafe: Cafe, *, actor: str = "organiser") -> int:
+    """Erase every participant's name in a café; notes stay, anonymous. Returns how many."""
+    result = db.execute(
+        update(Participant)
+        .where(Participant.cafe_id == cafe.id, Participant.name != ERASED_NAME)
+        .values(name=ERASED_NAME)
+    )
+    db.add(AuditEvent(cafe_id=cafe.id, actor=actor, action="erase_names"))
+    db.flush()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def delete_cafe(db: Session, cafe: Cafe) -> None:
+    """Delete a café with everything in it: people, seats, notes, votes, the audit log."""
+    db.execute(delete(AuditEvent).where(AuditEvent.cafe_id == cafe.id))
+    db.delete(cafe)
+    db.flush()
+
+
+def apply_retention(db: Session, *, now: dt.datetime | None = None) -> list[int]:
+    """Erase names in cafés whose retention period has passed; returns their ids."""
+    moment = now or utcnow()
+    erased = []
+    for cafe in db.scalars(select(Cafe).where(Cafe.retention_days.is_not(None))):
+        assert cafe.retention_days is not None
+        if cafe.created_at + dt.timedelta(days=cafe.retention_days) > moment:
+            continue
+        named = db.scalar(
+            select(Participant.id)
+            .where(Participant.cafe_id == cafe.id, Participant.name != ERASED_NAME)
+            .limit(1)
+        )
+        if named is not None:
+            erase_names(db, cafe, actor="retention")
+            erased.append(cafe.id)
+    return erased
+
+
+def set_privacy_notice(db: Session, cafe: Cafe, text: object) -> str:
+    """The organiser's privacy notice for a café (empty: the default notice)."""
+    notice = clean_text(text, field="Privacy notice", max_length=PRIVACY_NOTICE_MAX, multiline=True)
+    cafe.privacy_notice = notice
+    db.add(AuditEvent(cafe_id=cafe.id, actor="organiser", action="edit_privacy_notice"))
+    db.flush()
+    return notice
+
+
+def privacy_notice(cafe: Cafe) -> str:
+    """What participants read before joining."""
+    return cafe.privacy_notice or DEFAULT_PRIVACY_NOTICE
+
+
+def audit_log(db: Session, cafe: Cafe, *, limit: int = 200) -> list[AuditEvent]:
+    """The latest host and organiser actions in a café, newest first."""
+    return list(
+        db.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.cafe_id == cafe.id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )
