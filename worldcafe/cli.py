@@ -1,4 +1,4 @@
-"""The `worldcafe` command: run, demo, create-cafe, plan, synthesize, export, db, organisers."""
+"""The `worldcafe` command: run, demo, create-cafe, plan, synthesize, export, db, loadtest."""
 
 from __future__ import annotations
 
@@ -203,6 +203,59 @@ def cmd_run(args: argparse.Namespace) -> int:
     return serve(args.host, args.port)
 
 
+def _loadtest_links(args: argparse.Namespace) -> Any:
+    """The café to load: a links file, an organiser sign-in, or one made in the local database."""
+    from worldcafe import loadtest
+
+    if args.links:
+        data = _read_json(args.links, "links file")
+        try:
+            return loadtest.CafeLinks.from_json(data, args.url), None
+        except (KeyError, TypeError, ValueError, AttributeError):
+            _fail(f"links file {args.links} is not the output of create-cafe --json")
+    email = os.environ.get("WORLDCAFE_ORGANISER_EMAIL")
+    password = os.environ.get("WORLDCAFE_ORGANISER_PASSWORD")
+    if email and password:
+        return None, (email, password)
+    from worldcafe.extensions import database
+    from worldcafe.links import cafe_links
+    from worldcafe.services.cafes import create_cafe, parse_cafe_spec
+
+    app = _app()
+    with app.app_context(), database().write() as db:
+        cafe = create_cafe(db, parse_cafe_spec(loadtest.cafe_config(args.participants)))
+        links = cafe_links(cafe, args.url)
+    return loadtest.CafeLinks.from_json(links, args.url), None
+
+
+def cmd_loadtest(args: argparse.Namespace) -> int:
+    """Simulated phones against a running server, with a bare relay as the baseline."""
+    from worldcafe import loadtest
+
+    if not args.url.startswith(("http://", "https://")):
+        _fail("--url must start with http:// or https://")
+    if not 2 <= args.participants <= 5000:
+        _fail("--participants must be between 2 and 5000")
+    if args.duration <= 0:
+        _fail("--duration must be positive")
+    links, login = _loadtest_links(args)
+    settings = loadtest.Settings(
+        url=args.url.rstrip("/"),
+        participants=args.participants,
+        duration=args.duration,
+        realistic_per_minute=args.realistic_rate,
+        stress_per_minute=args.stress_rate,
+        baseline=not args.no_baseline,
+    )
+    try:
+        report = loadtest.run_load_test(settings, links, login)
+    except loadtest.LoadTestError as error:
+        print(f"worldcafe: loadtest: {error}", file=sys.stderr)
+        return 1
+    print(json.dumps(report) if args.json else loadtest.format_report(report))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line."""
     parser = _Parser(prog="worldcafe", description="Run a World Café.")
@@ -253,6 +306,29 @@ def build_parser() -> argparse.ArgumentParser:
     organiser = sub.add_parser("create-organiser", help="create an organiser account")
     organiser.add_argument("email")
     organiser.set_defaults(func=cmd_create_organiser)
+
+    load = sub.add_parser(
+        "loadtest",
+        help="simulated phones against a running server, with a bare relay as baseline",
+        description=(
+            "Joins N simulated phones (tables of 5-6), a host console and a projector to a café "
+            "on the server at --url, starts a round, posts notes at a realistic and then a "
+            "stress rate, and measures joins, fan-out and losses; then the same load against "
+            "a bare python-socketio relay. The café comes from --links (the output of "
+            "`worldcafe create-cafe --json`), else from signing in as the organiser in "
+            "WORLDCAFE_ORGANISER_EMAIL / WORLDCAFE_ORGANISER_PASSWORD, else it is created "
+            "in the database this environment points at (the server's own instance)."
+        ),
+    )
+    load.add_argument("--url", required=True, help="the running server, e.g. http://127.0.0.1:5000")
+    load.add_argument("--participants", type=int, required=True)
+    load.add_argument("--duration", type=float, default=20.0, help="seconds of notes (default 20)")
+    load.add_argument("--json", action="store_true")
+    load.add_argument("--links", help="a café's links (create-cafe --json output)")
+    load.add_argument("--realistic-rate", type=float, default=2.0, help="notes/phone/minute")
+    load.add_argument("--stress-rate", type=float, default=12.0, help="notes/phone/minute")
+    load.add_argument("--no-baseline", action="store_true", help="skip the bare relay")
+    load.set_defaults(func=cmd_loadtest)
 
     return parser
 
