@@ -17,7 +17,7 @@ from worldcafe.models import (
 )
 from worldcafe.services.errors import Conflict, InvalidInput
 from worldcafe.services.participants import list_participants
-from worldcafe.services.seating import PlanSummary, plan_remaining_rounds
+from worldcafe.services.seating import PlanSummary, Runner, plan_remaining_rounds
 from worldcafe.services.text_input import clean_text
 
 BROADCAST_MAX = 280
@@ -83,7 +83,12 @@ def timer_state(cafe: Cafe) -> TimerState:
 
 
 def start_round(
-    session: Session, cafe: Cafe, *, now: dt.datetime | None = None, plan_seconds: float = 2.0
+    session: Session,
+    cafe: Cafe,
+    *,
+    now: dt.datetime | None = None,
+    plan_seconds: float = 2.0,
+    runner: Runner | None = None,
 ) -> tuple[Round, PlanSummary]:
     """Seat everyone present with the planner and start the next round's timer."""
     if active_round(cafe) is not None:
@@ -96,7 +101,7 @@ def start_round(
         raise Conflict("Nobody has joined yet: share the QR code first.")
     if not cafe.tables:
         raise Conflict("This café has no tables.")
-    summary = plan_remaining_rounds(session, cafe, number, seconds=plan_seconds)
+    summary = plan_remaining_rounds(session, cafe, number, seconds=plan_seconds, runner=runner)
     session.refresh(cafe, ["rounds"])
     current = next(r for r in cafe.rounds if r.number == number)
     moment = now or utcnow()
@@ -174,7 +179,12 @@ def extend_round(
 
 
 def end_round(
-    session: Session, cafe: Cafe, *, now: dt.datetime | None = None, plan_seconds: float = 2.0
+    session: Session,
+    cafe: Cafe,
+    *,
+    now: dt.datetime | None = None,
+    plan_seconds: float = 2.0,
+    runner: Runner | None = None,
 ) -> tuple[Round, PlanSummary | None]:
     """End the current round and plan where everyone goes next."""
     current = _require_active(cafe)
@@ -191,7 +201,13 @@ def end_round(
     if current.number >= cafe.n_rounds:
         cafe.status = CafeStatus.FINISHED
     elif any(p.present for p in list_participants(session, cafe)):
-        summary = plan_remaining_rounds(session, cafe, current.number + 1, seconds=plan_seconds)
+        summary = plan_remaining_rounds(
+            session,
+            cafe,
+            current.number + 1,
+            seconds=plan_seconds,
+            runner=runner,
+        )
         session.refresh(cafe, ["rounds"])
     session.flush()
     return current, summary

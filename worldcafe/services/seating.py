@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -66,14 +67,27 @@ def _instance(session: Session, cafe: Cafe, first: int) -> rotation.Instance:
     )
 
 
+Runner = Callable[[Callable[[], rotation.Plan]], rotation.Plan]
+
+
 def plan_remaining_rounds(
-    session: Session, cafe: Cafe, first: int, *, seconds: float = PLAN_SECONDS, seed: int = 0
+    session: Session,
+    cafe: Cafe,
+    first: int,
+    *,
+    seconds: float = PLAN_SECONDS,
+    seed: int = 0,
+    runner: Runner | None = None,
 ) -> PlanSummary:
     """Plan rounds `first`..n and store their seats (rounds before `first` stay as played)."""
     if first > cafe.n_rounds:
         return PlanSummary(0, 0, 0, 1.0, 0)
     instance = _instance(session, cafe, first)
-    plan = rotation.plan_rounds(instance, seed=seed + cafe.id, time_limit=seconds)
+
+    def work() -> rotation.Plan:
+        return rotation.plan_rounds(instance, seed=seed + cafe.id, time_limit=seconds)
+
+    plan = runner(work) if runner is not None else work()
     rounds_by_number = {r.number: r for r in cafe.rounds}
     for number in range(first, cafe.n_rounds + 1):
         planned = rounds_by_number.get(number)

@@ -11,6 +11,7 @@ from werkzeug.wrappers.response import Response as BaseResponse
 from worldcafe import access, presenters
 from worldcafe.extensions import database
 from worldcafe.models import Cafe
+from worldcafe.offload import offload
 from worldcafe.realtime import (
     announce_broadcast,
     announce_people,
@@ -71,7 +72,9 @@ def start_round(cafe_id: int, secret: str) -> str | BaseResponse:
     return _act(
         cafe_id,
         secret,
-        lambda db, cafe: round_service.start_round(db, cafe, plan_seconds=_plan_seconds()),
+        lambda db, cafe: round_service.start_round(
+            db, cafe, plan_seconds=_plan_seconds(), runner=offload
+        ),
         announce_round,
     )
 
@@ -106,7 +109,9 @@ def end_round(cafe_id: int, secret: str) -> str | BaseResponse:
     return _act(
         cafe_id,
         secret,
-        lambda db, cafe: round_service.end_round(db, cafe, plan_seconds=_plan_seconds()),
+        lambda db, cafe: round_service.end_round(
+            db, cafe, plan_seconds=_plan_seconds(), runner=offload
+        ),
         announce_round,
     )
 
