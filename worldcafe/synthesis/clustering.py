@@ -1,4 +1,11 @@
-"""Grouping related notes: latent semantic vectors of stems and word pieces, then k-means."""
+"""Grouping related notes: latent semantic vectors of stems, compound parts and word pieces.
+
+Features per note: TF-IDF of content stems, plus the parts of German-style compounds whose
+parts occur as words of their own elsewhere ("Wohnbauförderung" also counts as "Wohnbau" and
+"Förderung"), plus character n-grams of the words. Latent semantic analysis (truncated SVD)
+smooths them into a few dozen dimensions, and k-means on the unit vectors (spherical k-means)
+groups the notes; clusters far larger than the others are split again, so no catch-all remains.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +14,21 @@ import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
-from sklearn.cluster import AgglomerativeClustering, KMeans
+import scipy.sparse as sp
+from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion
 
-from .normalise import Analysed
+from .normalise import Analysed, fold_word, stem
 
 MAX_CLUSTERS = 30
-LSA_DIMENSIONS = 80
-CHAR_WEIGHT = 0.8
-THEME_LINK_SIMILARITY = 0.45
+CHAR_WEIGHT = 0.4
+COMPOUND_WEIGHT = 1.0
+THEME_LINK_SIMILARITY = 0.3
+SPLIT_FACTOR = 3.0
 
 
 @contextmanager
@@ -41,35 +50,145 @@ def _unit_rows(matrix: np.ndarray) -> np.ndarray:
     return result
 
 
-def note_vectors(analysed: Sequence[Analysed]) -> np.ndarray:
-    """Unit vectors of notes in a latent space learnt from these notes (zero rows for empty)."""
-    n = len(analysed)
-    docs = [" ".join(a.content) for a in analysed]
-    if n == 0:
-        return np.zeros((0, 1))
-    min_df = 2 if n >= 20 else 1
-    union = FeatureUnion(
-        [
-            ("stems", TfidfVectorizer(token_pattern=r"\S+", sublinear_tf=True, min_df=min_df)),
-            (
-                "pieces",
-                TfidfVectorizer(
-                    analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=min_df
-                ),
-            ),
-        ],
-        transformer_weights={"stems": 1.0, "pieces": CHAR_WEIGHT},
+def _split_compound(word: str, language: str, known: set[str]) -> tuple[str, str] | None:
+    """Stems of modifier and head of a compound whose two parts are known stems, or None.
+
+    Linking elements (-s-, -es-, -n-, -en-) between the parts are allowed; the split with the
+    most even parts wins.
+    """
+    best: tuple[int, str, str] | None = None
+    for cut in range(3, len(word) - 3):
+        head = stem(word[cut:], language)
+        if len(head) < 3 or head not in known:
+            continue
+        left = word[:cut]
+        candidates = [left]
+        if left.endswith(("s", "n")):
+            candidates.append(left[:-1])
+        if left.endswith(("es", "en")):
+            candidates.append(left[:-2])
+        for modifier in candidates:
+            if len(modifier) < 3:
+                continue
+            modifier_stem = stem(modifier, language)
+            if modifier_stem in known:
+                score = min(len(modifier), len(word) - cut)
+                if best is None or score > best[0]:
+                    best = (score, modifier_stem, head)
+    return None if best is None else (best[1], best[2])
+
+
+def expanded_terms(analysed: Sequence[Analysed]) -> list[list[str]]:
+    """Content stems of each note, followed by the stems of its compounds' parts."""
+    known = {s for a in analysed for s in a.content if len(s) >= 3}
+    cache: dict[tuple[str, str], tuple[str, str] | None] = {}
+    result: list[list[str]] = []
+    for item in analysed:
+        terms = list(item.content)
+        for written in item.surface:
+            word = fold_word(written)
+            if len(word) < 7:
+                continue
+            key = (word, item.language)
+            if key not in cache:
+                cache[key] = _split_compound(word, item.language, known)
+            parts = cache[key]
+            if parts is not None:
+                terms.extend(parts)
+        result.append(terms)
+    return result
+
+
+@lru_cache(maxsize=131_072)
+def word_pieces(word: str) -> tuple[str, ...]:
+    """Character 3- to 5-grams of a word padded with spaces at both ends."""
+    padded = f" {word} "
+    return tuple(
+        padded[start : start + size]
+        for size in (3, 4, 5)
+        for start in range(max(1, len(padded) - size + 1))
     )
-    try:
-        matrix = union.fit_transform(docs)
-    except ValueError:
-        return np.zeros((n, 1))
-    dimensions = min(LSA_DIMENSIONS, n - 1, matrix.shape[1] - 1)
-    if dimensions < 2:
-        return _unit_rows(np.asarray(matrix.toarray(), dtype=float))
-    svd = TruncatedSVD(n_components=dimensions, algorithm="randomized", n_iter=5, random_state=0)
+
+
+def _tfidf(counts: sp.csr_matrix, min_df: int) -> sp.csr_matrix:
+    """Sublinear TF-IDF with unit rows, columns seen in fewer than min_df notes dropped."""
+    counts = counts.tocsr()
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    keep = np.flatnonzero(df >= min_df)
+    counts = counts[:, keep].tocsr()
+    n = counts.shape[0]
+    idf = (np.log((1 + n) / (1 + df[keep])) + 1.0).astype(np.float32)
+    counts.data = ((1.0 + np.log(counts.data)) * idf[counts.indices]).astype(np.float32)
+    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    result: sp.csr_matrix = sp.csr_matrix(sp.diags((1.0 / norms).astype(np.float32)) @ counts)
+    return result
+
+
+@dataclass(frozen=True)
+class Features:
+    """Sparse TF-IDF terms of notes (for labels and linking) and their latent unit vectors."""
+
+    terms: sp.csr_matrix
+    vectors: np.ndarray
+
+
+def note_features(analysed: Sequence[Analysed]) -> Features:
+    """Sparse term vectors and latent unit vectors of notes (zero rows for empty notes)."""
+    n = len(analysed)
+    if n == 0:
+        return Features(sp.csr_matrix((0, 1)), np.zeros((0, 1)))
+    min_df = 2 if n >= 20 else 1
+    expanded = expanded_terms(analysed)
+    vocabulary: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for row, (item, terms) in enumerate(zip(analysed, expanded, strict=True)):
+        own = len(item.content)
+        for position, term in enumerate(terms):
+            rows.append(row)
+            cols.append(vocabulary.setdefault(term, len(vocabulary)))
+            vals.append(1.0 if position < own else COMPOUND_WEIGHT)
+    if not vocabulary:
+        return Features(sp.csr_matrix((n, 1)), np.zeros((n, 1)))
+    counts = sp.csr_matrix(
+        (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(n, len(vocabulary))
+    )
+    counts.sum_duplicates()
+    terms = _tfidf(counts, min_df)
+    # Character n-grams of the words, computed once per distinct word, not once per note.
+    pieces: dict[str, int] = {}
+    piece_rows: list[int] = []
+    piece_cols: list[int] = []
+    for row, item in enumerate(analysed):
+        for word in item.content:
+            for piece in word_pieces(word):
+                piece_rows.append(row)
+                piece_cols.append(pieces.setdefault(piece, len(pieces)))
+    piece_counts = sp.csr_matrix(
+        (np.ones(len(piece_rows), dtype=np.float32), (piece_rows, piece_cols)),
+        shape=(n, max(1, len(pieces))),
+    )
+    piece_counts.sum_duplicates()
+    chars = _tfidf(piece_counts, min_df)
+    matrix = sp.hstack([terms, CHAR_WEIGHT * chars]).tocsr()
+    dimensions = min(latent_dimensions(n), n - 1, matrix.shape[1] - 1)
+    if dimensions < 2 or matrix.nnz == 0:
+        return Features(terms, _unit_rows(np.asarray(matrix.toarray(), dtype=float)))
+    svd = TruncatedSVD(n_components=dimensions, algorithm="randomized", n_iter=4, random_state=0)
     reduced = svd.fit_transform(matrix)
-    return _unit_rows(np.asarray(reduced, dtype=float))
+    return Features(terms, _unit_rows(np.asarray(reduced, dtype=float)))
+
+
+def note_vectors(analysed: Sequence[Analysed]) -> np.ndarray:
+    """Latent unit vectors of notes (zero rows for empty notes)."""
+    return note_features(analysed).vectors
+
+
+def latent_dimensions(n: int) -> int:
+    """Few latent dimensions: topics, not words, should decide (about √n, 12 to 60)."""
+    return max(12, min(60, round(math.sqrt(n))))
 
 
 def cluster_count(n: int) -> int:
@@ -77,6 +196,34 @@ def cluster_count(n: int) -> int:
     if n <= 2:
         return 1
     return max(1, min(MAX_CLUSTERS, round(0.9 * math.sqrt(n)), n // 2))
+
+
+def _kmeans(vectors: np.ndarray, k: int) -> list[int]:
+    model = KMeans(n_clusters=k, n_init=4, random_state=0)
+    return [int(x) for x in model.fit_predict(vectors)]
+
+
+def _split_oversized(vectors: np.ndarray, labels: list[int]) -> list[int]:
+    """Split clusters over SPLIT_FACTOR times the median size in two, until none is."""
+    labels = list(labels)
+    for _ in range(MAX_CLUSTERS):
+        sizes = Counter(labels)
+        if len(sizes) >= MAX_CLUSTERS:
+            break
+        median = float(np.median(list(sizes.values())))
+        biggest, size = min(sizes.items(), key=lambda item: (-item[1], item[0]))
+        if size <= max(8.0, SPLIT_FACTOR * median):
+            break
+        members = [i for i, label in enumerate(labels) if label == biggest]
+        block = vectors[members]
+        if len(np.unique(np.round(block, 6), axis=0)) < 2:
+            break
+        halves = _kmeans(block, 2)
+        fresh = max(labels) + 1
+        for i, half in zip(members, halves, strict=True):
+            if half == 1:
+                labels[i] = fresh
+    return labels
 
 
 def cluster_notes(
@@ -91,8 +238,7 @@ def cluster_notes(
     if k == 1 or not np.any(vectors):
         labels = [0] * n
     else:
-        model = KMeans(n_clusters=k, n_init=4, random_state=0)
-        labels = [int(x) for x in model.fit_predict(vectors)]
+        labels = _split_oversized(vectors, _kmeans(vectors, k))
     for group in groups:
         winner = Counter(labels[i] for i in group).most_common(1)[0][0]
         for i in group:
@@ -105,21 +251,49 @@ def _renumber(labels: Sequence[int]) -> list[int]:
     return [mapping.setdefault(label, len(mapping)) for label in labels]
 
 
-def link_clusters(centroids: np.ndarray) -> list[int]:
-    """Group cluster centroids that say alike (average cosine linkage); a group index each."""
+def link_clusters(centroids: np.ndarray, tables: Sequence[str] | None = None) -> list[int]:
+    """Group clusters that say alike; a group index each.
+
+    Average cosine linkage of the centroids, merging the most similar groups first while
+    every pair across them is similar enough on average; groups never hold two clusters of
+    one table (a table's own clustering already kept those apart), so no catch-all forms.
+    """
     m = centroids.shape[0]
     if m < 2:
         return [0] * m
-    unit = _unit_rows(centroids)
-    if not np.any(unit):
-        return list(range(m))
-    model = AgglomerativeClustering(
-        n_clusters=None,
-        metric="cosine",
-        linkage="average",
-        distance_threshold=1.0 - THEME_LINK_SIMILARITY,
-    )
-    safe = unit.copy()
-    empty = ~np.any(safe, axis=1)
-    safe[empty, 0] = 1e-9
-    return _renumber([int(x) for x in model.fit_predict(safe)])
+    unit = _unit_rows(np.asarray(centroids, dtype=float))
+    sums = unit @ unit.T
+    owner = list(tables) if tables is not None else [str(i) for i in range(m)]
+    names = sorted(set(owner))
+    holds = np.zeros((m, len(names)), dtype=bool)
+    for i, table in enumerate(owner):
+        holds[i, names.index(table)] = True
+    sizes = np.ones(m)
+    alive = np.ones(m, dtype=bool)
+    members: list[list[int]] = [[i] for i in range(m)]
+    while True:
+        average = sums / np.outer(sizes, sizes)
+        clash = (holds.astype(np.int32) @ holds.T.astype(np.int32)) > 0
+        allowed = ~clash & np.outer(alive, alive)
+        np.fill_diagonal(allowed, False)
+        average = np.where(allowed, np.round(average, 9), -np.inf)
+        flat = int(np.argmax(average))
+        a, b = divmod(flat, m)
+        if not average[a, b] >= THEME_LINK_SIMILARITY:
+            break
+        a, b = min(a, b), max(a, b)
+        sums[a, :] += sums[b, :]
+        sums[:, a] += sums[:, b]
+        sizes[a] += sizes[b]
+        holds[a] |= holds[b]
+        alive[b] = False
+        sums[b, :] = 0.0
+        sums[:, b] = 0.0
+        holds[b] = False
+        members[a].extend(members[b])
+        members[b] = []
+    labels = [0] * m
+    for index, group in enumerate(g for g in members if g):
+        for member in group:
+            labels[member] = index
+    return labels

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
+import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .normalise import Analysed
@@ -51,13 +52,15 @@ def duplicate_pairs(analysed: Sequence[Analysed]) -> list[tuple[int, int, float]
     docs = [" ".join(a.words) for a in analysed]
     if not any(docs):
         return []
-    vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 3), sublinear_tf=True)
+    vectoriser = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 3), sublinear_tf=True, dtype=np.float32
+    )
     try:
         matrix = vectoriser.fit_transform(docs)
     except ValueError:
         return []
     similarity = (matrix @ matrix.T).tocoo()
-    keep = (similarity.row < similarity.col) & (similarity.data >= CHAR_THRESHOLD)
+    keep = (similarity.row < similarity.col) & (similarity.data >= CHAR_THRESHOLD - 1e-6)
     rows, cols, values = similarity.row[keep], similarity.col[keep], similarity.data[keep]
     pairs: list[tuple[int, int, float]] = []
     for i, j, value in zip(rows.tolist(), cols.tolist(), values.tolist(), strict=True):

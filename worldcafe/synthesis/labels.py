@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -13,6 +14,7 @@ from .normalise import Analysed
 MAX_KEYPHRASES = 5
 
 
+@lru_cache(maxsize=65_536)
 def _phrases(item: Analysed) -> dict[str, str]:
     """Stemmed unigrams and adjacent bigrams of a note, each with its written form."""
     found: dict[str, str] = {}

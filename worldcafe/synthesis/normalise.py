@@ -518,6 +518,12 @@ def detect_language(text: str) -> str:
     return "de" if any(w.endswith(("ung", "keit", "heit", "en")) for w in words) else "en"
 
 
+@lru_cache(maxsize=65_536)
+def fold_word(word: str) -> str:
+    """fold() of one word, remembered: notes repeat their words."""
+    return fold(word)
+
+
 @lru_cache(maxsize=8)
 def _stemmer(language: str) -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer(_STEMMERS.get(language, "english"))
@@ -569,10 +575,15 @@ class Analysed:
 
 def analyse(text: str, language: str | None = None) -> Analysed:
     """Tokens, stems of content words (with their written form), numbers and negations."""
+    return _analyse(text, language if language in _STEMMERS else None)
+
+
+@lru_cache(maxsize=65_536)
+def _analyse(text: str, language: str | None) -> Analysed:
     lang = language if language in _STEMMERS else detect_language(text)
     assert lang is not None
     written = _TOKEN.findall(unicodedata.normalize("NFKC", text).replace("’", "'"))
-    words = tuple(fold(w) for w in written)
+    words = tuple(fold_word(w) for w in written)
     stems: list[str] = []
     content: list[str] = []
     surface: list[str] = []

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
-from .clustering import cluster_notes, link_clusters, note_vectors, single_threaded
+from .clustering import cluster_notes, link_clusters, note_features, single_threaded
 from .curation import Curation, Draft, apply_curation
 from .duplicates import duplicate_groups
 from .labels import document_frequencies, keyphrases, label_from, representative
@@ -24,13 +25,15 @@ class _Theme:
     notes: list[Note]
     analysed: list[Analysed]
     vectors: np.ndarray
+    terms: sp.csr_matrix
     row: dict[str, int]
 
 
 def _prepare(name: str, notes: list[Note]) -> _Theme:
     analysed = [analyse(n.text, n.language) for n in notes]
-    vectors = note_vectors(analysed)
-    return _Theme(name, notes, analysed, vectors, {n.note_id: i for i, n in enumerate(notes)})
+    features = note_features(analysed)
+    rows = {n.note_id: i for i, n in enumerate(notes)}
+    return _Theme(name, notes, analysed, features.vectors, features.terms, rows)
 
 
 def _draft(theme: _Theme, table_notes: list[Note]) -> tuple[Draft, list[list[str]]]:
@@ -139,10 +142,13 @@ def _theme_synthesis(
     totals = {t.table: max(1, sum(c.support for c in t.clusters)) for t in tables}
     if not table_clusters:
         return ThemeSynthesis(theme.name, tuple(t.table for t in tables), ())
-    centroids = np.stack(
-        [theme.vectors[[theme.row[i] for i in c.notes]].mean(axis=0) for c in table_clusters]
+    centroids = np.vstack(
+        [
+            np.asarray(theme.terms[[theme.row[i] for i in c.notes]].mean(axis=0))
+            for c in table_clusters
+        ]
     )
-    links = link_clusters(centroids)
+    links = link_clusters(centroids, [c.tables[0] for c in table_clusters])
     visible = [i for c in table_clusters for i in c.notes]
     pool = [theme.analysed[theme.row[i]] for i in visible]
     frequencies = document_frequencies(pool)
