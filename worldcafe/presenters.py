@@ -198,6 +198,7 @@ def host_context(db: Session, cafe: Cafe) -> dict[str, Any]:
         "present_count": sum(1 for p in people if p.present),
         "tables": tables,
         "seat_of": seat_of,
+        "table_numbers": {t.id: t.number for t in cafe.tables},
         "summary": summary,
         "next_number": next_number,
         "can_start": active is None and next_number <= cafe.n_rounds,

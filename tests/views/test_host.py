@@ -130,3 +130,35 @@ def test_host_actions_need_the_secret(app: Flask, cafe: dict[str, Any]) -> None:
     assert other.get(forged).status_code == 404
     assert other.post(f"{forged}/round/start").status_code == 404
     assert other.post(f"{forged}/broadcast", data={"message": "x"}).status_code == 404
+
+
+def test_the_people_panel_form_moves_marks_hosts_and_absences(
+    app: Flask, client: FlaskClient, cafe: dict[str, Any]
+) -> None:
+    host = str(cafe["host_url"])
+    join(app, cafe, "Ada")
+    join(app, cafe, "Grace")
+    client.post(f"{host}/round/start")
+    cafe_row = load_cafe(app, int(str(cafe["cafe_id"])))
+    with app.app_context(), database().read() as db:
+        ada = db.query(Participant).filter_by(name="Ada").one()
+    target = cafe_row.tables[1].id
+    manage = f"{host}/people/manage"
+    data = {"participant_id": str(ada.id), "table_id": str(target)}
+    assert client.post(manage, data={**data, "action": "move"}).status_code == 302
+    assert client.post(manage, data={**data, "action": "table-host"}).status_code == 302
+    assert client.post(manage, data={**data, "action": "gone"}).status_code == 302
+    refused = client.post(
+        manage, data={**data, "action": "explode"}, headers={"HX-Request": "true"}
+    )
+    assert refused.status_code == 400
+    with app.app_context(), database().read() as db:
+        ada = db.query(Participant).filter_by(name="Ada").one()
+        seat = next(
+            s for s in db.query(Seat).filter_by(participant_id=ada.id) if s.round.number == 1
+        )
+        assert seat.table_id == target
+        assert ada.hosted_table_id == target
+        assert ada.present is False
+    console = client.get(host).get_data(as_text=True)
+    assert "hosts table 2" in console and "left" in console

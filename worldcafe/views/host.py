@@ -21,6 +21,7 @@ from worldcafe.realtime import (
 )
 from worldcafe.services import participants as participant_service
 from worldcafe.services import rounds as round_service
+from worldcafe.services.errors import InvalidInput
 from worldcafe.views.edge import is_htmx, links_for
 
 bp = Blueprint("host", __name__, url_prefix="/host/<int:cafe_id>/<secret>")
@@ -172,3 +173,27 @@ def announce_timer_and_console(cafe_id: int) -> None:
     """Timer changes go to every screen; the console's buttons change too."""
     announce_timer(cafe_id)
     announce_people(cafe_id)
+
+
+@bp.post("/people/manage")
+def manage(cafe_id: int, secret: str) -> str | BaseResponse:
+    """One form for the people panel: move, table host, gone or here."""
+    action = request.form.get("action", "")
+    participant_id = request.form.get("participant_id", "")
+    table_id = request.form.get("table_id", "")
+
+    def apply(db: Session, cafe: Cafe) -> None:
+        person = participant_service.get_participant(db, cafe, participant_id)
+        if action == "move":
+            participant_service.move_participant(db, cafe, person, table_id)
+        elif action == "table-host":
+            participant_service.set_table_host(db, cafe, person, table_id)
+        elif action in ("gone", "here"):
+            participant_service.set_presence(db, person, action == "here")
+        else:
+            raise InvalidInput("Choose what to do.")
+
+    result = _act(cafe_id, secret, apply, announce_people)
+    if action in ("move", "table-host") and participant_id.isdigit():
+        announce_seat(cafe_id, int(participant_id))
+    return result
