@@ -232,3 +232,32 @@ def test_clock_answers_the_server_time(
     phone = connect(app, live["phones"][live["tables"][0][0]], cafe, "participant")
     reply = phone.emit("clock", callback=True)
     assert reply["ok"] and reply["now"] > 1_700_000_000_000
+
+
+def test_the_projector_harvest_view_follows_curation_live(
+    app: Flask, cafe: dict[str, Any], live: dict[str, Any]
+) -> None:
+    from worldcafe.realtime import socketio
+
+    writer = connect(app, live["phones"][live["tables"][0][0]], cafe, "participant")
+    writer.emit("note:add", {"client_id": str(uuid.uuid4()), "text": "Bike lanes"}, callback=True)
+    browser = app.test_client()
+    browser.get(f"{cafe['projector_url']}/harvest")
+    harvest = socketio.test_client(
+        app,
+        flask_test_client=browser,
+        auth={"cafe": cafe["cafe_id"], "role": "projector", "view": "harvest"},
+    )
+    wall = connect(app, browser, cafe, "projector")
+    harvest.get_received()
+    wall.get_received()
+    with app.app_context(), database().read() as db:
+        note_id = db.query(Note).filter_by(text="Bike lanes").one().id
+    live["host"].post(
+        f"{cafe['organiser_url']}/harvest",
+        data={"op": "rename", "note_id": str(note_id), "label": "Cycling city"},
+    )
+    assert any("Cycling city" in f for f in fragments(harvest))
+    assert not any("Cycling city" in f for f in fragments(wall))
+    harvest.emit("resync", callback=True)
+    assert any('id="harvest"' in f for f in fragments(harvest))

@@ -2,7 +2,8 @@
 
 Rooms, all derived on the server from the database and re-joined on every (re)connect:
 ``cafe:<id>`` every screen of a café, ``host:<id>`` host consoles, ``projector:<id>``
-projectors, ``participant:<id>`` one participant's devices. Table fan-out goes to the
+projectors, ``harvest:<id>`` projectors showing the harvest, ``participant:<id>`` one
+participant's devices. Table fan-out goes to the
 participant rooms of the people seated at that table in the current round, so a move by the
 host or a new round never leaves a phone in a stale table room.
 """
@@ -104,6 +105,9 @@ def on_connect(auth: object = None) -> bool:
             join_room(f"participant:{participant.id}")
         elif not access.holds_role(cafe, role):
             return False
+        elif role == "projector" and data.get("view") == "harvest":
+            ident["view"] = "harvest"
+            join_room(f"harvest:{cafe.id}")
         else:
             join_room(f"{role}:{cafe.id}")
         join_room(f"cafe:{cafe.id}")
@@ -160,6 +164,8 @@ def on_resync(_data: object = None) -> dict[str, Any]:
             html = presenters.participant_panel_html(db, cafe, participant)
         elif role == "host":
             html = presenters.host_console_html(db, cafe)
+        elif role == "projector" and ident.get("view") == "harvest":
+            html = presenters.projector_harvest_html(db, cafe)
         elif role == "projector":
             html = presenters.projector_html(db, cafe)
         else:
@@ -386,4 +392,4 @@ def announce_harvest(cafe_id: int) -> None:
     with database().read() as db:
         cafe = db.get(Cafe, cafe_id)
         if cafe is not None:
-            _emit_fragment(presenters.projector_harvest_html(db, cafe), f"projector:{cafe_id}")
+            _emit_fragment(presenters.projector_harvest_html(db, cafe), f"harvest:{cafe_id}")

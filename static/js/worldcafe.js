@@ -6,6 +6,25 @@
   var role = body.dataset.role || "";
   var cafeId = body.dataset.cafe || "";
 
+  // Every text the script shows comes from the page, in the page's language.
+  var strings = {};
+  try { strings = JSON.parse(body.dataset.strings || "{}"); } catch (e) { strings = {}; }
+  var pageLang = document.documentElement.lang || strings.lang || "en";
+  function t(key, fallback) { return typeof strings[key] === "string" ? strings[key] : fallback; }
+  function fill(text, values) {
+    return String(text).replace(/\{(\w+)\}/g, function (all, name) { return name in values ? values[name] : all; });
+  }
+  function plural(key, n, fallback) {
+    var forms = strings[key] || {};
+    var category = "other";
+    try { category = new Intl.PluralRules(pageLang).select(n); } catch (e) { category = n === 1 ? "one" : "other"; }
+    return fill(forms[category] || forms.other || fallback, { n: n });
+  }
+  function message(text) {
+    var known = strings.messages || {};
+    return (text && known[text]) || text || "";
+  }
+
   function csrfToken() {
     try { return JSON.parse(body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
   }
@@ -45,11 +64,11 @@
   }
   function statusText(ms) {
     var st = timerState.status;
-    if (st === "paused") { return body.dataset.textPaused || "paused"; }
-    if (st === "ended") { return "round over"; }
-    if (st === "running" && ms === 0) { return "time is up"; }
-    if (st === "running" && ms <= 60000) { return "ending soon"; }
-    if (st === "lobby") { return "waiting to start"; }
+    if (st === "paused") { return t("paused", "paused"); }
+    if (st === "ended") { return t("ended", "round over"); }
+    if (st === "running" && ms === 0) { return t("timeUp", "time is up"); }
+    if (st === "running" && ms <= 60000) { return t("endingSoon", "ending soon"); }
+    if (st === "lobby") { return t("lobby", "waiting to start"); }
     return "";
   }
   function renderTimers() {
@@ -74,7 +93,7 @@
         if (minute !== lastAnnouncedMinute) {
           lastAnnouncedMinute = minute;
           var live = box.querySelector("[data-timer-announce]");
-          if (live) { live.textContent = ms === 0 ? "Time is up" : minute + " min left"; }
+          if (live) { live.textContent = ms === 0 ? t("timeUpAnnounce", "Time is up.") : plural("minutesLeft", minute, "{n} min left"); }
         }
       }
     });
@@ -83,7 +102,7 @@
   renderTimers();
 
   // ----- the socket -----
-  var socket = io({ auth: { cafe: cafeId, role: role }, transports: ["websocket", "polling"] });
+  var socket = io({ auth: { cafe: cafeId, role: role, view: body.dataset.view || "" }, transports: ["websocket", "polling"] });
   var connection = document.querySelector("[data-connection]");
   function setConnection(text, ok) {
     if (!connection) { return; }
@@ -109,13 +128,13 @@
   }
 
   socket.on("connect", function () {
-    setConnection(body.dataset.textOnline || "Live", true);
+    setConnection(t("online", "Live"), true);
     socket.emit("resync");
     syncClock();
     flushOutbox();
   });
-  socket.on("disconnect", function () { setConnection(body.dataset.textOffline || "Reconnecting…", false); });
-  socket.on("connect_error", function () { setConnection(body.dataset.textOffline || "Reconnecting…", false); });
+  socket.on("disconnect", function () { setConnection(t("offline", "Reconnecting…"), false); });
+  socket.on("connect_error", function () { setConnection(t("offline", "Reconnecting…"), false); });
   socket.on("timer", function (state) {
     timerState = state;
     lastAnnouncedMinute = null;
@@ -125,8 +144,62 @@
     if (data && data.html) {
       htmx.swap(document.body, data.html, { swapStyle: "none" });
       decorateNotes();
+      announceNewNotes();
+      checkLanguage();
     }
   });
+
+  // Live fragments are rendered once per room, in one language; a screen set to another
+  // language asks for its own copy (once, a moment later, so that many screens do not ask at once).
+  var languageResync = null;
+  var resyncedForLanguage = 0;
+  function checkLanguage() {
+    var foreign = Array.prototype.some.call(document.querySelectorAll("main [lang]"), function (el) {
+      return el.lang !== pageLang && !el.classList.contains("note-text");
+    });
+    if (!foreign || languageResync) { return; }
+    if (Date.now() - resyncedForLanguage < 5000) { return; }
+    languageResync = setTimeout(function () {
+      languageResync = null;
+      resyncedForLanguage = Date.now();
+      if (socket.connected) { socket.emit("resync"); }
+    }, 500 + Math.random() * 1500);
+  }
+
+  // A polite announcement of notes from others at the table, not of every swap.
+  var noteAnnounce = document.querySelector("[data-note-announce]");
+  var knownNotes = null;
+  var knownRound = null;
+  var pendingAnnouncements = [];
+  var announceTimer = null;
+  function announceNewNotes() {
+    if (!noteAnnounce) { return; }
+    var panel = document.getElementById("table-panel");
+    var roundKey = panel ? panel.dataset.table + "/" + panel.dataset.round : "";
+    var seen = {};
+    var fresh = [];
+    document.querySelectorAll("#table-notes .note[data-note]").forEach(function (li) {
+      seen[li.dataset.note] = true;
+      if (knownNotes && !knownNotes[li.dataset.note] && li.dataset.author !== (body.dataset.me || "")) {
+        var text = li.querySelector(".note-text");
+        fresh.push(text ? text.textContent : "");
+      }
+    });
+    var sameTable = knownRound === roundKey;
+    knownNotes = seen;
+    knownRound = roundKey;
+    if (!sameTable || !fresh.length) { return; }
+    pendingAnnouncements = pendingAnnouncements.concat(fresh);
+    if (announceTimer) { return; }
+    announceTimer = setTimeout(function () {
+      announceTimer = null;
+      var items = pendingAnnouncements;
+      pendingAnnouncements = [];
+      noteAnnounce.textContent = items.length === 1
+        ? fill(t("newNote", "New note: {text}"), { text: items[0] })
+        : plural("newNotes", items.length, "{n} new notes");
+    }, 1500);
+  }
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible" && socket.connected) { syncClock(); }
   });
@@ -160,7 +233,7 @@
     var st = document.createElement("span");
     st.className = "state";
     st.dataset.noteState = "";
-    st.textContent = "pending";
+    st.textContent = t("pending", "pending");
     meta.appendChild(st);
     li.appendChild(p);
     li.appendChild(meta);
@@ -194,8 +267,8 @@
       } else {
         writeOutbox(rest);
         var failed = document.getElementById("note-" + item.id);
-        if (failed) { failed.classList.add("failed"); var s = failed.querySelector("[data-note-state]"); if (s) { s.textContent = "not saved"; } }
-        showError(reply && reply.error);
+        if (failed) { failed.classList.add("failed"); var s = failed.querySelector("[data-note-state]"); if (s) { s.textContent = t("notSaved", "not saved"); } }
+        showError(message(reply && reply.error));
         flushOutbox();
       }
     }).catch(function () {
@@ -222,19 +295,22 @@
     var textarea = form && form.querySelector("textarea");
     var counter = document.querySelector("[data-note-count]");
     var max = parseInt(body.dataset.noteMax || "500", 10);
+    var tooLong = function (n) {
+      return fill(t("tooLong", "Your note is too long: {n} characters, at most {max}."), { n: n, max: max });
+    };
     if (textarea) {
       textarea.addEventListener("input", function () {
         var n = textarea.value.trim().length;
         if (counter) { counter.textContent = n; }
-        showError(n > max ? "Your note is too long: " + n + " characters, at most " + max + "." : "");
+        showError(n > max ? tooLong(n) : "");
       });
     }
     if (form) {
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         var text = textarea.value.trim();
-        if (!text) { showError("Write something first."); return; }
-        if (text.length > max) { showError("Your note is too long: " + text.length + " characters, at most " + max + "."); return; }
+        if (!text) { showError(t("empty", "Write something first.")); return; }
+        if (text.length > max) { showError(tooLong(text.length)); return; }
         showError("");
         var item = { id: uuid(), text: text };
         var items = readOutbox(); items.push(item); writeOutbox(items);
@@ -253,25 +329,26 @@
       var action = button.dataset.action;
       if (action === "edit") {
         var current = li.querySelector(".note-text").textContent;
-        var next = window.prompt("Edit your note", current);
+        var next = window.prompt(t("editPrompt", "Edit your note"), current);
         if (next === null || next.trim() === current) { return; }
-        socket.emitWithAck("note:edit", { id: id, text: next }).then(function (r) { if (!r.ok) { showError(r.error); } });
+        socket.emitWithAck("note:edit", { id: id, text: next }).then(function (r) { if (!r.ok) { showError(message(r.error)); } });
         return;
       }
       if (action === "delete") {
-        if (!window.confirm("Delete this note?")) { return; }
-        socket.emitWithAck("note:delete", { id: id }).then(function (r) { if (!r.ok) { showError(r.error); } });
+        if (!window.confirm(t("deleteConfirm", "Delete this note?"))) { return; }
+        socket.emitWithAck("note:delete", { id: id }).then(function (r) { if (!r.ok) { showError(message(r.error)); } });
         return;
       }
       var events = { vote: "note:vote", carry: "note:carry", insight: "note:insight" };
       if (!events[action]) { return; }
       socket.emitWithAck(events[action], { id: id }).then(function (r) {
-        if (!r.ok) { showError(r.error); return; }
+        if (!r.ok) { showError(message(r.error)); return; }
         if (action === "carry") { document.querySelectorAll(".note.carried").forEach(function (n) { n.classList.remove("carried"); }); li.classList.add("carried"); }
       });
     });
     window.addEventListener("online", flushOutbox);
     decorateNotes();
+    announceNewNotes();
   }
   window.worldcafe = { socket: socket, outbox: readOutbox, csrfToken: csrfToken };
 })();
