@@ -22,11 +22,13 @@ import scipy.sparse as sp
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 
+from .concepts import concepts_of
 from .normalise import Analysed, fold_word, stem
 
 MAX_CLUSTERS = 30
 CHAR_WEIGHT = 0.4
 COMPOUND_WEIGHT = 1.0
+CONCEPT_WEIGHT = 1.0
 THEME_LINK_SIMILARITY = 0.3
 SPLIT_FACTOR = 3.0
 
@@ -150,6 +152,11 @@ def note_features(analysed: Sequence[Analysed]) -> Features:
             rows.append(row)
             cols.append(vocabulary.setdefault(term, len(vocabulary)))
             vals.append(1.0 if position < own else COMPOUND_WEIGHT)
+        if CONCEPT_WEIGHT:
+            for concept in sorted({c for w in item.surface for c in concepts_of(fold_word(w))}):
+                rows.append(row)
+                cols.append(vocabulary.setdefault(f"§{concept}", len(vocabulary)))
+                vals.append(CONCEPT_WEIGHT)
     if not vocabulary:
         return Features(sp.csr_matrix((n, 1)), np.zeros((n, 1)))
     counts = sp.csr_matrix(

@@ -12,6 +12,7 @@ import numpy as np
 from .normalise import Analysed
 
 MAX_KEYPHRASES = 5
+NOUN_BONUS = 1.4
 
 
 @lru_cache(maxsize=65_536)
@@ -27,6 +28,18 @@ def _phrases(item: Analysed) -> dict[str, str]:
     return found
 
 
+@lru_cache(maxsize=65_536)
+def _nouns(item: Analysed) -> frozenset[str]:
+    """Stems a German note writes capitalised inside the sentence: nouns, the best labels."""
+    if item.language != "de":
+        return frozenset()
+    return frozenset(
+        stemmed
+        for index, (stemmed, written) in enumerate(zip(item.content, item.surface, strict=True))
+        if index > 0 and written[:1].isupper() and not written.isupper()
+    )
+
+
 def keyphrases(
     members: Sequence[Analysed], document_frequency: Counter[str], total: int
 ) -> list[str]:
@@ -34,7 +47,9 @@ def keyphrases(
     total = max(1, total)
     in_cluster: Counter[str] = Counter()
     written: dict[str, Counter[str]] = {}
+    nouns: set[str] = set()
     for item in members:
+        nouns |= _nouns(item)
         for key, form in _phrases(item).items():
             in_cluster[key] += 1
             written.setdefault(key, Counter())[form] += 1
@@ -44,7 +59,7 @@ def keyphrases(
         if count < minimum:
             continue
         idf = math.log((1 + total) / (1 + document_frequency[key])) + 1.0
-        bonus = 1.3 if " " in key else 1.0
+        bonus = 1.3 if " " in key else NOUN_BONUS if key in nouns else 1.0
         scored.append((-(count / len(members)) * idf * bonus, key))
     scored.sort()
     chosen: list[str] = []
@@ -55,11 +70,19 @@ def keyphrases(
             continue
         forms = written[key]
         best = max(forms.items(), key=lambda item: (item[1], item[0][:1].isupper(), item[0]))
+        if " " not in key and any(_same_root(best[0], other) for other in chosen):
+            continue
         chosen.append(best[0])
         chosen_keys.append(key)
         if len(chosen) == MAX_KEYPHRASES:
             break
     return chosen
+
+
+def _same_root(word: str, phrase: str) -> bool:
+    """ "Förderung" and "fördern": one word of the phrase starts like the word (5 letters)."""
+    root = word.casefold()[:5]
+    return len(root) == 5 and any(part.casefold().startswith(root) for part in phrase.split())
 
 
 def document_frequencies(analysed: Sequence[Analysed]) -> Counter[str]:
