@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, request, session
-from flask_babel import Babel, get_locale
+import re
+from typing import Any
+
+from babel import Locale
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import Babel, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import gettext as _
 
 from worldcafe.settings import PROJECT_ROOT
 
@@ -20,10 +25,167 @@ LANGUAGE_NAMES = {
 babel = Babel()
 
 
+def N_(message: str) -> str:
+    """Mark a message for the catalogue; it is translated later, where it is shown."""
+    return message
+
+
+# Messages the services, the socket events and the views raise in English; the edge shows
+# them in the reader's language (translate_message).
+PHONE_MESSAGES = (
+    N_("Not connected to a café."),
+    N_("This link is no longer valid."),
+    N_("Only participants can do this."),
+    N_("Join the café first."),
+    N_("Not allowed."),
+    N_("The request is malformed."),
+    N_("The note's id is malformed."),
+    N_("No such café."),
+    N_("The café has not started yet: notes open with the first round."),
+    N_("You have no seat in this round yet: ask the host."),
+    N_("This note id is already taken."),
+    N_("Only the author can change a note."),
+    N_("Notes can be changed only during the round they were written in."),
+    N_("No such note."),
+    N_("You can act only on notes of the table you sit at."),
+    N_("Only this table's host can mark key insights."),
+    N_("You are writing very fast: wait a moment before the next note."),
+    N_("Your note must not be empty."),
+    N_("Your note must be text."),
+)
+OTHER_MESSAGES = (
+    N_("No café has this join code."),
+    N_("This café is full."),
+    N_("Enter the code shown on your other device."),
+    N_("No participant has this code."),
+    N_("No such participant."),
+    N_("No such table."),
+    N_("People can be moved while a round is on."),
+    N_("A table host stays at their table; unmark them as host first."),
+    N_("Give a valid e-mail address."),
+    N_("An organiser with this e-mail exists already."),
+    N_("E-mail or password is wrong."),
+    N_("Give the expected head count as a whole number."),
+    N_("Name the themes first, then ask for a suggestion."),
+    N_("The café configuration must be a JSON object."),
+    N_("A café needs at least one theme."),
+    N_("Two themes have the same name."),
+    N_('Languages must be a non-empty list such as ["en", "de"].'),
+    N_("The head count and the number of themes must be positive."),
+    N_(
+        "Themes and tables cannot change once the café has started; "
+        "questions, title and timing can."
+    ),
+    N_("Unknown role."),
+    N_("Unknown curation step."),
+    N_("Give the cluster a name."),
+    N_("Choose the notes or clusters first."),
+    N_("No such note in this café."),
+    N_("End the current round before starting the next."),
+    N_("All rounds have been played."),
+    N_("Nobody has joined yet: share the QR code first."),
+    N_("This café has no tables."),
+    N_("No round is on."),
+    N_("The round is already paused."),
+    N_("The round is not paused."),
+    N_("Extend by a number of minutes."),
+)
+FIELD_NAMES = (
+    N_("Your note"),
+    N_("Your name"),
+    N_("Title"),
+    N_("Language"),
+    N_("Rounds"),
+    N_("Round length (minutes)"),
+    N_("Table capacity"),
+    N_("Each offered language"),
+    N_("Purpose"),
+    N_("Retention"),
+    N_("Theme %(n)s name"),
+    N_("Tables of theme %(name)s"),
+    N_("A question of theme %(name)s"),
+)
+MESSAGE_PATTERNS = (
+    N_("%(field)s must be a whole number."),
+    N_("%(field)s must be between %(low)s and %(high)s."),
+    N_("%(field)s must be a number."),
+    N_("%(field)s must be a number between %(low)s and %(high)s."),
+    N_("%(field)s must be one of: %(choices)s."),
+    N_("%(field)s must be text."),
+    N_("%(field)s is too long: %(n)s characters, at most %(max)s."),
+    N_("%(field)s must not be empty."),
+    N_("A café has at most %(n)s themes."),
+    N_("A café has at most %(n)s tables."),
+    N_("Theme %(n)s must be an object with a name."),
+    N_("Questions of theme %(name)s must be a list of text."),
+    N_("Theme %(name)s needs a question."),
+    N_(
+        "Theme %(name)s has %(n)s questions: give one for all rounds or one per round (%(rounds)s)."
+    ),
+    N_("%(n)s rounds have already been played."),
+    N_("Extend by 1 to %(n)s minutes."),
+    N_("At most %(n)s key insights a round."),
+    N_("The password needs at least %(n)s characters."),
+    N_("Choose one of: %(choices)s."),
+)
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = _PLACEHOLDER.split(template)
+    regex = ""
+    for index, part in enumerate(parts):
+        regex += re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
+    return re.compile(regex, re.DOTALL)
+
+
+_PATTERNS = [(_pattern(t), t) for t in (*MESSAGE_PATTERNS, *FIELD_NAMES) if "%(" in t]
+
+
+def translate_message(message: str) -> str:
+    """An English message from the services in the current language (unknown ones unchanged)."""
+    if not message:
+        return message
+    translated: str = _(message)
+    if translated != message:
+        return translated
+    for regex, template in _PATTERNS:
+        match = regex.fullmatch(message)
+        if match:
+            values = match.groupdict()
+            if "field" in values:
+                values["field"] = translate_message(values["field"])
+            result: str = _(template, **values)
+            return result
+    return message
+
+
 def offered_languages() -> list[str]:
     """The languages this page offers: the café's list, or every language of the app."""
     offered = getattr(g, "cafe_languages", None)
-    return list(offered) if offered else list(APP_LANGUAGES)
+    if offered is None:
+        _socket_cafe()
+        offered = getattr(g, "cafe_languages", None)
+    return [code for code in offered if code in APP_LANGUAGES] if offered else list(APP_LANGUAGES)
+
+
+def _socket_cafe() -> None:
+    """In a socket event the café comes from the connection, not from the URL."""
+    ident = session.get("_socket") if has_request_context() else None
+    if not isinstance(ident, dict) or "cafe" not in ident or g.get("_socket_cafe_checked"):
+        return
+    g._socket_cafe_checked = True
+    from worldcafe.extensions import database
+    from worldcafe.services import cafes as cafe_service
+    from worldcafe.services.errors import NotFound
+
+    try:
+        with database().read() as db:
+            cafe = cafe_service.get_cafe(db, ident["cafe"])
+            g.cafe_languages = cafe_service.offered_languages(cafe)
+            g.cafe_language = cafe.language
+    except NotFound:
+        return
 
 
 def select_locale() -> str:
@@ -32,17 +194,70 @@ def select_locale() -> str:
     wanted = request.args.get("lang")
     if wanted in offered:
         session["lang"] = wanted
-        return wanted
+        return str(wanted)
     chosen = session.get("lang")
     if isinstance(chosen, str) and chosen in offered:
         return chosen
     best = request.accept_languages.best_match(offered)
     if best:
-        return best
+        return str(best)
     default = getattr(g, "cafe_language", None)
     if isinstance(default, str) and default in offered:
         return default
     return offered[0] if offered else "en"
+
+
+def current_language() -> str:
+    """The language of this response, as a code for `html lang`."""
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
+
+
+def _plural_forms(singular: str, plural: str) -> dict[str, str]:
+    """A message's plural forms by CLDR category (Intl.PluralRules), `{n}` for the number."""
+    from flask_babel import get_translations
+
+    locale = Locale.parse(current_language())
+    forms: dict[str, str] = {}
+    for n in (1, 2, 3, 5, 11, 21, 22, 25, 100, 0):
+        category = locale.plural_form(n)
+        if category not in forms:
+            text = get_translations().ungettext(singular, plural, n)
+            forms[category] = text.replace("%(num)s", "{n}")
+    forms.setdefault("other", forms.get("many") or next(iter(forms.values())))
+    return forms
+
+
+def client_strings() -> dict[str, Any]:
+    """What the page's script shows or announces, in the page's language."""
+    return {
+        "lang": current_language(),
+        "paused": _("paused"),
+        "ended": _("round over"),
+        "timeUp": _("time is up"),
+        "endingSoon": _("ending soon"),
+        "lobby": _("waiting to start"),
+        "timeUpAnnounce": _("Time is up."),
+        "minutesLeft": _plural_forms("%(num)s minute left", "%(num)s minutes left"),
+        "online": _("Live"),
+        "offline": _("Reconnecting…"),
+        "pending": _("pending"),
+        "notSaved": _("not saved"),
+        "tooLong": _("Your note is too long: %(n)s characters, at most %(max)s.")
+        .replace("%(n)s", "{n}")
+        .replace("%(max)s", "{max}"),
+        "empty": _("Write something first."),
+        "editPrompt": _("Edit your note"),
+        "deleteConfirm": _("Delete this note?"),
+        "newNote": _("New note: %(text)s").replace("%(text)s", "{text}"),
+        "newNotes": _plural_forms("%(num)s new note", "%(num)s new notes"),
+        "messages": {m: translate_message(m) for m in PHONE_MESSAGES},
+    }
+
+
+def format_when(moment: Any, style: str = "medium") -> str:
+    """A date and time in the reader's language."""
+    return str(format_datetime(moment, style))
 
 
 def init_app(app: Flask) -> None:
@@ -51,10 +266,15 @@ def init_app(app: Flask) -> None:
         "BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "worldcafe" / "translations")
     )
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["translate_message"] = translate_message
+    app.jinja_env.filters["datetime"] = format_when
+    app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.filters["percent"] = format_percent
 
     @app.context_processor
     def _languages() -> dict[str, object]:
         return {
             "language_choices": [(c, LANGUAGE_NAMES[c]) for c in offered_languages()],
-            "current_lang": str(get_locale() or "en"),
+            "current_lang": current_language(),
+            "client_strings": client_strings,
         }

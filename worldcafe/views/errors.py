@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers.response import Response
 
+from worldcafe.i18n import translate_message
 from worldcafe.services.errors import ServiceError
 from worldcafe.views.edge import is_htmx
 
@@ -29,7 +30,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def _service_error(error: ServiceError) -> tuple[Response | str, int]:
-        return error_response(str(error), error.status)
+        return error_response(translate_message(str(error)), error.status)
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_error: CSRFError) -> tuple[Response | str, int]:
@@ -41,9 +42,13 @@ def init_app(app: Flask) -> None:
     def _http_error(error: HTTPException) -> tuple[Response | str, int]:
         status = error.code or 500
         messages = {
+            400: _("The request could not be understood."),
+            401: _("Please sign in first."),
+            403: _("You may not open this page."),
             404: _("This page does not exist, or the link is no longer valid."),
             405: _("This action is not available here."),
             413: _("That is too much data for one request."),
+            429: _("Too many requests: wait a moment and try again."),
         }
         return error_response(messages.get(status, error.description or ""), status)
 
