@@ -27,6 +27,7 @@ from worldcafe.synthesis import Note, parse_notes, synthesize  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "synthesis"
 LABELLED = ROOT / "tests" / "synthesis" / "fixtures" / "labelled_notes.json"
+TOPICS = ROOT / "tests" / "synthesis" / "fixtures" / "topics.json"
 
 
 def purity(clusters: Sequence[Sequence[str]], truth: dict[str, str]) -> float:
@@ -131,6 +132,35 @@ def bench_labelled() -> None:
         f"  duplicate pairs found {len(found & expected)}/{len(expected)}, "
         f"negation/number pairs merged {len(found & wrong)}/{len(wrong)}"
     )
+
+
+def bench_topics() -> None:
+    """Six sub-topics per language in one table, and spread over three tables of a theme."""
+    data = json.loads(TOPICS.read_text("utf-8"))
+    print("## Own topic sets (six sub-topics, truth = topic; majority share alone 0.17)")
+    for language in ("de", "en", "mixed"):
+        chosen = ["de", "en"] if language == "mixed" else [language]
+        notes: list[Note] = []
+        truth: dict[str, str] = {}
+        for lang in chosen:
+            for position, (topic, texts) in enumerate(data[lang].items()):
+                for index, text in enumerate(texts):
+                    note_id = f"{lang}-{topic}-{index}"
+                    notes.append(Note(note_id, "table", "Town", text))
+                    truth[note_id] = f"topic{position}"
+        clusters = [list(c.notes) for c in synthesize(notes).tables[0].clusters]
+        ids, texts = [n.note_id for n in notes], [n.text for n in notes]
+        print(
+            f"  {language:5s} {len(notes)} notes: purity {purity(clusters, truth):.3f}, "
+            f"{len(clusters)} clusters ({sizes(clusters)}); char-TF-IDF + k-means same k "
+            f"{purity(baseline(texts, ids, len(clusters)), truth):.3f}"
+        )
+        spread = [Note(n.note_id, f"t{k % 3}", n.theme, n.text) for k, n in enumerate(notes)]
+        theme = [list(c.notes) for c in synthesize(spread).themes[0].clusters]
+        print(
+            f"        over 3 tables, theme level: purity {purity(theme, truth):.3f}, "
+            f"{len(theme)} clusters ({sizes(theme)})"
+        )
 
 
 def _pairs(group: Sequence[str]) -> list[tuple[str, str]]:
@@ -292,6 +322,7 @@ def main() -> None:
         bench_purity(rows)
         bench_duplicates(rows)
     bench_labelled()
+    bench_topics()
     bench_speed(rows)
 
 

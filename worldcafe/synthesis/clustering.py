@@ -52,16 +52,27 @@ def _unit_rows(matrix: np.ndarray) -> np.ndarray:
     return result
 
 
-def _split_compound(word: str, language: str, known: set[str]) -> tuple[str, str] | None:
-    """Stems of modifier and head of a compound whose two parts are known stems, or None.
+_ENDINGS = ("en", "er", "es", "e", "n", "s")
 
-    Linking elements (-s-, -es-, -n-, -en-) between the parts are allowed; the split with the
-    most even parts wins.
+
+def _core(word: str) -> str:
+    """A word without one common inflection ending: a cheap key to compare compound parts."""
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+def _split_compound(word: str, known: set[str]) -> tuple[str, str] | None:
+    """Modifier and head of a compound whose two parts are words of their own, or None.
+
+    Parts are compared by their _core against the cores of the notes' words; linking
+    elements (-s-, -es-, -n-, -en-) between the parts are allowed; the most even split wins.
     """
     best: tuple[int, str, str] | None = None
     for cut in range(3, len(word) - 3):
-        head = stem(word[cut:], language)
-        if len(head) < 3 or head not in known:
+        head = word[cut:]
+        if _core(head) not in known:
             continue
         left = word[:cut]
         candidates = [left]
@@ -70,20 +81,17 @@ def _split_compound(word: str, language: str, known: set[str]) -> tuple[str, str
         if left.endswith(("es", "en")):
             candidates.append(left[:-2])
         for modifier in candidates:
-            if len(modifier) < 3:
-                continue
-            modifier_stem = stem(modifier, language)
-            if modifier_stem in known:
-                score = min(len(modifier), len(word) - cut)
+            if len(modifier) >= 3 and _core(modifier) in known:
+                score = min(len(modifier), len(head))
                 if best is None or score > best[0]:
-                    best = (score, modifier_stem, head)
+                    best = (score, modifier, head)
     return None if best is None else (best[1], best[2])
 
 
 def expanded_terms(analysed: Sequence[Analysed]) -> list[list[str]]:
     """Content stems of each note, followed by the stems of its compounds' parts."""
-    known = {s for a in analysed for s in a.content if len(s) >= 3}
-    cache: dict[tuple[str, str], tuple[str, str] | None] = {}
+    known = {_core(fold_word(w)) for a in analysed for w in a.surface if len(w) >= 3}
+    cache: dict[tuple[str, str], tuple[str, ...]] = {}
     result: list[list[str]] = []
     for item in analysed:
         terms = list(item.content)
@@ -93,10 +101,9 @@ def expanded_terms(analysed: Sequence[Analysed]) -> list[list[str]]:
                 continue
             key = (word, item.language)
             if key not in cache:
-                cache[key] = _split_compound(word, item.language, known)
-            parts = cache[key]
-            if parts is not None:
-                terms.extend(parts)
+                parts = _split_compound(word, known)
+                cache[key] = () if parts is None else tuple(stem(p, item.language) for p in parts)
+            terms.extend(cache[key])
         result.append(terms)
     return result
 

@@ -766,29 +766,34 @@ _SHORT = 3
 _SUFFIX = 5
 
 
-def _index() -> tuple[dict[str, frozenset[str]], tuple[tuple[str, str], ...]]:
-    exact: dict[str, set[str]] = {}
-    partial: list[tuple[str, str]] = []
+def _index() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Cues by whole word (all cues) and by word end (cues of _SUFFIX letters or more)."""
+    starts: dict[str, set[str]] = {}
+    ends: dict[str, set[str]] = {}
     for concept, cues in CONCEPTS.items():
         for raw in cues:
             cue = raw.casefold()
             if " " in cue:
                 continue
-            exact.setdefault(cue, set()).add(concept)
-            if len(cue) > _SHORT:
-                partial.append((cue, concept))
-    return {k: frozenset(v) for k, v in exact.items()}, tuple(sorted(set(partial)))
+            starts.setdefault(cue, set()).add(concept)
+            if len(cue) >= _SUFFIX:
+                ends.setdefault(cue, set()).add(concept)
+    return (
+        {k: frozenset(v) for k, v in starts.items()},
+        {k: frozenset(v) for k, v in ends.items()},
+    )
 
 
-_EXACT, _PARTIAL = _index()
+_STARTS, _ENDS = _index()
 
 
 @lru_cache(maxsize=131_072)
 def concepts_of(word: str) -> frozenset[str]:
     """The topics a folded word points to (empty for most words)."""
-    found = set(_EXACT.get(word, frozenset()))
+    found: set[str] = set(_STARTS.get(word, frozenset()))
     if len(word) > _SHORT:
-        for cue, concept in _PARTIAL:
-            if word.startswith(cue) or (len(cue) >= _SUFFIX and word.endswith(cue)):
-                found.add(concept)
+        for size in range(_SHORT + 1, len(word)):
+            found |= _STARTS.get(word[:size], frozenset())
+        for size in range(_SUFFIX, len(word)):
+            found |= _ENDS.get(word[-size:], frozenset())
     return frozenset(found)
