@@ -108,6 +108,15 @@ class Screen:
             self.sio.disconnect()
 
 
+def close_all(screens: list[Screen]) -> None:
+    """Disconnect every screen, side by side: one disconnect waits seconds for its reader."""
+    closing = [threading.Thread(target=screen.close) for screen in screens]
+    for thread in closing:
+        thread.start()
+    for thread in closing:
+        thread.join(10)
+
+
 def wait_until(check: Callable[[], object], timeout: float = 10.0, what: str = "it") -> None:
     """Poll until `check()` is true."""
     deadline = time.monotonic() + timeout
@@ -146,12 +155,7 @@ class Cafe:
         return [self.host, self.projector, *self.phones]
 
     def close(self) -> None:
-        # A client's disconnect waits seconds for its reader thread: close them side by side.
-        closing = [threading.Thread(target=s.close) for s in self.screens()]
-        for thread in closing:
-            thread.start()
-        for thread in closing:
-            thread.join(10)
+        close_all(self.screens())
 
 
 def stored_notes(database: Path) -> list[str]:

@@ -486,6 +486,7 @@ class Traffic:
     observers: list[str]
     extra: Callable[[Device], dict[str, Any]] = lambda _phone: {}
     notes_sent: int = 0
+    retry_for: float = 2.0
 
     def table_mates(self) -> dict[str, set[str]]:
         tables: dict[int | None, set[str]] = defaultdict(set)
@@ -501,10 +502,14 @@ class Traffic:
         tracker.sent_at[client_id] = time.perf_counter()
         payload = {"client_id": client_id, "text": _note_text(rng), **self.extra(phone)}
         self.notes_sent += 1
-        for _attempt in range(4):
+        # The outbox: the same client id again until acknowledged (the server stores it once).
+        give_up = time.perf_counter() + self.retry_for
+        while True:
             try:
                 answer = await phone.sio.call("note:add", payload, timeout=15)
             except Exception:
+                if time.perf_counter() > give_up:
+                    break
                 await asyncio.sleep(0.5)
                 continue
             if isinstance(answer, dict) and answer.get("ok"):

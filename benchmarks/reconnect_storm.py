@@ -1,0 +1,119 @@
+"""Reconnect storm: 300 phones connected, the server restarted, every phone comes back.
+
+Prints the notes acknowledged and stored (lost must be 0), the time until every phone was
+connected again, and until every phone had re-read its panel (`resync`) and posted again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.live_server import LiveServer  # noqa: E402
+from worldcafe import loadtest  # noqa: E402
+
+PHONES = 300
+
+
+def stored(server: LiveServer) -> set[str]:
+    with sqlite3.connect(server.instance / "worldcafe.db", timeout=10) as conn:
+        return {row[0] for row in conn.execute("SELECT client_id FROM note")}
+
+
+async def storm(server: LiveServer, links: loadtest.CafeLinks) -> dict[str, Any]:
+    import aiohttp
+
+    connector = aiohttp.TCPConnector(limit=100)
+    tracker = loadtest.Tracker()
+    phones = [loadtest.Device(f"phone-{i}", tracker) for i in range(PHONES)]
+    host = loadtest.Device("host", tracker)
+    console = await loadtest.open_page(connector, links.host_url, host)
+    await host.connect(server.url, {"cafe": links.cafe_id, "role": "host"})
+    await loadtest._gather_limited(
+        [(lambda p=p: loadtest.join_phone(connector, links, p, p.name)) for p in phones], 50
+    )
+    auth = {"cafe": links.cafe_id, "role": "participant"}
+    await loadtest._gather_limited([(lambda p=p: p.connect(server.url, auth)) for p in phones], 50)
+    await loadtest.host_post(connector, host, links.host_url + "/round/start", console)
+    await asyncio.wait_for(asyncio.gather(*(p.seated.wait() for p in phones)), 120)
+    traffic = loadtest.Traffic(tracker, phones, ["host"], retry_for=60.0)
+    rng = __import__("random").Random(7)
+    mates = traffic.table_mates()
+    await asyncio.gather(*(traffic.send(p, "before", rng, mates[p.name]) for p in phones))
+
+    back: dict[str, float] = {}
+    resynced: dict[str, float] = {}
+    restart_at = 0.0
+
+    def watch(phone: loadtest.Device) -> None:
+        async def on_connect() -> None:
+            if not restart_at:
+                return
+            back[phone.name] = time.perf_counter() - restart_at
+            phone.panel.clear()
+            await phone.sio.call("resync", {}, timeout=60)
+            await phone.panel.wait()
+            resynced[phone.name] = time.perf_counter() - restart_at
+
+        phone.sio.on("connect", on_connect)
+
+    for phone in phones:
+        watch(phone)
+    restart_at = time.perf_counter()
+    server.stop()
+    # While the server is down, every phone writes a note into its outbox.
+    during = asyncio.gather(*(traffic.send(p, "during", rng, mates[p.name]) for p in phones))
+    await asyncio.to_thread(server.start)
+    started_s = time.perf_counter() - restart_at
+    deadline = time.perf_counter() + 120
+    while len(resynced) < PHONES and time.perf_counter() < deadline:
+        await asyncio.sleep(0.1)
+    await during
+    await asyncio.gather(*(traffic.send(p, "after", rng, mates[p.name]) for p in phones))
+    all_back = max(back.values()) if len(back) == PHONES else None
+    all_resynced = max(resynced.values()) if len(resynced) == PHONES else None
+    await loadtest._gather_limited([p.disconnect for p in [*phones, host]], 200)
+    await connector.close()
+    return {
+        "phones": PHONES,
+        "sent": traffic.notes_sent,
+        "acked": set(tracker.acked),
+        "failed": tracker.failed,
+        "server_up_s": round(started_s, 2),
+        "all_reconnected_s": round(all_back, 2) if all_back else None,
+        "all_resynced_s": round(all_resynced, 2) if all_resynced else None,
+        "reconnected": len(back),
+    }
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        server = LiveServer(Path(folder) / "instance").start()
+        try:
+            data = server.create_cafe(loadtest.cafe_config(PHONES))
+            links = loadtest.CafeLinks.from_json(data, server.url)
+            result = asyncio.run(storm(server, links))
+            in_database = stored(server)
+        finally:
+            server.stop()
+    acked: set[str] = result.pop("acked")
+    lost = len(acked - in_database)
+    print(f"reconnect storm: {result['phones']} phones, server restarted under them")
+    print(f"  notes sent {result['sent']}, acknowledged {len(acked)}, stored {len(in_database)}")
+    print(f"  lost (acknowledged, not stored): {lost}; never acknowledged: {result['failed']}")
+    print(f"  server answering again after {result['server_up_s']} s")
+    print(f"  all {result['reconnected']} phones reconnected after {result['all_reconnected_s']} s")
+    print(f"  all phones resynced after {result['all_resynced_s']} s")
+    return 0 if lost == 0 and result["all_resynced_s"] is not None else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
