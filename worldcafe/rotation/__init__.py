@@ -17,6 +17,7 @@ import random
 import time
 
 from worldcafe.rotation.constructions import square_rounds
+from worldcafe.rotation.dense import DenseSearch
 from worldcafe.rotation.model import (
     Instance,
     InstanceError,
@@ -44,6 +45,8 @@ __all__ = [
 ]
 
 ITERATIONS_PER_SECOND = 20_000
+DENSE_ITERATIONS_PER_SECOND = 1_000
+DENSE_LIMIT = 200
 
 
 def _construction(state: Seating) -> list[list[list[int]]]:
@@ -77,13 +80,16 @@ def plan_rounds(instance: Instance, *, seed: int = 0, time_limit: float = 10.0) 
             greedy_round(state, r)
     themed_bound = lower_bound(instance, full_coverage=True)
     plain_bound = lower_bound(instance)
-    search = Search(
-        state,
-        (0, themed_bound if state.themed else plain_bound),
-        started + max(0.0, time_limit),
-    )
-    budget = int(max(0.0, time_limit) * ITERATIONS_PER_SECOND)
-    snap, _ = search.run(budget)
+    target = (0, themed_bound if state.themed else plain_bound)
+    deadline = started + max(0.0, time_limit)
+    if state.n <= DENSE_LIMIT:
+        snap, _ = DenseSearch(state, target, deadline).run(
+            int(max(0.0, time_limit) * DENSE_ITERATIONS_PER_SECOND)
+        )
+    else:
+        snap, _ = Search(state, target, deadline).run(
+            int(max(0.0, time_limit) * ITERATIONS_PER_SECOND)
+        )
     state.restore(snap)
     rounds = state.rounds_out()
     for r, played in enumerate(instance.rounds):

@@ -73,7 +73,9 @@ def field_tables(q: int) -> tuple[list[list[int]], list[list[int]]] | None:
     def number(coeffs: list[int]) -> int:
         return sum(c * p**i for i, c in enumerate(coeffs))
 
-    add = [[number([(a + b) % p for a, b in zip(x, y, strict=True)]) for y in digits] for x in digits]
+    add = [
+        [number([(a + b) % p for a, b in zip(x, y, strict=True)]) for y in digits] for x in digits
+    ]
     if k == 1:
         mul = [[(a * b) % p for b in range(q)] for a in range(q)]
     else:

@@ -148,7 +148,9 @@ def parse_instance(obj: object) -> Instance:
     for key in ("participants", "tables", "n_rounds"):
         if key not in root:
             raise InstanceError(f"the instance has no {key!r}")
-    participants = [_ident(p, "participant id") for p in _list(root["participants"], "participants")]
+    participants = [
+        _ident(p, "participant id") for p in _list(root["participants"], "participants")
+    ]
     known = set(participants)
     if len(known) != len(participants):
         dup = next(p for p in participants if participants.count(p) > 1)
@@ -177,7 +179,9 @@ def parse_instance(obj: object) -> Instance:
                 f"present must list who is there in each of the {n_rounds} rounds, "
                 f"got {len(raw_present)}"
             )
-        present = [_people(v, f"present in round {r + 1}", known) for r, v in enumerate(raw_present)]
+        present = [
+            _people(v, f"present in round {r + 1}", known) for r, v in enumerate(raw_present)
+        ]
 
     raw_rounds = _list(root.get("rounds") or [], "rounds")
     if len(raw_rounds) > n_rounds:

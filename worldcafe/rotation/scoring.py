@@ -140,7 +140,9 @@ def _same_people(instance: Instance, r: int) -> bool:
 def _pigeonhole(instance: Instance, sizes: list[list[int]]) -> int:
     """Pairs that must sit together again when a table splits over fewer tables than its size."""
     return sum(
-        min_split(s, len(sizes[r])) for r in range(1, instance.n_rounds) if _same_people(instance, r)
+        min_split(s, len(sizes[r]))
+        for r in range(1, instance.n_rounds)
+        if _same_people(instance, r)
         for s in sizes[r - 1]
     )
 

@@ -1,0 +1,191 @@
+"""Tabu search for small dense cafés: every swap of every person in conflict, scored at once.
+
+Dotú and Van Hentenryck's neighbourhood: in each round, each person sitting with someone they
+met before (or back on a theme they visited) may swap with anyone at another table, or move to
+a table one smaller; the best such change that is not tabu is made. With numpy the whole
+neighbourhood of all rounds is a handful of array operations per iteration, which is what makes
+this affordable in Python.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import numpy.typing as npt
+
+from worldcafe.rotation.search import W_REPEAT, W_THEME, Seating
+
+Ints = npt.NDArray[np.int64]
+BIG = 1 << 62
+
+
+class DenseSearch:
+    """The swap tabu search over all rounds being planned, on arrays copied from the state."""
+
+    def __init__(self, state: Seating, target: tuple[int, int], deadline: float) -> None:
+        s = self.s = state
+        self.target = target
+        self.deadline = deadline
+        n, self.m = s.n, len(s.cap)
+        self.rounds = list(range(s.played, s.n_rounds))
+        self.seat = np.array([s.seat[r] for r in self.rounds], dtype=np.int64).reshape(-1, n)
+        self.meet = np.array(s.meet, dtype=np.int64).reshape(n, n)
+        self.tc = np.array(s.tcount, dtype=np.int64).reshape(n, -1)
+        self.add = np.array(s.add, dtype=np.int64)
+        self.add_prev = np.concatenate([[0], self.add[:-1]])
+        self.cost_of = np.array(s.pair_cost, dtype=np.int64)
+        self.movable = ~np.array(s.is_host, dtype=bool)
+        self.w = np.array(s.weight, dtype=np.int64) * W_THEME
+        self.den = np.array(s.den, dtype=np.int64)
+        self.theme = np.array(s.theme, dtype=np.int64)
+        self.cap = np.array(s.cap, dtype=np.int64)
+        self.is_open = np.zeros((len(self.rounds), self.m), dtype=bool)
+        for i, r in enumerate(self.rounds):
+            self.is_open[i, s.open[r]] = True
+        self.tabu = np.zeros_like(self.seat)
+        self.rows = np.arange(n)
+        self.patience = 200 + 10 * n
+        self.tenure = (4, 10)
+
+    def cost(self) -> tuple[int, int, int]:
+        """(weighted missing themes, repeat pairs, spread) of the current seats."""
+        upper = np.triu(self.meet, 1)
+        extra = np.maximum(upper - 1, 0)
+        distinct = (self.tc > 0).sum(axis=1)
+        theme = int(((self.den - distinct) * (self.w // W_THEME)).sum())
+        return theme, int(extra.sum()), int((extra * extra).sum())
+
+    @staticmethod
+    def fold(cost: tuple[int, int, int]) -> int:
+        return cost[0] * W_THEME + cost[1] * W_REPEAT + cost[2]
+
+    def done(self, cost: tuple[int, int, int]) -> bool:
+        return cost[0] <= self.target[0] and cost[1] <= self.target[1] and cost[2] == cost[1]
+
+    def neighbourhood(self, it: int, cost: int, best: int) -> tuple[Ints, Ints]:
+        """Deltas of every admissible swap [round, p, q] and move [round, p, table]."""
+        seat = self.seat
+        n_r, n = seat.shape
+        here = seat >= 0
+        sc = np.where(here, seat, 0)
+        onehot = np.zeros((n_r, n, self.m), dtype=np.int64)
+        rr, pp = np.nonzero(here)
+        onehot[rr, pp, seat[rr, pp]] = 1
+        a_cost = self.add[self.meet]
+        join = np.matmul(a_cost[None], onehot)
+        prev = np.matmul(self.add_prev[self.meet][None], onehot)
+        leave = -np.take_along_axis(prev, sc[:, :, None], 2)[:, :, 0]
+        bad = np.matmul((self.meet >= 2).astype(np.int64)[None], onehot)
+        conflict = np.take_along_axis(bad, sc[:, :, None], 2)[:, :, 0] > 0
+        th = self.theme[sc]
+        own = self.tc[self.rows[None, :], th]
+        distinct = (self.tc > 0).sum(axis=1)
+        lacking = (self.w > 0)[None, :] & (own >= 2) & (distinct < self.den)[None, :]
+        rows = here & self.movable[None, :] & (conflict | lacking)
+
+        join_at = np.take_along_axis(join, np.broadcast_to(sc[:, None, :], (n_r, n, n)), 2)
+        swap = leave[:, :, None] + join_at + leave[:, None, :] + join_at.transpose(0, 2, 1)
+        swap -= 2 * a_cost[None]
+        gain = (self.tc[self.rows[None, :, None], th[:, None, :]] == 0).astype(np.int64)
+        gain -= (own == 1)[:, :, None]
+        wg = self.w[None, :, None] * gain
+        differ = th[:, :, None] != th[:, None, :]
+        swap -= differ * (wg + wg.transpose(0, 2, 1))
+        tabu = self.tabu > it
+        blocked = (
+            ~rows[:, :, None]
+            | ~(here & self.movable[None, :])[:, None, :]
+            | (sc[:, :, None] == sc[:, None, :])
+            | ((tabu[:, :, None] | tabu[:, None, :]) & (cost + swap >= best))
+        )
+        swap[blocked] = BIG
+
+        sizes = onehot.sum(axis=1)
+        own_size = np.take_along_axis(sizes, sc, 1)
+        fits = self.is_open & (sizes < self.cap[None, :])
+        gain_t = (self.tc[:, self.theme] == 0).astype(np.int64)[None] - (own == 1)[:, :, None]
+        move = leave[:, :, None] + join
+        move -= (th[:, :, None] != self.theme[None, None, :]) * self.w[None, :, None] * gain_t
+        ok = fits[:, None, :] & (sizes[:, None, :] + 1 == own_size[:, :, None]) & rows[:, :, None]
+        ok &= ~tabu[:, :, None] | (cost + move < best)
+        move[~ok] = BIG
+        return swap, move
+
+    def apply(self, i: int, p: int, b: int) -> None:
+        """Seat p at table b in planned round i (meetings and themes follow)."""
+        seat = self.seat[i]
+        a = int(seat[p])
+        old = np.nonzero(seat == a)[0]
+        old = old[old != p]
+        new = np.nonzero(seat == b)[0]
+        self.meet[p, old] -= 1
+        self.meet[old, p] -= 1
+        self.meet[p, new] += 1
+        self.meet[new, p] += 1
+        self.tc[p, self.theme[a]] -= 1
+        self.tc[p, self.theme[b]] += 1
+        seat[p] = b
+
+    def run(self, budget: int) -> tuple[list[list[int]], tuple[int, int, int]]:
+        """Search for at most `budget` iterations; the best seats found and their cost."""
+        rng = self.s.rng
+        best3 = self.cost()
+        best = cost = self.fold(best3)
+        snap = self.seat.copy()
+        stall = 0
+        patience = self.patience
+        for it in range(1, budget + 1):
+            if self.done(best3) or not self.rounds:
+                break
+            if it % 16 == 0 and time.monotonic() > self.deadline:
+                break
+            swap, move = self.neighbourhood(it, cost, best)
+            low = min(int(swap.min()), int(move.min()))
+            if low >= BIG:
+                self.shake(snap)
+                cost = self.fold(self.cost())
+                continue
+            options = np.concatenate(
+                [np.flatnonzero(swap == low), swap.size + np.flatnonzero(move == low)]
+            )
+            k = int(options[rng.randrange(options.size)])
+            if k < swap.size:
+                i, p, q = (int(x) for x in np.unravel_index(k, swap.shape))
+                a, b = int(self.seat[i, p]), int(self.seat[i, q])
+                self.apply(i, p, b)
+                self.apply(i, q, a)
+                moved = [p, q]
+            else:
+                i, p, b = (int(x) for x in np.unravel_index(k - swap.size, move.shape))
+                self.apply(i, p, b)
+                moved = [p]
+            cost += low
+            tenure = it + self.tenure[0] + rng.randrange(self.tenure[1])
+            self.tabu[i, moved] = tenure
+            if cost < best:
+                best, best3, snap, stall = cost, self.cost(), self.seat.copy(), 0
+            else:
+                stall += 1
+                if stall > patience:
+                    self.shake(snap)
+                    cost, stall = self.fold(self.cost()), 0
+        return [list(map(int, row)) for row in snap], best3
+
+    def shake(self, snap: Ints) -> None:
+        """Back to the best seats, then a few random swaps."""
+        rng = self.s.rng
+        for i in range(len(self.rounds)):
+            for p in np.nonzero(self.seat[i] != snap[i])[0]:
+                if self.seat[i, p] != snap[i, p]:
+                    self.apply(i, int(p), int(snap[i, p]))
+        for _ in range(1 + rng.randrange(3)):
+            i = rng.randrange(len(self.rounds))
+            movable = [p for p in self.s.present[self.rounds[i]] if not self.s.is_host[p]]
+            if len(movable) < 2:
+                continue
+            p, q = rng.sample(movable, 2)
+            a, b = int(self.seat[i, p]), int(self.seat[i, q])
+            if a != b:
+                self.apply(i, p, b)
+                self.apply(i, q, a)
