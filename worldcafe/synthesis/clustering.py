@@ -172,19 +172,29 @@ def note_features(analysed: Sequence[Analysed]) -> Features:
     counts.sum_duplicates()
     terms = _tfidf(counts, min_df)
     # Character n-grams of the words, computed once per distinct word, not once per note.
+    words: dict[str, int] = {}
+    word_rows: list[int] = []
+    word_cols: list[int] = []
+    for row, item in enumerate(analysed):
+        for word in item.content:
+            word_rows.append(row)
+            word_cols.append(words.setdefault(word, len(words)))
     pieces: dict[str, int] = {}
     piece_rows: list[int] = []
     piece_cols: list[int] = []
-    for row, item in enumerate(analysed):
-        for word in item.content:
-            for piece in word_pieces(word):
-                piece_rows.append(row)
-                piece_cols.append(pieces.setdefault(piece, len(pieces)))
-    piece_counts = sp.csr_matrix(
-        (np.ones(len(piece_rows), dtype=np.float32), (piece_rows, piece_cols)),
-        shape=(n, max(1, len(pieces))),
+    for index, word in enumerate(words):
+        for piece in word_pieces(word):
+            piece_rows.append(index)
+            piece_cols.append(pieces.setdefault(piece, len(pieces)))
+    note_words = sp.csr_matrix(
+        (np.ones(len(word_rows), dtype=np.float32), (word_rows, word_cols)),
+        shape=(n, max(1, len(words))),
     )
-    piece_counts.sum_duplicates()
+    word_piece_counts = sp.csr_matrix(
+        (np.ones(len(piece_rows), dtype=np.float32), (piece_rows, piece_cols)),
+        shape=(max(1, len(words)), max(1, len(pieces))),
+    )
+    piece_counts = sp.csr_matrix(note_words @ word_piece_counts)
     chars = _tfidf(piece_counts, min_df)
     matrix = sp.hstack([terms, CHAR_WEIGHT * chars]).tocsr()
     dimensions = min(latent_dimensions(n), n - 1, matrix.shape[1] - 1)

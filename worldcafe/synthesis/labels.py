@@ -52,7 +52,10 @@ def keyphrases(
         nouns |= _nouns(item)
         for key, form in _phrases(item).items():
             in_cluster[key] += 1
-            written.setdefault(key, Counter())[form] += 1
+            forms = written.get(key)
+            if forms is None:
+                forms = written[key] = Counter()
+            forms[form] += 1
     minimum = 2 if len(members) >= 3 else 1
     scored: list[tuple[float, str]] = []
     for key, count in in_cluster.items():
