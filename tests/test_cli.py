@@ -161,3 +161,34 @@ def test_secret_key_persists_across_restarts(instance: Path) -> None:
     second = create_app({"TESTING": True, "SOCKETIO_ASYNC_MODE": "threading"})
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
     assert len(first.config["SECRET_KEY"]) >= 32
+
+
+def test_export_writes_every_format_with_every_note(
+    instance: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.factories import make_cafe, run_round_with_notes
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SOCKETIO_ASYNC_MODE": "threading",
+            "WTF_CSRF_ENABLED": False,
+            "PLAN_SECONDS": 0.3,
+        }
+    )
+    cafe = make_cafe(app)
+    texts = ["Open data first", "Größere Radwege in Łódź", "Πράσινη πόλη"]
+    run_round_with_notes(app, app.test_client(), cafe, texts, people=3)
+    code, out, _ = _run(["export", str(cafe["cafe_id"]), "--format", "json"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert sorted(n["text"] for n in data["cafe"]["notes"]) == sorted(texts)
+    assert all(n["round"] == 1 and n["table"] in (1, 2) for n in data["cafe"]["notes"])
+    for fmt in ("md", "csv", "docx", "pdf"):
+        target = tmp_path / f"harvest.{fmt}"
+        code, _, _ = _run(
+            ["export", str(cafe["cafe_id"]), "--format", fmt, "-o", str(target)], capsys
+        )
+        assert code == 0 and target.stat().st_size > 0
+    code, _, err = _run(["export", str(cafe["cafe_id"]), "--format", "xls"], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1
