@@ -28,6 +28,7 @@ from worldcafe.synthesis import Note, parse_notes, synthesize  # noqa: E402
 DATA = Path(__file__).resolve().parents[2] / "shared" / "synthesis"
 LABELLED = ROOT / "tests" / "synthesis" / "fixtures" / "labelled_notes.json"
 TOPICS = ROOT / "tests" / "synthesis" / "fixtures" / "topics.json"
+HELD_OUT = ROOT / "tests" / "synthesis" / "fixtures" / "topics_heldout.json"
 
 
 def purity(clusters: Sequence[Sequence[str]], truth: dict[str, str]) -> float:
@@ -134,10 +135,10 @@ def bench_labelled() -> None:
     )
 
 
-def bench_topics() -> None:
+def bench_topics(path: Path, title: str) -> None:
     """Six sub-topics per language in one table, and spread over three tables of a theme."""
-    data = json.loads(TOPICS.read_text("utf-8"))
-    print("## Own topic sets (six sub-topics, truth = topic; majority share alone 0.17)")
+    data = json.loads(path.read_text("utf-8"))
+    print(f"## {title} (six sub-topics, truth = topic; majority share alone 0.17)")
     for language in ("de", "en", "mixed"):
         chosen = ["de", "en"] if language == "mixed" else [language]
         notes: list[Note] = []
@@ -327,7 +328,8 @@ def main() -> None:
         bench_purity(rows)
         bench_duplicates(rows)
     bench_labelled()
-    bench_topics()
+    bench_topics(TOPICS, "Own topic sets")
+    bench_topics(HELD_OUT, "Own held-out topic sets, written after tuning")
     bench_speed(rows)
 
 

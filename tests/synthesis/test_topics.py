@@ -51,3 +51,20 @@ def test_german_compounds_count_as_their_parts() -> None:
     texts = ["Wohnbauförderung erhöhen", "Mehr Förderung für Wohnbau", "Günstiger Wohnbau"]
     terms = expanded_terms([analyse(t, "de") for t in texts])
     assert set(terms[0]) >= set(terms[1]) - {"mehr"}
+
+
+def test_held_out_topics_beat_chance_by_far() -> None:
+    """Topics written after the synthesis was tuned: no shared keywords, other subjects."""
+    data = json.loads((Path(__file__).parent / "fixtures" / "topics_heldout.json").read_text())
+    for language in ("de", "en"):
+        notes: list[Note] = []
+        truth: dict[str, str] = {}
+        for topic, texts in data[language].items():
+            for index, text in enumerate(texts):
+                notes.append(Note(f"{topic}-{index}", "table", "Town", text))
+                truth[f"{topic}-{index}"] = topic
+        table = synthesize(notes).tables[0]
+        majority = sum(
+            Counter(truth[i] for i in c.notes).most_common(1)[0][1] for c in table.clusters
+        )
+        assert majority / len(notes) >= 0.45, language
