@@ -298,6 +298,18 @@ class Tracker:
         return out
 
 
+class _Headers(dict[str, str]):
+    """Connection headers that survive reconnects.
+
+    python-engineio's asyncio client moves a Cookie header into its HTTP session and deletes it
+    from the dict it was given, which the Socket.IO client keeps for reconnecting; the session
+    is closed on a disconnect, so without this a reconnect would arrive without the cookie.
+    """
+
+    def __delitem__(self, key: str) -> None:
+        return None
+
+
 @dataclass
 class Device:
     """One simulated screen: a phone, the host console or the projector."""
@@ -331,7 +343,7 @@ class Device:
 
         self.sio = socketio.AsyncClient(reconnection=True, reconnection_delay=0.5)
         self.sio.on("fragment", self.on_fragment)
-        headers = {"Cookie": self.cookie} if self.cookie else {}
+        headers = _Headers({"Cookie": self.cookie} if self.cookie else {})
         await self.sio.connect(
             url, auth=auth, headers=headers, transports=["websocket"], wait_timeout=30
         )
