@@ -261,3 +261,33 @@ def test_the_projector_harvest_view_follows_curation_live(
     assert not any("Cycling city" in f for f in fragments(wall))
     harvest.emit("resync", callback=True)
     assert any('id="harvest"' in f for f in fragments(harvest))
+
+
+def test_live_fragments_follow_each_screens_language(app: Flask, client: FlaskClient) -> None:
+    from tests.factories import make_cafe
+
+    cafe = make_cafe(
+        app,
+        themes=[{"name": "Mobility", "tables": 1, "questions": ["How do we move?"]}],
+    )
+    german = app.test_client()
+    german.post(
+        str(cafe["join_url"]),
+        data={"name": "Greta", "language": "de"},
+        headers={"Accept-Language": "de"},
+    )
+    english = join(app, cafe, "Ada")
+    writer = join(app, cafe, "Wim")
+    client.post(f"{cafe['host_url']}/round/start")
+    german.get(f"/p/{cafe['join_code']}", headers={"Accept-Language": "de"})
+    de_socket = connect(app, german, cafe, "participant")
+    en_socket = connect(app, english, cafe, "participant")
+    de_socket.get_received()
+    en_socket.get_received()
+    connect(app, writer, cafe, "participant").emit(
+        "note:add", {"client_id": str(uuid.uuid4()), "text": "Bus lanes"}, callback=True
+    )
+    german_html = "".join(fragments(de_socket))
+    english_html = "".join(fragments(en_socket))
+    assert "Bus lanes" in german_html and "Bus lanes" in english_html
+    assert "Runde 1" in german_html and "round 1" in english_html

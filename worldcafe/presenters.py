@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import render_template
+from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -127,7 +128,7 @@ def participant_panel_html(db: Session, cafe: Cafe, participant: Participant) ->
 
 
 def participant_panels_by_table(db: Session, cafe: Cafe) -> list[tuple[str, list[str]]]:
-    """After a round change: one panel render per table, and the phones that get it."""
+    """After a round change: one panel render per table and language, and the phones for it."""
     current = participant_service.latest_started_round(db, cafe)
     out: list[tuple[str, list[str]]] = []
     if current is None:
@@ -139,32 +140,37 @@ def participant_panels_by_table(db: Session, cafe: Cafe) -> list[tuple[str, list
         if not people:
             continue
         view = table_view(db, table, current, people)
-        if upcoming_round is not None:
-            # Between rounds each phone shows its own next table: render per person.
-            for person in people:
+        by_language: dict[str, list[Participant]] = defaultdict(list)
+        for person in people:
+            by_language[person.language or cafe.language].append(person)
+        for lang, group in by_language.items():
+            with force_locale(lang):
+                if upcoming_round is not None:
+                    # Between rounds each phone shows its own next table.
+                    for person in group:
+                        html = render_template(
+                            "participant/_panel.html",
+                            cafe=cafe,
+                            participant=person,
+                            view=view,
+                            current=current,
+                            upcoming=_next_seat(db, upcoming_round, person),
+                            carried=note_service.carried_idea_of(db, person, current),
+                            oob=True,
+                        )
+                        out.append((html, [f"participant:{person.id}"]))
+                    continue
                 html = render_template(
                     "participant/_panel.html",
                     cafe=cafe,
-                    participant=person,
+                    participant=None,
                     view=view,
                     current=current,
-                    upcoming=_next_seat(db, upcoming_round, person),
-                    carried=note_service.carried_idea_of(db, person, current),
+                    upcoming=None,
+                    carried=None,
                     oob=True,
                 )
-                out.append((html, [f"participant:{person.id}"]))
-            continue
-        html = render_template(
-            "participant/_panel.html",
-            cafe=cafe,
-            participant=None,
-            view=view,
-            current=current,
-            upcoming=None,
-            carried=None,
-            oob=True,
-        )
-        out.append((html, [f"participant:{p.id}" for p in people]))
+                out.append((html, [f"participant:{p.id}" for p in group]))
     return out
 
 

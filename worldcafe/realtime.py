@@ -11,10 +11,12 @@ host or a new round never leaves a phone in a stale table room.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, render_template, request, session
+from flask_babel import force_locale, get_locale
 from flask_socketio import SocketIO, join_room
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -26,10 +28,12 @@ from worldcafe.models import Cafe, Note, Participant, Seat
 from worldcafe.rate_limits import NoteRateLimiter
 from worldcafe.services import notes as note_service
 from worldcafe.services import participants as participant_service
-from worldcafe.services.cafes import get_cafe
+from worldcafe.services.cafes import get_cafe, offered_languages
 from worldcafe.services.errors import NotFound, ServiceError
 
 socketio = SocketIO()
+# Host consoles, projectors and harvest views connected to this process, per café and language.
+_screens_by_language: dict[tuple[str, int], Counter[str]] = {}
 
 MAX_SOCKET_MESSAGE = 16 * 1024
 
@@ -96,7 +100,9 @@ def on_connect(auth: object = None) -> bool:
             cafe = get_cafe(db, data.get("cafe"))
         except NotFound:
             return False
-        ident: dict[str, Any] = {"cafe": cafe.id, "role": role}
+        access.set_cafe_context(cafe)
+        lang = str(get_locale() or cafe.language)
+        ident: dict[str, Any] = {"cafe": cafe.id, "role": role, "lang": lang}
         if role == "participant":
             participant = access.current_participant(db, cafe)
             if participant is None:
@@ -105,14 +111,28 @@ def on_connect(auth: object = None) -> bool:
             join_room(f"participant:{participant.id}")
         elif not access.holds_role(cafe, role):
             return False
-        elif role == "projector" and data.get("view") == "harvest":
-            ident["view"] = "harvest"
-            join_room(f"harvest:{cafe.id}")
         else:
-            join_room(f"{role}:{cafe.id}")
+            kind = "harvest" if role == "projector" and data.get("view") == "harvest" else role
+            ident["kind"] = kind
+            join_room(f"{kind}:{cafe.id}")
+            join_room(f"{kind}:{cafe.id}:{lang}")
+            counts = _screens_by_language.setdefault((kind, cafe.id), Counter())
+            counts[lang] += 1
         join_room(f"cafe:{cafe.id}")
+        join_room(f"cafe:{cafe.id}:{lang}")
         session["_socket"] = ident
     return True
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_args: object) -> None:
+    """A screen went away: it no longer needs fragments in its language."""
+    ident = _identity()
+    kind = ident.get("kind")
+    if kind:
+        counts = _screens_by_language.get((kind, ident["cafe"]))
+        if counts is not None and counts[ident["lang"]] > 0:
+            counts[ident["lang"]] -= 1
 
 
 # ----- events sent by clients -------------------------------------------------------------
@@ -164,7 +184,7 @@ def on_resync(_data: object = None) -> dict[str, Any]:
             html = presenters.participant_panel_html(db, cafe, participant)
         elif role == "host":
             html = presenters.host_console_html(db, cafe)
-        elif role == "projector" and ident.get("view") == "harvest":
+        elif ident.get("kind") == "harvest":
             html = presenters.projector_harvest_html(db, cafe)
         elif role == "projector":
             html = presenters.projector_html(db, cafe)
@@ -279,14 +299,50 @@ def on_note_insight(data: object) -> dict[str, Any]:
 # ----- announcements (always after the commit) --------------------------------------------
 
 
-def _table_rooms(db: Session, cafe: Cafe, table_id: int) -> list[str]:
+def _languages(kind: str, cafe: Cafe) -> list[str]:
+    """The languages to render a host/projector/café fragment in.
+
+    One process knows which languages its connected screens use; behind a message queue the
+    screens may sit on another process, so every offered language is rendered.
+    """
+    offered = offered_languages(cafe)
+    if current_app.config.get("MESSAGE_QUEUE"):
+        return offered
+    seen = _screens_by_language.get((kind, cafe.id))
+    return [lang for lang in offered if seen and seen.get(lang)] if seen is not None else []
+
+
+def _emit_localized(kind: str, cafe: Cafe, render: Callable[[], str]) -> None:
+    """Render once per language in use and send each to that language's room."""
+    for lang in _languages(kind, cafe):
+        with force_locale(lang):
+            html = render()
+        _emit_fragment(html, f"{kind}:{cafe.id}:{lang}")
+
+
+def _table_rooms(db: Session, cafe: Cafe, table_id: int) -> dict[str, list[str]]:
+    """The personal rooms of the people at a table now, grouped by their language."""
     current = participant_service.latest_started_round(db, cafe)
     if current is None:
-        return []
-    members = db.scalars(
-        select(Seat.participant_id).where(Seat.round_id == current.id, Seat.table_id == table_id)
-    )
-    return [f"participant:{pid}" for pid in members]
+        return {}
+    rows = db.execute(
+        select(Participant.id, Participant.language)
+        .join(Seat, Seat.participant_id == Participant.id)
+        .where(Seat.round_id == current.id, Seat.table_id == table_id)
+    ).all()
+    rooms: dict[str, list[str]] = {}
+    for pid, lang in rows:
+        rooms.setdefault(lang or cafe.language, []).append(f"participant:{pid}")
+    return rooms
+
+
+def _emit_to_table(
+    db: Session, cafe: Cafe, table_id: int, render: Callable[[], str], skip_sid: str | None = None
+) -> None:
+    for lang, rooms in _table_rooms(db, cafe, table_id).items():
+        with force_locale(lang):
+            html = render()
+        _emit_fragment(html, rooms, skip_sid)
 
 
 def _emit_fragment(html: str, to: str | list[str], skip_sid: str | None = None) -> None:
@@ -303,12 +359,18 @@ def announce_note(note_id: int, *, skip_sid: str | None = None) -> None:
         cafe = db.get(Cafe, note.cafe_id)
         assert cafe is not None
         view = note_service.note_view(db, note)
-        table_html = render_template("participant/_note_new.html", view=view)
-        _emit_fragment(table_html, _table_rooms(db, cafe, note.table_id), skip_sid)
-        _emit_fragment(render_template("host/_note_new.html", view=view), f"host:{cafe.id}")
-        _emit_fragment(
-            render_template("projector/_note_new.html", view=view, table=note.table),
-            f"projector:{cafe.id}",
+        _emit_to_table(
+            db,
+            cafe,
+            note.table_id,
+            lambda: render_template("participant/_note_new.html", view=view),
+            skip_sid,
+        )
+        _emit_localized("host", cafe, lambda: render_template("host/_note_new.html", view=view))
+        _emit_localized(
+            "projector",
+            cafe,
+            lambda: render_template("projector/_note_new.html", view=view, table=note.table),
         )
 
 
@@ -322,17 +384,21 @@ def announce_note_changed(note_id: int) -> None:
         assert cafe is not None
         view = note_service.note_view(db, note)
         insights = note_service.insight_note_ids(db, note.table)
-        rooms = _table_rooms(db, cafe, note.table_id)
-        _emit_fragment(
-            render_template("participant/_note_oob.html", view=view, insights=insights), rooms
+        _emit_to_table(
+            db,
+            cafe,
+            note.table_id,
+            lambda: render_template("participant/_note_oob.html", view=view, insights=insights),
         )
-        _emit_fragment(
-            render_template("host/_note_oob.html", view=view, insights=insights),
-            f"host:{cafe.id}",
+        _emit_localized(
+            "host",
+            cafe,
+            lambda: render_template("host/_note_oob.html", view=view, insights=insights),
         )
-        _emit_fragment(
-            render_template("projector/_note_oob.html", view=view, table=note.table),
-            f"projector:{cafe.id}",
+        _emit_localized(
+            "projector",
+            cafe,
+            lambda: render_template("projector/_note_oob.html", view=view, table=note.table),
         )
 
 
@@ -353,8 +419,8 @@ def announce_round(cafe_id: int) -> None:
             return
         for html, rooms in presenters.participant_panels_by_table(db, cafe):
             _emit_fragment(html, rooms)
-        _emit_fragment(presenters.host_console_html(db, cafe), f"host:{cafe_id}")
-        _emit_fragment(presenters.projector_html(db, cafe), f"projector:{cafe_id}")
+        _emit_localized("host", cafe, lambda: presenters.host_console_html(db, cafe))
+        _emit_localized("projector", cafe, lambda: presenters.projector_html(db, cafe))
 
 
 def announce_people(cafe_id: int) -> None:
@@ -363,8 +429,8 @@ def announce_people(cafe_id: int) -> None:
         cafe = db.get(Cafe, cafe_id)
         if cafe is None:
             return
-        _emit_fragment(presenters.host_console_html(db, cafe), f"host:{cafe_id}")
-        _emit_fragment(presenters.projector_join_count_html(db, cafe), f"projector:{cafe_id}")
+        _emit_localized("host", cafe, lambda: presenters.host_console_html(db, cafe))
+        _emit_localized("projector", cafe, lambda: presenters.projector_join_count_html(db, cafe))
 
 
 def announce_seat(cafe_id: int, participant_id: int) -> None:
@@ -374,7 +440,8 @@ def announce_seat(cafe_id: int, participant_id: int) -> None:
         participant = db.get(Participant, participant_id)
         if cafe is None or participant is None:
             return
-        html = presenters.participant_panel_html(db, cafe, participant)
+        with force_locale(participant.language or cafe.language):
+            html = presenters.participant_panel_html(db, cafe, participant)
         _emit_fragment(html, f"participant:{participant_id}")
 
 
@@ -382,9 +449,13 @@ def announce_broadcast(cafe_id: int) -> None:
     """The host's message: shown on every screen of the café."""
     with database().read() as db:
         cafe = db.get(Cafe, cafe_id)
-        if cafe is not None:
-            html = render_template("_broadcast.html", message=cafe.broadcast, oob=True)
-            _emit_fragment(html, f"cafe:{cafe_id}")
+        if cafe is None:
+            return
+        message = cafe.broadcast
+        for lang in offered_languages(cafe):
+            with force_locale(lang):
+                html = render_template("_broadcast.html", message=message, oob=True)
+            _emit_fragment(html, f"cafe:{cafe_id}:{lang}")
 
 
 def announce_harvest(cafe_id: int) -> None:
@@ -392,4 +463,4 @@ def announce_harvest(cafe_id: int) -> None:
     with database().read() as db:
         cafe = db.get(Cafe, cafe_id)
         if cafe is not None:
-            _emit_fragment(presenters.projector_harvest_html(db, cafe), f"harvest:{cafe_id}")
+            _emit_localized("harvest", cafe, lambda: presenters.projector_harvest_html(db, cafe))

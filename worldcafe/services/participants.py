@@ -255,3 +255,11 @@ def _seat_late_joiner(session: Session, cafe: Cafe, participant: Participant) ->
     if tables:
         session.add(Seat(round_id=current.id, participant_id=participant.id, table_id=tables[0].id))
         session.flush()
+
+
+def set_language(session: Session, participant_id: int, language: str) -> None:
+    """Remember the language a participant's phone shows (live updates follow it)."""
+    participant = session.get(Participant, participant_id)
+    if participant is not None and language in LANGUAGES:
+        participant.language = language
+        session.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe import access, presenters
@@ -91,6 +92,15 @@ def cafe_page(code: str) -> str | BaseResponse:
         participant = access.current_participant(db, cafe)
         if participant is None:
             return redirect(url_for("participant.join_page", code=cafe.join_code))
+        language = str(get_locale() or cafe.language)
+    if participant.language != language:
+        # Live updates to this phone are rendered in the language it shows.
+        with database().write() as db:
+            participant_service.set_language(db, participant.id, language)
+    with database().read() as db:
+        cafe = access.cafe_by_join_code(db, code)
+        participant = access.current_participant(db, cafe)
+        assert participant is not None
         return render_template(
             "participant/cafe.html",
             cafe=cafe,
