@@ -153,17 +153,20 @@
   // language asks for its own copy (once, a moment later, so that many screens do not ask at once).
   var languageResync = null;
   var resyncedForLanguage = 0;
+  var failedResyncs = 0;
   function checkLanguage() {
     var foreign = Array.prototype.some.call(document.querySelectorAll("main [lang]"), function (el) {
       return el.lang !== pageLang && !el.classList.contains("note-text");
     });
-    if (!foreign || languageResync) { return; }
-    if (Date.now() - resyncedForLanguage < 5000) { return; }
+    if (!foreign) { failedResyncs = 0; return; }
+    if (languageResync || failedResyncs > 2) { return; }
+    var wait = Math.max(0, resyncedForLanguage + 4000 - Date.now()) + 300 + Math.random() * 1200;
     languageResync = setTimeout(function () {
       languageResync = null;
       resyncedForLanguage = Date.now();
+      failedResyncs += 1;
       if (socket.connected) { socket.emit("resync"); }
-    }, 500 + Math.random() * 1500);
+    }, wait);
   }
 
   // A polite announcement of notes from others at the table, not of every swap.
@@ -198,7 +201,7 @@
       noteAnnounce.textContent = items.length === 1
         ? fill(t("newNote", "New note: {text}"), { text: items[0] })
         : plural("newNotes", items.length, "{n} new notes");
-    }, 1500);
+    }, 1000);
   }
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible" && socket.connected) { syncClock(); }
