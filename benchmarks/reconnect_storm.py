@@ -68,14 +68,16 @@ async def storm(server: LiveServer, links: loadtest.CafeLinks) -> dict[str, Any]
     for phone in phones:
         watch(phone)
     restart_at = time.perf_counter()
-    server.stop()
+    await asyncio.to_thread(server.stop)
+    stopped_s = time.perf_counter() - restart_at
     # While the server is down, every phone writes a note into its outbox.
     during = asyncio.gather(*(traffic.send(p, "during", rng, mates[p.name]) for p in phones))
     await asyncio.to_thread(server.start)
     started_s = time.perf_counter() - restart_at
     deadline = time.perf_counter() + 120
     while len(resynced) < PHONES and time.perf_counter() < deadline:
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(1)
+        print(f"  {time.perf_counter() - restart_at:5.1f} s: {len(back)} back", flush=True)
     await during
     await asyncio.gather(*(traffic.send(p, "after", rng, mates[p.name]) for p in phones))
     all_back = max(back.values()) if len(back) == PHONES else None
@@ -88,6 +90,7 @@ async def storm(server: LiveServer, links: loadtest.CafeLinks) -> dict[str, Any]
         "acked": set(tracker.acked),
         "failed": tracker.failed,
         "server_up_s": round(started_s, 2),
+        "stopped_s": round(stopped_s, 2),
         "all_reconnected_s": round(all_back, 2) if all_back else None,
         "all_resynced_s": round(all_resynced, 2) if all_resynced else None,
         "reconnected": len(back),
@@ -109,7 +112,10 @@ def main() -> int:
     print(f"reconnect storm: {result['phones']} phones, server restarted under them")
     print(f"  notes sent {result['sent']}, acknowledged {len(acked)}, stored {len(in_database)}")
     print(f"  lost (acknowledged, not stored): {lost}; never acknowledged: {result['failed']}")
-    print(f"  server answering again after {result['server_up_s']} s")
+    print(
+        f"  server stopped after {result['stopped_s']} s, "
+        f"answering again after {result['server_up_s']} s"
+    )
     print(f"  all {result['reconnected']} phones reconnected after {result['all_reconnected_s']} s")
     print(f"  all phones resynced after {result['all_resynced_s']} s")
     return 0 if lost == 0 and result["all_resynced_s"] is not None else 1
