@@ -47,5 +47,16 @@ benchmarks: dev-venv
 	$(BIN)/python benchmarks/synthesis.py
 	$(BIN)/python benchmarks/live_notes.py
 
+screenshots: dev-venv
+	$(BIN)/python scripts/screenshots.py
+
+.PHONY: translations
+translations: dev-venv
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ -k _plural_forms:1,2 \
+		--no-location --sort-output --project worldcafe -o worldcafe/translations/messages.pot .
+	$(BIN)/pybabel update -i worldcafe/translations/messages.pot -d worldcafe/translations \
+		--no-location --no-fuzzy-matching
+	$(BIN)/pybabel compile -d worldcafe/translations
+
 clean:
 	rm -rf $(VENV) instance .mypy_cache .ruff_cache .pytest_cache
