@@ -89,6 +89,9 @@ OTHER_MESSAGES = (
     N_("The round is already paused."),
     N_("The round is not paused."),
     N_("Extend by a number of minutes."),
+    N_("Unknown action."),
+    N_("Type the café's title to confirm that it should be deleted."),
+    N_("Choose what to do."),
 )
 FIELD_NAMES = (
     N_("Your note"),

@@ -1,0 +1,287 @@
+"""Languages: complete catalogues, the language rule of contracts.md, translated messages."""
+
+from __future__ import annotations
+
+import ast
+import glob
+import html as html_module
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir, extract_from_file
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.factories import connect, fragments, join, make_cafe
+from worldcafe import i18n
+from worldcafe.i18n import APP_LANGUAGES, translate_message
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUES = ROOT / "worldcafe" / "translations"
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "N_": None,
+    "_plural_forms": (1, 2),
+}
+# What a participant sees: these templates, and the messages phones and error pages show.
+PARTICIPANT_TEMPLATES = [
+    "base.html",
+    "_language.html",
+    "_timer.html",
+    "_alert.html",
+    "_broadcast.html",
+    "error.html",
+    "pages/index.html",
+    "participant/*.html",
+]
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _catalogue(lang: str) -> Catalog:
+    with (CATALOGUES / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return read_po(handle, locale=lang)
+
+
+def _key(message_id: str | tuple[str, ...]) -> str:
+    return message_id if isinstance(message_id, str) else message_id[0]
+
+
+def _frozen(value: Any) -> Any:
+    return value if isinstance(value, str) else tuple(value)
+
+
+def _translated(message: Any) -> bool:
+    strings = [message.string] if isinstance(message.string, str) else list(message.string)
+    return all(strings)
+
+
+def _source_messages() -> set[str]:
+    """Every message of the app's Python code and templates, as extraction sees it today."""
+    found: set[str] = set()
+    method_map = [("worldcafe/**.py", "python"), ("templates/**.html", "jinja2")]
+    for _name, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map, keywords=KEYWORDS
+    ):
+        if not str(_name).startswith(".venv"):
+            found.add(_key(message))
+    assert len(found) > 250
+    return found
+
+
+def _participant_messages() -> set[str]:
+    found: set[str] = set()
+    for pattern in PARTICIPANT_TEMPLATES:
+        for path in glob.glob(str(ROOT / "templates" / pattern)):
+            for _line, message, _comments, _context in extract_from_file(
+                "jinja2", path, keywords=KEYWORDS
+            ):
+                found.add(_key(message))
+    errors_py = ROOT / "worldcafe" / "views" / "errors.py"
+    for _line, message, _comments, _context in extract_from_file(
+        "python", str(errors_py), keywords=KEYWORDS
+    ):
+        found.add(_key(message))
+    assert len(found) > 80
+    found.update(i18n.PHONE_MESSAGES)
+    found.update(
+        ["Your note", "Your name", "%(field)s is too long: %(n)s characters, at most %(max)s."]
+    )
+    return found
+
+
+@pytest.mark.parametrize("lang", APP_LANGUAGES)
+def test_every_catalogue_compiles_without_fuzzy_entries_and_matches_its_mo(lang: str) -> None:
+    catalogue = _catalogue(lang)
+    assert not [m.id for m in catalogue if m.id and m.fuzzy], f"fuzzy entries in {lang}"
+    problems = [(m.id, errors) for m, errors in catalogue.check() if errors]
+    assert not problems, problems
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    fresh = read_mo(compiled)
+    with (CATALOGUES / lang / "LC_MESSAGES" / "messages.mo").open("rb") as handle:
+        committed = read_mo(handle)
+    expected = {_frozen(m.id): _frozen(m.string) for m in fresh if m.id}
+    actual = {_frozen(m.id): _frozen(m.string) for m in committed if m.id}
+    assert actual == expected, f"{lang}: run make translations (the .mo is older than the .po)"
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_english_and_german_translate_every_message_of_the_app(lang: str) -> None:
+    catalogue = _catalogue(lang)
+    missing = sorted(m for m in _source_messages() if not catalogue.get(m))
+    assert not missing, f"not in the {lang} catalogue (run make translations): {missing}"
+    untranslated = [m.id for m in catalogue if m.id and not _translated(m)]
+    assert not untranslated, f"untranslated in {lang}: {untranslated}"
+
+
+@pytest.mark.parametrize("lang", ["fr", "es", "it", "pl"])
+def test_the_other_languages_translate_every_participant_page(lang: str) -> None:
+    catalogue = _catalogue(lang)
+    by_key = {_key(m.id): m for m in catalogue if m.id}
+    missing = sorted(
+        m for m in _participant_messages() if m not in by_key or not _translated(by_key[m])
+    )
+    assert not missing, f"{lang} lacks participant messages: {missing}"
+
+
+@pytest.mark.parametrize("lang", [lang for lang in APP_LANGUAGES if lang != "en"])
+def test_translations_keep_the_placeholders(lang: str) -> None:
+    for message in _catalogue(lang):
+        if not message.id or not _translated(message):
+            continue
+        wanted = set(PLACEHOLDER.findall(_key(message.id))) | (
+            set() if isinstance(message.id, str) else set(PLACEHOLDER.findall(message.id[1]))
+        )
+        strings = [message.string] if isinstance(message.string, str) else message.string
+        for string in strings:
+            assert set(PLACEHOLDER.findall(string)) == wanted, (lang, message.id, string)
+
+
+def _raised_messages() -> list[tuple[str, str]]:
+    """Every message the code raises as a literal or an f-string: (file, message or pattern)."""
+    found = []
+    files = [*glob.glob(str(ROOT / "worldcafe" / "services" / "*.py"))]
+    files += [str(ROOT / "worldcafe" / "realtime.py"), str(ROOT / "worldcafe" / "rate_limits.py")]
+    files += glob.glob(str(ROOT / "worldcafe" / "views" / "*.py"))
+    for path in files:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Raise) or not isinstance(node.exc, ast.Call):
+                continue
+            if not node.exc.args:
+                continue
+            arg = node.exc.args[0]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                found.append((path, arg.value))
+            elif isinstance(arg, ast.JoinedStr):
+                text = "".join(
+                    part.value if isinstance(part, ast.Constant) else "7" for part in arg.values
+                )
+                found.append((path, text))
+    return found
+
+
+def test_every_message_the_services_raise_reads_in_german(app: Flask) -> None:
+    raised = [(path, text) for path, text in _raised_messages() if text not in ("payload",)]
+    assert len(raised) > 30
+    with app.test_request_context("/", headers={"Accept-Language": "de"}):
+        untranslated = [
+            (Path(path).name, text) for path, text in raised if translate_message(text) == text
+        ]
+    assert not untranslated, untranslated
+
+
+def test_messages_with_values_are_translated_with_their_values(app: Flask) -> None:
+    with app.test_request_context("/", headers={"Accept-Language": "de"}):
+        assert (
+            translate_message("Your note is too long: 612 characters, at most 500.")
+            == "Deine Notiz: zu lang (612 Zeichen, höchstens 500)."
+        )
+        assert translate_message("Theme 2 name must not be empty.") == (
+            "Name von Thema 2: darf nicht leer sein."
+        )
+        assert translate_message("Something nobody wrote") == "Something nobody wrote"
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        assert translate_message("Join the café first.") == "Rejoignez d'abord le café."
+
+
+def _lang(html: str) -> str:
+    match = re.search(r'<html lang="([a-z]+)"', html)
+    assert match
+    return match.group(1)
+
+
+def test_pages_without_a_cafe_follow_the_browser_among_all_languages(client: FlaskClient) -> None:
+    html = client.get("/", headers={"Accept-Language": "pl,en;q=0.5"}).get_data(as_text=True)
+    assert _lang(html) == "pl" and "Dołącz do kawiarni" in html
+    assert len(re.findall(r'<option value="\w\w" lang=', html)) == len(APP_LANGUAGES)
+    login = client.get("/organiser/login", headers={"Accept-Language": "de"})
+    assert _lang(login.get_data(as_text=True)) == "de"
+    assert _lang(client.get("/", headers={"Accept-Language": "ja"}).get_data(as_text=True)) == "en"
+
+
+def test_a_cafe_offers_its_languages_and_falls_back_to_its_own(app: Flask) -> None:
+    cafe = make_cafe(app, language="de", languages=["en", "de"])
+    browser = app.test_client()
+    french = browser.get(cafe["join_url"], headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    html = french.get_data(as_text=True)
+    assert _lang(html) == "de" and "Dein Name" in html
+    assert re.findall(r'<option value="(\w\w)" lang=', html) == ["en", "de"]
+    english = browser.get(cafe["join_url"], headers={"Accept-Language": "en-GB,fr;q=0.5"})
+    assert _lang(english.get_data(as_text=True)) == "en"
+    forced = browser.get(cafe["join_url"] + "?lang=fr", headers={"Accept-Language": "fr"})
+    assert _lang(forced.get_data(as_text=True)) == "de"
+
+
+def test_the_switch_is_remembered_and_the_address_keeps_its_other_arguments(app: Flask) -> None:
+    cafe = make_cafe(app)
+    browser = app.test_client()
+    assert _lang(browser.get(cafe["join_url"] + "?lang=it").get_data(as_text=True)) == "it"
+    again = browser.get(cafe["join_url"], headers={"Accept-Language": "de"})
+    assert _lang(again.get_data(as_text=True)) == "it"
+    page = browser.get("/?x=1&lang=es").get_data(as_text=True)
+    assert '<input type="hidden" name="x" value="1">' in page
+    assert 'name="lang" value="es"' not in page
+
+
+def test_error_pages_and_service_errors_speak_the_readers_language(app: Flask) -> None:
+    browser = app.test_client()
+    missing = browser.get("/j/nothing-here", headers={"Accept-Language": "de"})
+    assert missing.status_code == 404
+    assert "Diese Seite gibt es nicht" in missing.get_data(as_text=True)
+    cafe = make_cafe(app)
+    refused = browser.post(
+        cafe["join_url"], data={"name": "x" * 500}, headers={"Accept-Language": "de"}
+    )
+    assert refused.status_code == 400
+    assert "Dein Name: zu lang" in refused.get_data(as_text=True)
+
+
+def test_the_script_gets_its_texts_from_the_page(app: Flask) -> None:
+    cafe = make_cafe(app)
+    phone = join(app, cafe, "Ida")
+    html = phone.get(cafe["join_url"] + "?lang=pl", follow_redirects=True).get_data(as_text=True)
+    page = phone.get(f"/p/{cafe['join_code']}?lang=pl").get_data(as_text=True)
+    assert _lang(page) == "pl" and html
+    strings = re.search(r"data-strings='([^']+)'", page)
+    assert strings
+    text = json.dumps(json.loads(html_module.unescape(strings.group(1))), ensure_ascii=False)
+    for expected in ("wstrzymana", "zaraz koniec", "czas minął", "Ponowne łączenie", "niezapisana"):
+        assert expected in text
+    assert "zostały {n} minuty" in text and "zostało {n} minut" in text
+    assert "Twoja notatka jest za długa: {n} znaków, najwyżej {max}." in text
+    assert "Najpierw dołącz do kawiarni." in text
+
+
+def test_live_fragments_come_in_the_language_of_the_socket(app: Flask) -> None:
+    cafe = make_cafe(app)
+    phone = join(app, cafe, "Gerd")
+    phone.get(f"/p/{cafe['join_code']}?lang=de")
+    socket = connect(app, phone, cafe, "participant")
+    socket.get_received()
+    socket.emit("resync")
+    html = "".join(fragments(socket))
+    assert 'lang="de"' in html and "Willkommen in der Lobby" in html
+
+
+def test_numbers_and_dates_are_formatted_for_the_reader(app: Flask) -> None:
+    import datetime as dt
+
+    with app.test_request_context("/", headers={"Accept-Language": "de"}):
+        template = app.jinja_env.from_string(
+            "{{ 0.875|percent }} {{ 1234.5|number }} {{ when|datetime }}"
+        )
+        when = dt.datetime(2026, 3, 14, 15, 9)
+        assert template.render(when=when) == "88\xa0% 1.234,5 14.03.2026, 15:09:00"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert app.jinja_env.from_string("{{ 1234.5|number }}").render() == "1,234.5"
