@@ -1,6 +1,6 @@
 """Benchmark of the seating planner on the shared cafés, scored by its own scoring and the referee.
 
-    .venv/bin/python benchmarks/seating.py [--time-limit S] [--only NAME] [--seed N]
+.venv/bin/python benchmarks/seating.py [--time-limit S] [--only NAME] [--seed N]
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from worldcafe.rotation import (  # noqa: E402
+from worldcafe.rotation import (
     Instance,
     Plan,
     TableSpec,
@@ -57,7 +57,8 @@ def _geg(entry: dict[str, object]) -> str:
         return "-"
     if "failed" in geg:
         return str(geg["failed"])
-    return f"{geg['repeat_pairs_best']:>4} {geg['seconds_median']:>7.2f}s {_cov(geg['theme_coverage'])}"
+    rep, sec = geg["repeat_pairs_best"], geg["seconds_median"]
+    return f"{rep:>4} {sec:>7.2f}s {_cov(geg['theme_coverage'])}"
 
 
 HEADER = (

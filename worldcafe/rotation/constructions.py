@@ -33,7 +33,7 @@ def _poly_mulmod(a: list[int], b: list[int], mod: list[int], p: int) -> list[int
 
 
 def _irreducible(p: int, k: int) -> list[int]:
-    """A monic polynomial of degree k with no root in any proper subfield test: no factors."""
+    """A monic irreducible polynomial of degree k over GF(p) (coefficients low first)."""
     for tail in product(range(p), repeat=k):
         mod = [*tail, 1]
         if mod[0] == 0:
@@ -63,7 +63,7 @@ def _divides(div: list[int], num: list[int], p: int) -> bool:
 
 
 def field_tables(q: int) -> tuple[list[list[int]], list[list[int]]] | None:
-    """Addition and multiplication tables of GF(q), elements 0..q-1, or None if q is no prime power."""
+    """Addition and multiplication tables of GF(q) on 0..q-1; None if q is no prime power."""
     pk = _prime_power(q)
     if pk is None:
         return None

@@ -14,10 +14,13 @@ import time
 import numpy as np
 import numpy.typing as npt
 
-from worldcafe.rotation.search import W_REPEAT, W_THEME, Seating
+from worldcafe.rotation.search import W_REPEAT, Seating
 
 Ints = npt.NDArray[np.int64]
 BIG = 1 << 62
+# A missing theme weighs like a few repeats while searching, so that the search can pass through
+# plans of lower coverage; the best plan is still chosen by coverage first.
+W_THEME_SEARCH = 2 * W_REPEAT
 
 
 class DenseSearch:
@@ -36,14 +39,14 @@ class DenseSearch:
         self.add_prev = np.concatenate([[0], self.add[:-1]])
         self.cost_of = np.array(s.pair_cost, dtype=np.int64)
         self.movable = ~np.array(s.is_host, dtype=bool)
-        self.w = np.array(s.weight, dtype=np.int64) * W_THEME
+        self.w = np.array(s.weight, dtype=np.int64) * W_THEME_SEARCH
         self.den = np.array(s.den, dtype=np.int64)
         self.theme = np.array(s.theme, dtype=np.int64)
         self.cap = np.array(s.cap, dtype=np.int64)
         self.is_open = np.zeros((len(self.rounds), self.m), dtype=bool)
         for i, r in enumerate(self.rounds):
             self.is_open[i, s.open[r]] = True
-        self.tabu = np.zeros_like(self.seat)
+        self.tabu = np.zeros((len(self.rounds), n, self.m), dtype=np.int64)  # back to a table
         self.rows = np.arange(n)
         self.patience = 200 + 10 * n
         self.tenure = (4, 10)
@@ -53,18 +56,19 @@ class DenseSearch:
         upper = np.triu(self.meet, 1)
         extra = np.maximum(upper - 1, 0)
         distinct = (self.tc > 0).sum(axis=1)
-        theme = int(((self.den - distinct) * (self.w // W_THEME)).sum())
+        theme = int(((self.den - distinct) * (self.w // W_THEME_SEARCH)).sum())
         return theme, int(extra.sum()), int((extra * extra).sum())
 
     @staticmethod
     def fold(cost: tuple[int, int, int]) -> int:
-        return cost[0] * W_THEME + cost[1] * W_REPEAT + cost[2]
+        return cost[0] * W_THEME_SEARCH + cost[1] * W_REPEAT + cost[2]
 
     def done(self, cost: tuple[int, int, int]) -> bool:
         return cost[0] <= self.target[0] and cost[1] <= self.target[1] and cost[2] == cost[1]
 
-    def neighbourhood(self, it: int, cost: int, best: int) -> tuple[Ints, Ints]:
-        """Deltas of every admissible swap [round, p, q] and move [round, p, table]."""
+    def neighbourhood(self, it: int, cost: int, best: int) -> tuple[Ints, Ints, Ints]:
+        """Deltas of every admissible swap [round, p, q], move [round, p, table] and exchange of
+        two tables' whole groups [round, table, table] (only those that gain theme coverage)."""
         seat = self.seat
         n_r, n = seat.shape
         here = seat >= 0
@@ -92,12 +96,13 @@ class DenseSearch:
         wg = self.w[None, :, None] * gain
         differ = th[:, :, None] != th[:, None, :]
         swap -= differ * (wg + wg.transpose(0, 2, 1))
-        tabu = self.tabu > it
+        tabu = self.tabu > it  # [round, p, table]: p may not go back to that table yet
+        tabu_to = np.take_along_axis(tabu, np.broadcast_to(sc[:, None, :], (n_r, n, n)), 2)
         blocked = (
             ~rows[:, :, None]
             | ~(here & self.movable[None, :])[:, None, :]
             | (sc[:, :, None] == sc[:, None, :])
-            | ((tabu[:, :, None] | tabu[:, None, :]) & (cost + swap >= best))
+            | ((tabu_to | tabu_to.transpose(0, 2, 1)) & (cost + swap >= best))
         )
         swap[blocked] = BIG
 
@@ -108,9 +113,22 @@ class DenseSearch:
         move = leave[:, :, None] + join
         move -= (th[:, :, None] != self.theme[None, None, :]) * self.w[None, :, None] * gain_t
         ok = fits[:, None, :] & (sizes[:, None, :] + 1 == own_size[:, :, None]) & rows[:, :, None]
-        ok &= ~tabu[:, :, None] | (cost + move < best)
+        ok &= ~tabu | (cost + move < best)
         move[~ok] = BIG
-        return swap, move
+
+        # whole groups changing tables: only themes change, so only coverage gains are offered
+        stay = th[:, :, None] == self.theme[None, None, :]
+        per_person = np.where(stay, 0, -self.w[None, :, None] * gain_t)
+        per_table = np.matmul(onehot.transpose(0, 2, 1), per_person)  # [round, table, to table]
+        exchange = per_table + per_table.transpose(0, 2, 1)
+        hosted = np.matmul(onehot.transpose(0, 2, 1), (~self.movable).astype(np.int64)) > 0
+        fits_other = (sizes[:, :, None] <= self.cap[None, None, :]) & (
+            sizes[:, None, :] <= self.cap[None, :, None]
+        )
+        usable = self.is_open & ~hosted
+        ok_x = usable[:, :, None] & usable[:, None, :] & fits_other & (exchange < 0)
+        exchange[~ok_x] = BIG
+        return swap, move, exchange
 
     def apply(self, i: int, p: int, b: int) -> None:
         """Seat p at table b in planned round i (meetings and themes follow)."""
@@ -140,14 +158,18 @@ class DenseSearch:
                 break
             if it % 16 == 0 and time.monotonic() > self.deadline:
                 break
-            swap, move = self.neighbourhood(it, cost, best)
-            low = min(int(swap.min()), int(move.min()))
+            swap, move, exchange = self.neighbourhood(it, cost, best)
+            low = min(int(swap.min()), int(move.min()), int(exchange.min()))
             if low >= BIG:
                 self.shake(snap)
                 cost = self.fold(self.cost())
                 continue
             options = np.concatenate(
-                [np.flatnonzero(swap == low), swap.size + np.flatnonzero(move == low)]
+                [
+                    np.flatnonzero(swap == low),
+                    swap.size + np.flatnonzero(move == low),
+                    swap.size + move.size + np.flatnonzero(exchange == low),
+                ]
             )
             k = int(options[rng.randrange(options.size)])
             if k < swap.size:
@@ -155,16 +177,30 @@ class DenseSearch:
                 a, b = int(self.seat[i, p]), int(self.seat[i, q])
                 self.apply(i, p, b)
                 self.apply(i, q, a)
-                moved = [p, q]
-            else:
+                moved = [(p, a), (q, b)]
+            elif k < swap.size + move.size:
                 i, p, b = (int(x) for x in np.unravel_index(k - swap.size, move.shape))
+                a = int(self.seat[i, p])
                 self.apply(i, p, b)
-                moved = [p]
+                moved = [(p, a)]
+            else:
+                k -= swap.size + move.size
+                i, a, b = (int(x) for x in np.unravel_index(k, exchange.shape))
+                group_a = [int(x) for x in np.nonzero(self.seat[i] == a)[0]]
+                group_b = [int(x) for x in np.nonzero(self.seat[i] == b)[0]]
+                for x in group_a:
+                    self.apply(i, x, b)
+                for x in group_b:
+                    self.apply(i, x, a)
+                moved = []
             cost += low
-            tenure = it + self.tenure[0] + rng.randrange(self.tenure[1])
-            self.tabu[i, moved] = tenure
+            for x, t in moved:
+                self.tabu[i, x, t] = it + self.tenure[0] + rng.randrange(self.tenure[1])
+            now3 = self.cost()
+            if now3 < best3:
+                best3, snap = now3, self.seat.copy()
             if cost < best:
-                best, best3, snap, stall = cost, self.cost(), self.seat.copy(), 0
+                best, stall = cost, 0
             else:
                 stall += 1
                 if stall > patience:
@@ -176,9 +212,8 @@ class DenseSearch:
         """Back to the best seats, then a few random swaps."""
         rng = self.s.rng
         for i in range(len(self.rounds)):
-            for p in np.nonzero(self.seat[i] != snap[i])[0]:
-                if self.seat[i, p] != snap[i, p]:
-                    self.apply(i, int(p), int(snap[i, p]))
+            for x in np.nonzero(self.seat[i] != snap[i])[0]:
+                self.apply(i, int(x), int(snap[i, x]))
         for _ in range(1 + rng.randrange(3)):
             i = rng.randrange(len(self.rounds))
             movable = [p for p in self.s.present[self.rounds[i]] if not self.s.is_host[p]]

@@ -160,8 +160,8 @@ def parse_instance(obj: object) -> Instance:
     n_rounds = _count(root["n_rounds"], "n_rounds", 1, MAX_ROUNDS)
 
     hosts: dict[str, str] = {}
-    for key, value in _mapping(root.get("hosts") or {}, "hosts").items():
-        tid = _ident(key, "hosts table")
+    for raw_tid, value in _mapping(root.get("hosts") or {}, "hosts").items():
+        tid = _ident(raw_tid, "hosts table")
         if tid not in by_id:
             raise InstanceError(f"hosts names unknown table {tid!r}")
         pid = _ident(value, f"host of table {tid!r}")

@@ -124,12 +124,14 @@ def _counting(instance: Instance, sizes: list[list[int]]) -> int:
     host_pairs = _c2(len(hosts & everyone))
     global_bound = total - (_c2(n) - host_pairs)
     excess = 0
-    for p in everyone:
-        degree = sum(min(rs) - 1 for r, rs in enumerate(sizes) if p in there[r] and rs)
-        others = set().union(*(there[r] for r in range(len(there)) if p in there[r])) - {p}
-        if p in hosts:
-            others -= hosts
-        excess += max(0, degree - len(others))
+    patterns: Counter[tuple[tuple[int, ...], bool]] = Counter(
+        (tuple(r for r in range(len(there)) if p in there[r]), p in hosts) for p in everyone
+    )
+    for (attended, is_host), count in patterns.items():
+        degree = sum(min(sizes[r]) - 1 for r in attended if sizes[r])
+        met = set().union(*(there[r] for r in attended))
+        others = len(met) - 1 - (len(met & hosts) - 1 if is_host else 0)
+        excess += count * max(0, degree - others)
     return max(global_bound, math.ceil(excess / 2), 0)
 
 
@@ -169,12 +171,12 @@ def lower_bound(instance: Instance, *, full_coverage: bool = False) -> int:
         and all(rs == [6] * 6 for rs in sizes)
         and all(len(present_in(instance, r)) == 36 for r in range(instance.n_rounds))
     ):
-        bound = max(bound, 1)
+        bound = max(bound, 2)
     return bound
 
 
 def _full_theme_rounds(instance: Instance) -> bool:
-    """Full coverage forces a new theme every round: themes set, everyone there, rounds <= themes."""
+    """Full coverage forces a new theme each round: themes set, all there, rounds <= themes."""
     themes = {theme_key(t.theme, t.id) for t in instance.tables}
     return (
         any(t.theme for t in instance.tables)
@@ -195,7 +197,8 @@ def _pigeonhole_themes(instance: Instance, sizes: list[list[int]]) -> int:
         else:
             groups = [(t.id, sizes[r - 1][0]) for t in open_tables(instance, r - 1)]
         ids = list(instance.rounds[r]) if r < played else [t.id for t in open_tables(instance, r)]
+        per_theme = Counter(themes[t] for t in ids)
         for tid, s in groups:
-            other = sum(1 for t in ids if themes[t] != themes[tid])
+            other = len(ids) - per_theme[themes[tid]]
             bound += min_split(s - 1 if tid in hosted else s, other)
     return bound

@@ -13,7 +13,6 @@ import math
 import random
 import time
 from array import array
-from collections.abc import Callable
 
 from worldcafe.rotation.model import Instance, open_tables, present_in
 from worldcafe.rotation.scoring import theme_key
@@ -215,31 +214,37 @@ def target_sizes(state: Seating, r: int) -> dict[int, int]:
 
 
 def greedy_round(state: Seating, r: int) -> None:
-    """Seat round r person by person at the free table that costs least so far."""
+    """Seat round r person by person at a free table that costs least so far.
+
+    In large cafés only a sample of tables is tried, and the first one that costs nothing wins.
+    """
     rng = state.rng
     sizes = target_sizes(state, r)
     free_seats = dict(sizes)
     there = state.present[r]
+    present = set(there)
     for t in state.open[r]:
         h = state.host_of[t]
-        if h >= 0 and state.seat[r][h] < 0 and h in set(there):
+        if h >= 0 and state.seat[r][h] < 0 and h in present:
             state.place(r, h, t)
             free_seats[t] -= 1
     free = [t for t in state.open[r] if free_seats[t] > 0]
     travellers = [p for p in there if state.seat[r][p] < 0]
     rng.shuffle(travellers)
     for p in travellers:
-        options = free if len(free) <= SAMPLE_TABLES else rng.sample(free, SAMPLE_TABLES)
+        small = len(free) <= SAMPLE_TABLES
         best_t, best_key = -1, (0, 0, 0.0)
-        for t in options:
-            old = state.theme[t]
+        for k in range(len(free) if small else SAMPLE_TABLES):
+            t = free[k] if small else free[int(rng.random() * len(free))]
             key = (
-                state.weight[p] * state.tcount[p][old],
+                state.weight[p] * state.tcount[p][state.theme[t]],
                 state.join(r, p, t),
                 -free_seats[t] + rng.random(),
             )
             if best_t < 0 or key < best_key:
                 best_t, best_key = t, key
+                if not small and key[0] == 0 and key[1] == 0:
+                    break
         state.place(r, p, best_t)
         free_seats[best_t] -= 1
         if free_seats[best_t] == 0:
@@ -274,6 +279,15 @@ class Search:
             for r in range(state.n_rounds)
         ]
         self.lacking = [p for p in range(state.n) if state.missing(p) > 0]
+
+    def reset(self) -> None:
+        """Forget what the state was; look again at who lacks themes and how full tables are."""
+        s = self.s
+        self.sizes = [
+            {t: len(s.members[r][t]) for t in s.open[r]} if r >= s.played else {}
+            for r in range(s.n_rounds)
+        ]
+        self.lacking = [p for p in range(s.n) if s.missing(p) > 0]
 
     def total(self) -> int:
         theme, repeats, spread = self.s.cost()
@@ -420,11 +434,4 @@ class Search:
                 s.unplace(r, q)
                 s.place(r, p, b)
                 s.place(r, q, a)
-        self.sizes = [
-            {t: len(s.members[r][t]) for t in s.open[r]} if r >= s.played else {}
-            for r in range(s.n_rounds)
-        ]
-        self.lacking = [p for p in range(s.n) if s.missing(p) > 0]
-
-
-Builder = Callable[[Seating], None]
+        self.reset()
