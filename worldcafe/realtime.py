@@ -424,7 +424,38 @@ def announce_round(cafe_id: int) -> None:
 
 
 def announce_people(cafe_id: int) -> None:
-    """Someone joined, left, moved or became a table host: consoles and projector update."""
+    """Someone joined, left, moved or became a table host: consoles and projector update.
+
+    At most one refresh per PEOPLE_REFRESH_SECONDS and café, the last one always sent: the
+    console renders every table, and a wave of hundreds of joins must not render it per join.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    every = float(app.config.get("PEOPLE_REFRESH_SECONDS", 0.0 if app.testing else 1.0))
+    state: dict[str, Any] = app.extensions.setdefault(
+        "worldcafe.people_refresh", {"due": {}, "waiting": set()}
+    )
+    now = time.monotonic()
+    if cafe_id in state["waiting"]:
+        return
+    due = state["due"].get(cafe_id, 0.0)
+    if every > 0 and now < due:
+        state["waiting"].add(cafe_id)
+        socketio.start_background_task(_announce_people_later, app, cafe_id, due - now, every)
+        return
+    state["due"][cafe_id] = now + every
+    _announce_people_now(cafe_id)
+
+
+def _announce_people_later(app: Flask, cafe_id: int, delay: float, every: float) -> None:
+    socketio.sleep(delay)
+    state = app.extensions["worldcafe.people_refresh"]
+    state["waiting"].discard(cafe_id)
+    state["due"][cafe_id] = time.monotonic() + every
+    with app.app_context():
+        _announce_people_now(cafe_id)
+
+
+def _announce_people_now(cafe_id: int) -> None:
     with database().read() as db:
         cafe = db.get(Cafe, cafe_id)
         if cafe is None:
