@@ -325,8 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--duration", type=float, default=20.0, help="seconds of notes (default 20)")
     load.add_argument("--json", action="store_true")
     load.add_argument("--links", help="a café's links (create-cafe --json output)")
-    load.add_argument("--realistic-rate", type=float, default=2.0, help="notes/phone/minute")
-    load.add_argument("--stress-rate", type=float, default=12.0, help="notes/phone/minute")
+    load.add_argument("--realistic-rate", type=float, default=1.0, help="notes/phone/minute")
+    load.add_argument("--stress-rate", type=float, default=4.0, help="notes/phone/minute")
     load.add_argument("--no-baseline", action="store_true", help="skip the bare relay")
     load.set_defaults(func=cmd_loadtest)
 

@@ -80,8 +80,8 @@ class Settings:
     url: str
     participants: int
     duration: float = 20.0
-    realistic_per_minute: float = 2.0
-    stress_per_minute: float = 12.0
+    realistic_per_minute: float = 1.0
+    stress_per_minute: float = 4.0
     concurrency: int = 50
     grace: float = 10.0
     baseline: bool = True
