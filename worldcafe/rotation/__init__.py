@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 import time
 
-from worldcafe.rotation.constructions import square_rounds
+from worldcafe.rotation.constructions import grid_rounds, square_rounds
 from worldcafe.rotation.dense import DenseSearch
 from worldcafe.rotation.model import (
     Instance,
@@ -30,7 +30,7 @@ from worldcafe.rotation.model import (
     parse_instance,
 )
 from worldcafe.rotation.scoring import lower_bound, score_plan
-from worldcafe.rotation.search import Search, Seating, greedy_round, seat_groups
+from worldcafe.rotation.search import Search, Seating, greedy_round, relabel, seat_groups
 
 __all__ = [
     "Instance",
@@ -46,24 +46,63 @@ __all__ = [
 ]
 
 ITERATIONS_PER_SECOND = 5_000
-DENSE_ITERATIONS_PER_SECOND = 250
+DENSE_ITERATIONS_PER_SECOND = 500
 DENSE_LIMIT = 200  # up to this many people, the vectorised search over whole neighbourhoods
 
 
 def _construction(state: Seating) -> list[list[list[int]]]:
-    """Repeat-free rounds from design theory when the café is a g-by-g square with no history."""
+    """Repeat-free rounds from design theory for a dense café with no history.
+
+    Only where a greedy start is not already safe: a greedy never repeating a pair is
+    guaranteed n // (g(g-1)) rounds (Schmand et al.), so cafés with fewer rounds go greedy.
+    """
     if state.played or any(state.is_host) or state.n_rounds < 2:
         return []
     if any(len(state.present[r]) != state.n for r in range(state.n_rounds)):
         return []
-    g = len(state.open[0])
-    if g < 2 or state.n != g * g or any(state.cap[t] < g for t in state.open[0]):
-        return []
     if any(state.open[r] != state.open[0] for r in range(state.n_rounds)):
         return []
+    m = len(state.open[0])
+    g, rest = divmod(state.n, m) if m else (0, 1)
+    if rest or g < 2 or g > m or any(state.cap[t] < g for t in state.open[0]):
+        return []
+    if state.n_rounds <= state.n // (g * (g - 1)):
+        return []
+    built = grid_rounds(g, m, state.n_rounds)
+    if g == m and len(square_rounds(g)) > len(built):
+        built = square_rounds(g)[: state.n_rounds]
     order = list(range(state.n))
     state.rng.shuffle(order)
-    return [[[order[x] for x in group] for group in rnd] for rnd in square_rounds(g)]
+    return [[[order[x] for x in group] for group in rnd] for rnd in built]
+
+
+def _constructed_start(state: Seating, attempts: int = 8) -> bool:
+    """Seat all rounds from a construction (extra rounds greedily), labelled for coverage.
+
+    Tries a few random labellings of people and keeps the one with the best coverage.
+    """
+    best: tuple[tuple[int, int, int], list[list[int]]] | None = None
+    for _ in range(attempts):
+        built = _construction(state)
+        if not built:
+            return False
+        for r in range(state.n_rounds):
+            if r < len(built):
+                seat_groups(state, r, built[r])
+            else:
+                greedy_round(state, r)
+        relabel(state, 200 * state.n)
+        cost = state.cost()
+        if best is None or cost < best[0]:
+            best = (cost, state.snapshot())
+        if cost[0] == 0:
+            return True
+        for r in range(state.n_rounds):
+            for p in list(state.present[r]):
+                state.unplace(r, p)
+    if best is not None:
+        state.restore(best[1])
+    return True
 
 
 def plan_rounds(instance: Instance, *, seed: int = 0, time_limit: float = 10.0) -> Plan:
@@ -73,11 +112,8 @@ def plan_rounds(instance: Instance, *, seed: int = 0, time_limit: float = 10.0) 
         open_tables(instance, r)  # raises InstanceError when a round cannot be seated
     rng = random.Random(seed)
     state = Seating(instance, rng)
-    built = _construction(state)
-    for r in range(state.played, state.n_rounds):
-        if r < len(built):
-            seat_groups(state, r, built[r])
-        else:
+    if not _constructed_start(state):
+        for r in range(state.played, state.n_rounds):
             greedy_round(state, r)
     themed_bound = lower_bound(instance, full_coverage=True)
     plain_bound = lower_bound(instance)

@@ -109,3 +109,73 @@ def square_rounds(g: int) -> list[list[list[int]]]:
     """As many repeat-free rounds of g tables of g (g*g people) as a known construction gives."""
     affine = affine_rounds(g)
     return affine if affine is not None else latin_rounds(g)
+
+
+def _difference_rows(g: int, m: int, want: int, node_limit: int) -> list[list[int]]:
+    """Rows F[r] over Z_m (g entries each) whose column differences F[r][a] - F[r][b] never repeat.
+
+    Depth-first with a node limit; returns the most rows found (at least the zero row).
+    """
+    best: list[list[int]] = [[0] * g]
+    rows: list[list[int]] = [[0] * g]
+    used = [[{0} for _ in range(g)] for _ in range(g)]
+    nodes = 0
+
+    def extend(row: list[int]) -> bool:
+        nonlocal nodes, best
+        nodes += 1
+        if nodes > node_limit:
+            return False
+        a = len(row)
+        if a == g:
+            rows.append(list(row))
+            if len(rows) > len(best):
+                best = [list(r) for r in rows]
+            for x in range(g):
+                for y in range(g):
+                    if x != y:
+                        used[x][y].add((row[x] - row[y]) % m)
+            if len(rows) >= want or extend([0]):
+                return True
+            rows.pop()
+            for x in range(g):
+                for y in range(g):
+                    if x != y:
+                        used[x][y].discard((row[x] - row[y]) % m)
+            return False
+        for v in range(m):
+            if all((v - row[b]) % m not in used[a][b] for b in range(a)):
+                row.append(v)
+                if extend(row):
+                    return True
+                row.pop()
+        return False
+
+    extend([0])
+    return best
+
+
+def grid_rounds(g: int, m: int, want: int, node_limit: int = 20_000) -> list[list[list[int]]]:
+    """Repeat-free rounds of m tables of g for g*m people (a, j) = a*m + j, for g <= m.
+
+    Round r seats (a, j) at table j + F[r][a]: with F[r][a] = r*a over GF(m) (m a prime power)
+    or rows found by search over Z_m, two people of different a meet at most once, and people
+    of the same a never meet; so when g divides m, one more round seats each a by itself.
+    """
+    if g > m or g < 2:
+        return []
+    field = field_tables(m)
+    seat: list[list[int]]  # seat[r][a * m + j] = table
+    if field is not None:
+        add, mul = field
+        seat = [
+            [add[j][mul[r][a]] for a in range(g) for j in range(m)] for r in range(min(want, m))
+        ]
+    else:
+        rows = _difference_rows(g, m, want, node_limit)
+        seat = [[(j + f[a]) % m for a in range(g) for j in range(m)] for f in rows]
+    rounds = [[[p for p in range(g * m) if s[p] == t] for t in range(m)] for s in seat]
+    if m % g == 0 and len(rounds) < want:
+        per = m // g
+        rounds.append([[a * m + k * g + i for i in range(g)] for a in range(g) for k in range(per)])
+    return rounds[:want]

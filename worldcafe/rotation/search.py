@@ -435,3 +435,46 @@ class Search:
                 s.place(r, p, b)
                 s.place(r, q, a)
         self.reset()
+
+
+def relabel(state: Seating, steps: int) -> None:
+    """Exchange whole groups between tables (meetings stay, themes change) to gain coverage.
+
+    A walk that takes every exchange costing no coverage; it keeps the best labelling seen.
+    """
+    s, rng = state, state.rng
+    future = [r for r in range(s.played, s.n_rounds) if len(s.open[r]) > 1]
+    if not s.themed or not future:
+        return
+
+    def lacking() -> int:
+        return sum(s.weight[p] * s.missing(p) for p in range(s.n))
+
+    best, snap = lacking(), s.snapshot()
+    now = best
+    for _ in range(steps):
+        if best == 0:
+            break
+        r = future[rng.randrange(len(future))]
+        a, b = rng.sample(s.open[r], 2)
+        group_a, group_b = list(s.members[r][a]), list(s.members[r][b])
+        if any(s.is_host[x] for x in group_a + group_b):
+            continue
+        if len(group_a) > s.cap[b] or len(group_b) > s.cap[a]:
+            continue
+        ta, tb = s.theme[a], s.theme[b]
+        delta = sum(s.theme_delta(x, ta, tb) for x in group_a)
+        delta += sum(s.theme_delta(x, tb, ta) for x in group_b)
+        if delta > 0:
+            continue
+        for x in group_a:
+            s.unplace(r, x)
+        for x in group_b:
+            s.unplace(r, x)
+            s.place(r, x, a)
+        for x in group_a:
+            s.place(r, x, b)
+        now = lacking()
+        if now < best:
+            best, snap = now, s.snapshot()
+    s.restore(snap)
