@@ -90,7 +90,7 @@ def _participant_messages() -> set[str]:
         "python", str(errors_py), keywords=KEYWORDS
     ):
         found.add(_key(message))
-    assert len(found) > 80
+    assert len(found) > 60
     found.update(i18n.PHONE_MESSAGES)
     found.update(
         ["Your note", "Your name", "%(field)s is too long: %(n)s characters, at most %(max)s."]
@@ -195,6 +195,12 @@ def test_messages_with_values_are_translated_with_their_values(app: Flask) -> No
         assert translate_message("Join the café first.") == "Rejoignez d'abord le café."
 
 
+def _switch_options(html: str) -> list[str]:
+    switch = re.search(r'<select id="language-select".*?</select>', html, re.DOTALL)
+    assert switch
+    return re.findall(r'<option value="(\w\w)"', switch.group(0))
+
+
 def _lang(html: str) -> str:
     match = re.search(r'<html lang="([a-z]+)"', html)
     assert match
@@ -204,7 +210,7 @@ def _lang(html: str) -> str:
 def test_pages_without_a_cafe_follow_the_browser_among_all_languages(client: FlaskClient) -> None:
     html = client.get("/", headers={"Accept-Language": "pl,en;q=0.5"}).get_data(as_text=True)
     assert _lang(html) == "pl" and "Dołącz do kawiarni" in html
-    assert len(re.findall(r'<option value="\w\w" lang=', html)) == len(APP_LANGUAGES)
+    assert _switch_options(html) == list(APP_LANGUAGES)
     login = client.get("/organiser/login", headers={"Accept-Language": "de"})
     assert _lang(login.get_data(as_text=True)) == "de"
     assert _lang(client.get("/", headers={"Accept-Language": "ja"}).get_data(as_text=True)) == "en"
@@ -216,7 +222,7 @@ def test_a_cafe_offers_its_languages_and_falls_back_to_its_own(app: Flask) -> No
     french = browser.get(cafe["join_url"], headers={"Accept-Language": "fr-FR,fr;q=0.9"})
     html = french.get_data(as_text=True)
     assert _lang(html) == "de" and "Dein Name" in html
-    assert re.findall(r'<option value="(\w\w)" lang=', html) == ["en", "de"]
+    assert _switch_options(html) == ["en", "de"]
     english = browser.get(cafe["join_url"], headers={"Accept-Language": "en-GB,fr;q=0.5"})
     assert _lang(english.get_data(as_text=True)) == "en"
     forced = browser.get(cafe["join_url"] + "?lang=fr", headers={"Accept-Language": "fr"})

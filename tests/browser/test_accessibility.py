@@ -231,6 +231,10 @@ def test_no_serious_axe_violation(
         if view == "projector-contrast":
             page.get_by_role("button", name="High contrast").click()
             expect(page.locator("body")).to_have_class(re.compile("high-contrast"))
+            colours = page.locator("#language-select").evaluate(
+                "el => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor]"
+            )
+            assert colours == ["rgb(255, 255, 255)", "rgb(0, 0, 0)"], colours
         _check(page, f"{view} at {viewport['width']}x{viewport['height']}")
         if viewport["width"] <= PHONE["width"]:
             _no_horizontal_scroll(page, view)
