@@ -32,7 +32,7 @@ KEYWORDS = {
     "N_": None,
     "_plural_forms": (1, 2),
 }
-# What a participant sees: these templates, and the messages phones and error pages show.
+# What a participant sees (phone and projector), and the messages phones and error pages show.
 PARTICIPANT_TEMPLATES = [
     "base.html",
     "_language.html",
@@ -42,6 +42,7 @@ PARTICIPANT_TEMPLATES = [
     "error.html",
     "pages/index.html",
     "participant/*.html",
+    "projector/*.html",
 ]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 

@@ -23,6 +23,7 @@ from worldcafe.views.organiser import setup_token
 
 AXE = (Path(__file__).parent / "vendor" / "axe-4.14.1.min.js").read_text(encoding="utf-8")
 NARROW = {"width": 320, "height": 640}
+ZOOMED_TABLET = {"width": 512, "height": 384}  # a tablet at 200 % zoom
 ORGANISER = ("organiser@example.org", "correct horse battery")
 CAFE = {
     "title": "Accessible café",
@@ -166,6 +167,7 @@ VIEWS = [
     ("phone-round-de", PHONE),
     ("phone-lobby", PHONE),
     ("host", TABLET),
+    ("host", ZOOMED_TABLET),
     ("projector", PROJECTOR),
     ("projector-contrast", PROJECTOR),
     ("projector-harvest", PROJECTOR),
@@ -173,6 +175,7 @@ VIEWS = [
     ("dashboard", TABLET),
     ("new-cafe", TABLET),
     ("organiser-cafe", TABLET),
+    ("organiser-cafe", ZOOMED_TABLET),
     ("organiser-harvest", TABLET),
     ("organiser-privacy", TABLET),
     ("not-found", PHONE),
@@ -236,7 +239,7 @@ def test_no_serious_axe_violation(
             )
             assert colours == ["rgb(255, 255, 255)", "rgb(0, 0, 0)"], colours
         _check(page, f"{view} at {viewport['width']}x{viewport['height']}")
-        if viewport["width"] <= PHONE["width"]:
+        if viewport["width"] < TABLET["width"]:
             _no_horizontal_scroll(page, view)
     finally:
         page.context.close()
@@ -273,3 +276,22 @@ def test_the_phone_announces_notes_from_others_politely(browser: Any, cafe: Cafe
     finally:
         page.context.close()
         mate.context.close()
+
+
+def test_the_ending_soon_pulse_respects_reduced_motion(browser: Any, cafe: Cafe) -> None:
+    animations = {}
+    for motion in ("no-preference", "reduce"):
+        page = _new_page(browser, PHONE, reduced_motion=motion)
+        try:
+            page.goto(cafe.server.url + "/")
+            animations[motion] = page.evaluate(
+                """() => {
+                  const box = document.createElement("div");
+                  box.className = "timer-box ending-soon";
+                  document.body.appendChild(box);
+                  return getComputedStyle(box).animationName;
+                }"""
+            )
+        finally:
+            page.context.close()
+    assert animations == {"no-preference": "pulse", "reduce": "none"}
