@@ -160,7 +160,8 @@ def grid_rounds(g: int, m: int, want: int, node_limit: int = 20_000) -> list[lis
 
     Round r seats (a, j) at table j + F[r][a]: with F[r][a] = r*a over GF(m) (m a prime power)
     or rows found by search over Z_m, two people of different a meet at most once, and people
-    of the same a never meet; so when g divides m, one more round seats each a by itself.
+    of the same a never meet; so when g divides m, one more round seats each a by itself (and,
+    for 2g = m a power of two, further rounds halve each a again, as in 8-4-11 at its bound).
     """
     if g > m or g < 2:
         return []
@@ -175,7 +176,22 @@ def grid_rounds(g: int, m: int, want: int, node_limit: int = 20_000) -> list[lis
         rows = _difference_rows(g, m, want, node_limit)
         seat = [[(j + f[a]) % m for a in range(g) for j in range(m)] for f in rows]
     rounds = [[[p for p in range(g * m) if s[p] == t] for t in range(m)] for s in seat]
-    if m % g == 0 and len(rounds) < want:
-        per = m // g
-        rounds.append([[a * m + k * g + i for i in range(g)] for a in range(g) for k in range(per)])
+    if m % g == 0:
+        for split in _row_splits(g, m)[: max(0, want - len(rounds))]:
+            rounds.append([[a * m + j for j in part] for a in range(g) for part in split])
     return rounds[:want]
+
+
+def _row_splits(g: int, m: int) -> list[list[list[int]]]:
+    """Ways to seat a row of m people (0..m-1) at m/g tables of g, the first one repeat-free.
+
+    For m = 2g with g a power of two the row is GF(2)^k and each way halves it by a linear form
+    vanishing on 1: the first halving costs nothing, each further one 4 repeats per row.
+    """
+    if m == 2 * g and g & (g - 1) == 0:
+        masks = [g] + [mask for mask in range(2, 2 * g, 2) if mask != g]
+        return [
+            [[j for j in range(m) if (j & mask).bit_count() % 2 == side] for side in (0, 1)]
+            for mask in masks
+        ]
+    return [[list(range(k * g, (k + 1) * g)) for k in range(m // g)]]
