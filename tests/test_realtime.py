@@ -291,3 +291,20 @@ def test_live_fragments_follow_each_screens_language(app: Flask, client: FlaskCl
     english_html = "".join(fragments(en_socket))
     assert "Bus lanes" in german_html and "Bus lanes" in english_html
     assert "Runde 1" in german_html and "round 1" in english_html
+
+
+def test_a_wave_of_joins_refreshes_the_console_once_more_with_everyone(
+    app: Flask, client: FlaskClient, cafe: dict[str, Any]
+) -> None:
+    import time
+
+    app.config["PEOPLE_REFRESH_SECONDS"] = 0.3
+    client.get(str(cafe["host_url"]))
+    host = connect(app, client, cafe, "host")
+    host.get_received()
+    for i in range(4):
+        join(app, cafe, f"Wave {i}")
+    time.sleep(0.8)
+    consoles = [f for f in fragments(host) if 'id="console"' in f]
+    assert 1 <= len(consoles) < 4
+    assert "Wave 3" in consoles[-1]

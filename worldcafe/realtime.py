@@ -451,7 +451,8 @@ def _announce_people_later(app: Flask, cafe_id: int, delay: float, every: float)
     state = app.extensions["worldcafe.people_refresh"]
     state["waiting"].discard(cafe_id)
     state["due"][cafe_id] = time.monotonic() + every
-    with app.app_context():
+    # Templates need a request context (url_for, the session) even outside a request.
+    with app.test_request_context("/"):
         _announce_people_now(cafe_id)
 
 
