@@ -118,12 +118,20 @@ def test_plans_survive_the_json_contract(instance: Instance) -> None:
     assert score_plan(again, again.rounds) == plan.score
 
 
-def test_same_seed_same_plan() -> None:
-    instance = cafe(15, 3, 4, themes=3)
-    first = plan_rounds(instance, seed=7, time_limit=4)
-    second = plan_rounds(instance, seed=7, time_limit=4)
+@pytest.mark.parametrize(
+    "instance",
+    [cafe(60, 12, 3, themes=3, hosts=12), cafe(62, 12, 3, capacity=6, themes=3), cafe(30, 6, 5)],
+)
+def test_same_seed_same_plan(instance: Instance) -> None:
+    first = plan_rounds(instance, seed=7, time_limit=20)
+    second = plan_rounds(instance, seed=7, time_limit=20)
     assert first.rounds == second.rounds
     assert first.score == second.score
+
+
+def test_other_seeds_other_plans() -> None:
+    instance = cafe(60, 12, 3, themes=3)
+    assert plan_rounds(instance, seed=1).rounds != plan_rounds(instance, seed=2).rounds
 
 
 def test_the_kirkman_size_square_reaches_zero_repeats() -> None:
@@ -132,10 +140,22 @@ def test_the_kirkman_size_square_reaches_zero_repeats() -> None:
     assert plan.lower_bound == 0
 
 
-def test_a_small_classic_case_reaches_zero_repeats_by_search() -> None:
+def test_a_small_classic_case_reaches_zero_repeats() -> None:
     plan = plan_rounds(cafe(20, 5, 4), seed=3, time_limit=10)
     assert plan.score.repeat_pairs == 0
     assert plan.score.max_meetings == 1
+
+
+def test_a_dense_themed_workshop_gets_zero_repeats_and_full_coverage() -> None:
+    plan = plan_rounds(cafe(30, 6, 5, themes=3), time_limit=10)
+    assert plan.score.repeat_pairs == 0
+    assert plan.score.theme_coverage == 1.0
+
+
+def test_one_round_past_the_limit_meets_its_bound() -> None:
+    instance = cafe(32, 8, 11)
+    plan = plan_rounds(instance, time_limit=0)
+    assert plan.score.repeat_pairs == lower_bound(instance) == 32
 
 
 def test_every_traveller_visits_every_theme() -> None:
