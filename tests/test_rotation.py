@@ -313,3 +313,11 @@ def test_json_round_trip_keeps_missing_themes_null() -> None:
     out = instance_to_json(instance, [])
     assert out["tables"] == base()["tables"]
     assert "present" not in out
+
+
+def test_empty_and_finished_cafes_plan_nothing_new() -> None:
+    empty = parse_instance({**base(), "participants": []})
+    assert plan_rounds(empty).rounds == [{}, {}]
+    played = [{"t1": ["a", "b"], "t2": ["c", "d"]}, {"t1": ["a", "c"], "t2": ["b", "d"]}]
+    done = parse_instance({**base(), "rounds": played})
+    assert plan_rounds(done).rounds == played

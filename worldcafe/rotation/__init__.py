@@ -119,7 +119,9 @@ def plan_rounds(instance: Instance, *, seed: int = 0, time_limit: float = 10.0) 
     plain_bound = lower_bound(instance)
     target = (0, themed_bound if state.themed else plain_bound)
     deadline = started + max(0.0, time_limit)
-    if state.n <= DENSE_LIMIT:
+    if state.n == 0 or state.played == state.n_rounds:
+        snap = state.snapshot()
+    elif state.n <= DENSE_LIMIT:
         snap, _ = DenseSearch(state, target, deadline).run(
             int(max(0.0, time_limit) * DENSE_ITERATIONS_PER_SECOND)
         )
