@@ -218,7 +218,9 @@ def test_no_serious_axe_violation(
             "organiser-privacy": organiser_url.rstrip("/") + "/privacy",
             "not-found": url + "/j/no-such-code",
         }[view]
-        page.goto(str(target))
+        response = page.goto(str(target))
+        assert response is not None
+        assert response.status == (404 if view == "not-found" else 200), (view, response.url)
         if view == "phone-lobby":
             page.get_by_label("Your name").fill("Late Lu")
             page.get_by_role("button", name="Join").click()
