@@ -160,7 +160,7 @@
     });
     if (!foreign) { failedResyncs = 0; return; }
     if (languageResync || failedResyncs > 2) { return; }
-    var wait = Math.max(0, resyncedForLanguage + 4000 - Date.now()) + 300 + Math.random() * 1200;
+    var wait = Math.max(0, resyncedForLanguage + 2500 - Date.now()) + 300 + Math.random() * 1200;
     languageResync = setTimeout(function () {
       languageResync = null;
       resyncedForLanguage = Date.now();

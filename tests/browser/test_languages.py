@@ -11,6 +11,10 @@ from tests.browser.conftest import TABLET
 from tests.browser.test_accessibility import create_cafes
 from tests.live_server import LiveServer
 
+# A screen in another language than the sender's fetches its own copy of a live fragment after a
+# short, spread-out delay.
+SETTLE = 10_000
+
 CAFE = {
     "title": "Café der Sprachen",
     "language": "en",
@@ -37,8 +41,8 @@ def test_each_phone_speaks_its_browsers_language_live(server: LiveServer, open_p
     host = open_page(links["host_url"], TABLET)
     expect(host.locator("html")).to_have_attribute("lang", "en")
     host.get_by_role("button", name="Start round").click()
-    expect(german.get_by_role("heading", name="Tisch 1 · Mobility")).to_be_visible()
-    expect(french.get_by_role("heading", name="Table 1 · Mobility")).to_be_visible()
+    expect(german.get_by_role("heading", name="Tisch 1 · Mobility")).to_be_visible(timeout=SETTLE)
+    expect(french.get_by_role("heading", name="Table 1 · Mobility")).to_be_visible(timeout=SETTLE)
     expect(german.locator(".round-label")).to_have_text("Runde 1 von 1")
     expect(french.locator(".round-label")).to_have_text("Tour 1 sur 1")
     expect(german.get_by_role("status").filter(has_text="Live")).to_be_visible()
@@ -52,7 +56,7 @@ def test_each_phone_speaks_its_browsers_language_live(server: LiveServer, open_p
     french.get_by_role("button", name="Ajouter la note").click()
     notes = german.get_by_role("list", name="Notizen des Tisches")
     expect(notes).to_contain_text("Plus de pistes cyclables")
-    expect(notes.get_by_role("button", name="Mitnehmen").first).to_be_visible()
+    expect(notes.get_by_role("button", name="Mitnehmen").first).to_be_visible(timeout=SETTLE)
     expect(german.locator("[data-note-announce]")).to_have_text(
         "Neue Notiz: Plus de pistes cyclables"
     )
