@@ -14,6 +14,8 @@ from worldcafe.services.text_input import clean_text
 
 RESUME_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 MAX_PARTICIPANTS = 5000
+# Ids are 32-bit integers in PostgreSQL: a larger one is no row, not a database error.
+MAX_ID = 2**31 - 1
 
 _ADJECTIVES = (
     "Curious",
@@ -121,6 +123,8 @@ def get_participant(session: Session, cafe: Cafe, participant_id: object) -> Par
         key = int(str(participant_id))
     except ValueError:
         raise NotFound("No such participant.") from None
+    if not 0 < key <= MAX_ID:
+        raise NotFound("No such participant.")
     participant = session.get(Participant, key)
     if participant is None or participant.cafe_id != cafe.id:
         raise NotFound("No such participant.")
@@ -173,6 +177,8 @@ def _table(session: Session, cafe: Cafe, table_id: object) -> CafeTable:
         key = int(str(table_id))
     except ValueError:
         raise NotFound("No such table.") from None
+    if not 0 < key <= MAX_ID:
+        raise NotFound("No such table.")
     table = session.get(CafeTable, key)
     if table is None or table.cafe_id != cafe.id:
         raise NotFound("No such table.")
