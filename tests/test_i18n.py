@@ -22,6 +22,7 @@ from flask.testing import FlaskClient
 from tests.factories import connect, fragments, join, make_cafe
 from worldcafe import i18n
 from worldcafe.i18n import APP_LANGUAGES, translate_message
+from worldcafe.services.privacy import DEFAULT_PRIVACY_NOTICE
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = ROOT / "worldcafe" / "translations"
@@ -192,6 +193,7 @@ def test_messages_with_values_are_translated_with_their_values(app: Flask) -> No
             "Name von Thema 2: darf nicht leer sein."
         )
         assert translate_message("Something nobody wrote") == "Something nobody wrote"
+        assert translate_message(DEFAULT_PRIVACY_NOTICE).startswith("Dieses Café speichert")
     with app.test_request_context("/", headers={"Accept-Language": "fr"}):
         assert translate_message("Join the café first.") == "Rejoignez d'abord le café."
 

@@ -92,6 +92,11 @@ OTHER_MESSAGES = (
     N_("Unknown action."),
     N_("Type the café's title to confirm that it should be deleted."),
     N_("Choose what to do."),
+    N_(
+        "This café collects the name you give (a nickname is fine), the notes you write, your "
+        "dot-votes and the tables you sit at. They are used only to run this café and to write its "
+        "summary. Nothing is sent to third parties. Ask the organisers to see or delete your data."
+    ),
 )
 FIELD_NAMES = (
     N_("Your note"),
