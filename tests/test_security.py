@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,9 @@ from worldcafe import create_app
 
 
 @pytest.fixture
-def guarded(tmp_path: Path, database_url: str) -> Flask:
+def guarded(tmp_path: Path, database_url: str) -> Iterator[Flask]:
     """The app as it runs in production: CSRF checks on."""
-    return create_app(
+    app = create_app(
         {
             "TESTING": True,
             "INSTANCE_PATH": str(tmp_path / "instance"),
@@ -26,6 +27,8 @@ def guarded(tmp_path: Path, database_url: str) -> Flask:
             "SERVER_NAME": "localhost",
         }
     )
+    yield app
+    app.extensions["worldcafe.db"].dispose()
 
 
 def _pages(app: Flask, cafe: dict[str, Any]) -> dict[str, str]:
@@ -119,6 +122,7 @@ def test_secure_cookies_behind_https(tmp_path: Path, database_url: str) -> None:
         }
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    app.extensions["worldcafe.db"].dispose()
 
 
 def test_errors_are_pages_with_a_message_never_a_traceback(client: FlaskClient) -> None:
