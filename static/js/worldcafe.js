@@ -29,11 +29,23 @@
     try { return JSON.parse(body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
   }
 
-  // Language switch: submit on change; the button is only for browsers without scripts.
-  document.querySelectorAll("[data-autosubmit]").forEach(function (select) {
-    select.addEventListener("change", function () { select.form.submit(); });
-  });
+  // Language switch: a pick with the mouse or a phone's picker applies at once. Arrow keys on a
+  // closed select change it step by step, so keyboard users confirm with Enter or the button
+  // (which is otherwise only for browsers without scripts).
   document.querySelectorAll("[data-hide-with-js]").forEach(function (el) { el.hidden = true; });
+  document.querySelectorAll("[data-autosubmit]").forEach(function (select) {
+    var initial = select.value;
+    var byKey = false;
+    var button = select.form.querySelector("[data-hide-with-js]");
+    select.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && select.value !== initial) { event.preventDefault(); select.form.submit(); return; }
+      if (event.key !== "Tab" && event.key !== "Shift") { byKey = true; }
+    });
+    select.addEventListener("change", function () {
+      if (!byKey) { select.form.submit(); return; }
+      if (button) { button.hidden = false; }
+    });
+  });
 
   var contrast = document.querySelector("[data-contrast-toggle]");
   if (contrast) {

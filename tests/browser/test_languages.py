@@ -88,6 +88,17 @@ def test_the_switch_changes_the_language_and_remembers_it(
     page.reload()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
+    # Arrow keys step through the languages without leaving the page; Enter applies the choice.
+    switch = page.get_by_role("combobox", name="Language", exact=True)
+    switch.focus()
+    switch.press("ArrowDown")
+    expect(switch).to_have_value("de")
+    expect(page.get_by_role("button", name="Change")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    switch.press("Enter")
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    expect(page.get_by_role("heading", name="Willkommen in der Lobby")).to_be_visible()
+
 
 def test_a_cafe_offering_english_and_german_gives_a_french_browser_the_cafes_language(
     server: LiveServer, open_page: Any
