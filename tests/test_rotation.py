@@ -21,6 +21,7 @@ from worldcafe.rotation import (
     plan_rounds,
     score_plan,
 )
+from worldcafe.rotation.scoring import missing_themes_bound
 
 
 def cafe(
@@ -321,3 +322,11 @@ def test_empty_and_finished_cafes_plan_nothing_new() -> None:
     played = [{"t1": ["a", "b"], "t2": ["c", "d"]}, {"t1": ["a", "c"], "t2": ["b", "d"]}]
     done = parse_instance({**base(), "rounds": played})
     assert plan_rounds(done).rounds == played
+
+
+def test_coverage_bound_when_themes_offer_uneven_seats() -> None:
+    instance = cafe(150, 25, 4, capacity=7, themes=4)  # theme 0 has 7 tables, the others 6
+    assert missing_themes_bound(instance) == 18
+    plan = plan_rounds(instance, time_limit=5)
+    assert plan.score.theme_coverage == pytest.approx(1 - 18 / 600)
+    assert plan.score.repeat_pairs == 0

@@ -29,7 +29,7 @@ from worldcafe.rotation.model import (
     open_tables,
     parse_instance,
 )
-from worldcafe.rotation.scoring import lower_bound, score_plan
+from worldcafe.rotation.scoring import lower_bound, missing_themes_bound, score_plan
 from worldcafe.rotation.search import Search, Seating, greedy_round, relabel, seat_groups
 
 __all__ = [
@@ -117,7 +117,10 @@ def plan_rounds(instance: Instance, *, seed: int = 0, time_limit: float = 10.0) 
             greedy_round(state, r)
     themed_bound = lower_bound(instance, full_coverage=True)
     plain_bound = lower_bound(instance)
-    target = (0, themed_bound if state.themed else plain_bound)
+    gap = missing_themes_bound(instance)
+    weights = {w for w in state.weight if w}
+    theme_target = gap * weights.pop() if len(weights) == 1 else 0
+    target = (theme_target, themed_bound if state.themed and not gap else plain_bound)
     deadline = started + max(0.0, time_limit)
     if state.n == 0 or state.played == state.n_rounds:
         snap = state.snapshot()

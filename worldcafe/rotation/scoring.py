@@ -202,3 +202,36 @@ def _pigeonhole_themes(instance: Instance, sizes: list[list[int]]) -> int:
             other = len(ids) - per_theme[themes[tid]]
             bound += min_split(s - 1 if tid in hosted else s, other)
     return bound
+
+
+def missing_themes_bound(instance: Instance) -> int:
+    """Fewest theme visits travellers must miss in total, when everyone comes to every round.
+
+    Each theme offers so many traveller seats over the café; a theme can be visited by at most
+    that many travellers. Which tables are the larger ones may change from round to round, so
+    each theme gets its smallest seats and the rest is poured where it helps most. 0 when
+    people come and go or rounds are played (the bound is then not worked out).
+    """
+    there = {frozenset(present_in(instance, r)) for r in range(instance.n_rounds)}
+    if len(there) != 1 or instance.rounds or not any(t.theme for t in instance.tables):
+        return 0
+    people = there.pop()
+    keys = [theme_key(t.theme, t.id) for t in instance.tables]
+    hosted = {t for t, p in instance.hosts.items() if p in people}
+    travellers = len(people) - len(hosted)
+    rounds = instance.n_rounds
+    tables = open_tables(instance, 0)
+    sizes = sorted(balanced(len(people), len(tables)))
+    per_theme = Counter(theme_key(t.theme, t.id) for t in tables)
+    hosts_at = Counter(theme_key(t.theme, t.id) for t in tables if t.id in hosted)
+    low = {k: rounds * (sum(sizes[: per_theme[k]]) - hosts_at[k]) for k in per_theme}
+    high = {k: rounds * (sum(sizes[len(sizes) - per_theme[k] :]) - hosts_at[k]) for k in per_theme}
+    spare = rounds * (sum(sizes) - len(hosted & {t.id for t in tables})) - sum(low.values())
+    seats = dict(low)
+    for k in sorted(per_theme):
+        extra = max(0, min(spare, travellers - seats[k], high[k] - seats[k]))
+        seats[k] += extra
+        spare -= extra
+    visits = sum(min(travellers, s) for s in seats.values())
+    n_themes = len(set(keys))
+    return max(0, travellers * min(rounds, n_themes) - visits)
