@@ -18,8 +18,9 @@ import pytest
 import requests
 import socketio
 
-from tests.factories import CONFIG
+from tests.factories import CONFIG, make_cafe
 from tests.live_server import LiveServer
+from worldcafe import create_app
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TABLE = re.compile(r'id="table-panel"[^>]*data-table="(\d+)"')
@@ -37,7 +38,7 @@ class Screen:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
         self.http = requests.Session()
-        self.sio = socketio.Client(reconnection_delay=0.1, reconnection_delay_max=0.5)
+        self.sio = socketio.Client(reconnection_delay=0.1, reconnection_delay_max=0.3)
         self.fragments: list[str] = []
         self.timers: list[dict[str, Any]] = []
         self.lock = threading.Lock()
@@ -127,12 +128,31 @@ def wait_until(check: Callable[[], object], timeout: float = 10.0, what: str = "
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def create_cafe(server: LiveServer, config: dict[str, Any]) -> dict[str, Any]:
+    """A café in the server's database, made in this process (a CLI run costs seconds)."""
+    settings: dict[str, Any] = {
+        "TESTING": True,
+        "INSTANCE_PATH": str(server.instance),
+        "SOCKETIO_ASYNC_MODE": "threading",
+    }
+    if "WORLDCAFE_DATABASE_URL" in server.env_extra:
+        settings["DATABASE_URL"] = server.env_extra["WORLDCAFE_DATABASE_URL"]
+    app = create_app(settings)
+    try:
+        made = make_cafe(app, **config)
+    finally:
+        app.extensions["worldcafe.db"].dispose()
+    return {
+        key: server.url + value if key.endswith("_url") else value for key, value in made.items()
+    }
+
+
 class Cafe:
     """A running café: a host console, a projector and phones, all connected."""
 
     def __init__(self, server: LiveServer, phones: int, config: dict[str, Any]) -> None:
         self.server = server
-        self.links = server.create_cafe(config)
+        self.links = create_cafe(server, config)
         self.cafe_id = int(self.links["cafe_id"])
         self.host = Screen(server.url)
         self.host.open(self.links["host_url"])

@@ -6,13 +6,19 @@ import json
 from pathlib import Path
 
 from tests.live_server import LiveServer
+from tests.test_faults import create_cafe
+from worldcafe.loadtest import cafe_config
 
 
 def test_a_small_load_test_loses_nothing_and_reports_every_figure(tmp_path: Path) -> None:
     server = LiveServer(tmp_path / "instance").start()
+    links = tmp_path / "links.json"
     try:
+        links.write_text(json.dumps(create_cafe(server, cafe_config(20))))
         output = server.cli(
-            "loadtest", "--url", server.url, "--participants", "20", "--duration", "3", "--json"
+            "loadtest",
+            *("--url", server.url, "--participants", "20", "--duration", "3"),
+            *("--links", str(links), "--json"),
         )
     finally:
         server.stop()

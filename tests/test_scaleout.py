@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.live_server import LiveServer
-from tests.test_faults import SMALL_CAFE, Screen, close_all, wait_until
+from tests.test_faults import SMALL_CAFE, Screen, close_all, create_cafe, wait_until
 
 POSTGRES_URL = os.environ.get("WORLDCAFE_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("WORLDCAFE_TEST_REDIS_URL")
@@ -53,7 +53,7 @@ def test_a_note_posted_on_b_reaches_the_host_on_a_and_the_timer_is_shared(
     servers: tuple[LiveServer, LiveServer],
 ) -> None:
     a, b = servers
-    links = a.create_cafe(SMALL_CAFE)
+    links = create_cafe(a, SMALL_CAFE)
     cafe_id = int(links["cafe_id"])
     host = Screen(a.url)
     host.open(links["host_url"])
