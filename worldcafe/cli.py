@@ -232,15 +232,18 @@ def cmd_loadtest(args: argparse.Namespace) -> int:
     """Simulated phones against a running server, with a bare relay as the baseline."""
     from worldcafe import loadtest
 
-    if not args.url.startswith(("http://", "https://")):
+    urls = [url.rstrip("/") for url in args.url]
+    if not all(url.startswith(("http://", "https://")) for url in urls):
         _fail("--url must start with http:// or https://")
+    args.url = urls[0]
     if not 2 <= args.participants <= 5000:
         _fail("--participants must be between 2 and 5000")
     if args.duration <= 0:
         _fail("--duration must be positive")
     links, login = _loadtest_links(args)
     settings = loadtest.Settings(
-        url=args.url.rstrip("/"),
+        url=urls[0],
+        also=tuple(urls[1:]),
         participants=args.participants,
         duration=args.duration,
         realistic_per_minute=args.realistic_rate,
@@ -320,7 +323,12 @@ def build_parser() -> argparse.ArgumentParser:
             "in the database this environment points at (the server's own instance)."
         ),
     )
-    load.add_argument("--url", required=True, help="the running server, e.g. http://127.0.0.1:5000")
+    load.add_argument(
+        "--url",
+        required=True,
+        action="append",
+        help="the running server, e.g. http://127.0.0.1:5000; again for more processes of it",
+    )
     load.add_argument("--participants", type=int, required=True)
     load.add_argument("--duration", type=float, default=20.0, help="seconds of notes (default 20)")
     load.add_argument("--json", action="store_true")

@@ -79,12 +79,23 @@ class Settings:
 
     url: str
     participants: int
+    also: tuple[str, ...] = ()
     duration: float = 20.0
     realistic_per_minute: float = 1.0
     stress_per_minute: float = 4.0
     concurrency: int = 50
     grace: float = 10.0
     baseline: bool = True
+
+    @property
+    def servers(self) -> list[str]:
+        """Every process serving the café (behind one message queue); phones spread over them."""
+        return [self.url, *self.also]
+
+
+def on_server(link: str, server: str) -> str:
+    """The same link on another process of the same deployment."""
+    return server.rstrip("/") + urlsplit(link).path
 
 
 def table_count(participants: int, capacity: int = 6) -> int:
@@ -581,15 +592,22 @@ async def run_app(
     auth = {"cafe": links.cafe_id}
     host = Device("host", tracker)
     projector = Device("projector", tracker)
+    servers = settings.servers
     console = await open_page(connector, links.host_url, host)
-    await open_page(connector, links.projector_url, projector)
-    await host.connect(settings.url, {**auth, "role": "host"})
-    await projector.connect(settings.url, {**auth, "role": "projector"})
+    await open_page(connector, on_server(links.projector_url, servers[-1]), projector)
+    await host.connect(servers[0], {**auth, "role": "host"})
+    await projector.connect(servers[-1], {**auth, "role": "projector"})
 
     phones = [Device(f"phone-{i}", tracker) for i in range(settings.participants)]
+    server_of = {p.name: servers[i % len(servers)] for i, p in enumerate(phones)}
+
+    def phone_links(phone: Device) -> CafeLinks:
+        join_url = on_server(links.join_url, server_of[phone.name])
+        return CafeLinks(links.cafe_id, join_url, links.host_url, links.projector_url)
+
     join_ms = await _gather_limited(
         [
-            (lambda p=p: join_phone(connector, links, p, f"Phone {p.name[6:]}"))  # type: ignore[misc]
+            (lambda p=p: join_phone(connector, phone_links(p), p, f"Phone {p.name[6:]}"))  # type: ignore[misc]
             for p in phones
         ],
         settings.concurrency,
@@ -597,7 +615,7 @@ async def run_app(
     started = time.perf_counter()
     await _gather_limited(
         [
-            (lambda p=p: p.connect(settings.url, {**auth, "role": "participant"}))  # type: ignore[misc]
+            (lambda p=p: p.connect(server_of[p.name], {**auth, "role": "participant"}))  # type: ignore[misc]
             for p in phones
         ],
         settings.concurrency,
@@ -626,8 +644,8 @@ async def run_app(
     not_stored = tracker.acked - stored
     undelivered = set(tracker.undelivered())
 
-    port = local_port(settings.url)
-    rss = peak_rss_mb(server_pids(port)) if port else None
+    ports = [local_port(server) for server in servers]
+    rss = peak_rss_mb([pid for port in ports if port for pid in server_pids(port)])
     await _gather_limited([d.disconnect for d in [*phones, host, projector]], 200)
     return {
         "tables": len(by_table),
@@ -693,6 +711,7 @@ async def run(settings: Settings, links: CafeLinks | None, login: tuple[str, str
     fanout = tracker.fanout_ms()
     report: dict[str, Any] = {
         "participants": settings.participants,
+        "servers": len(settings.servers),
         "tables": app["tables"],
         "duration_s": settings.duration,
         "rates_per_phone_per_minute": {
