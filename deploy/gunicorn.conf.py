@@ -10,8 +10,6 @@ a Socket.IO session lives in one worker.
 from __future__ import annotations
 
 import os
-import socket
-from typing import Any
 
 bind = os.environ.get("WORLDCAFE_BIND", "127.0.0.1:8000")
 worker_class = "gevent"
@@ -20,21 +18,13 @@ worker_class = "gevent"
 workers = int(os.environ.get("WORLDCAFE_WORKERS", "1"))
 worker_connections = 5000
 backlog = 2048
+# gunicorn sets TCP_NODELAY on TCP listeners itself: small Socket.IO frames go out at once.
 # Socket.IO keeps connections open; the worker heartbeat, not the request, must stay short.
 timeout = 60
 graceful_timeout = 30
 keepalive = 75
-# Sessions are signed with the instance's key; the app must be built in each worker after the
-# gevent patching, so no preload.
+# The app is built in each worker, after gevent has patched the standard library.
 preload_app = False
 accesslog = None
 errorlog = "-"
 loglevel = "info"
-
-
-def post_fork(_server: Any, worker: Any) -> None:
-    """Small Socket.IO frames go out at once (no Nagle delay) on every accepted connection."""
-    for listener in getattr(worker, "sockets", []):
-        sock = getattr(listener, "sock", None)
-        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
