@@ -48,8 +48,10 @@ class DenseSearch:
             self.is_open[i, s.open[r]] = True
         self.tabu = np.zeros((len(self.rounds), n, self.m), dtype=np.int64)  # back to a table
         self.rows = np.arange(n)
-        self.patience = 200 + 10 * n
+        self.patience = 100 + 5 * n
         self.tenure = (4, 10)
+        self.kick = (3, 6)  # random swaps after a stall
+        self.conflicts: tuple[Ints, Ints] = (np.zeros(0, np.int64), np.zeros(0, np.int64))
 
     def cost(self) -> tuple[int, int, int]:
         """(weighted missing themes, repeat pairs, spread) of the current seats."""
@@ -77,10 +79,11 @@ class DenseSearch:
         rr, pp = np.nonzero(here)
         onehot[rr, pp, seat[rr, pp]] = 1
         a_cost = self.add[self.meet]
-        join = np.matmul(a_cost[None], onehot)
-        prev = np.matmul(self.add_prev[self.meet][None], onehot)
-        leave = -np.take_along_axis(prev, sc[:, :, None], 2)[:, :, 0]
-        bad = np.matmul((self.meet >= 2).astype(np.int64)[None], onehot)
+        as_float = onehot.astype(np.float64)  # BLAS products; every value is a small integer
+        join = np.rint(np.matmul(a_cost.astype(np.float64)[None], as_float)).astype(np.int64)
+        prev = np.rint(np.matmul(self.add_prev[self.meet].astype(np.float64)[None], as_float))
+        leave = -np.take_along_axis(prev.astype(np.int64), sc[:, :, None], 2)[:, :, 0]
+        bad = np.matmul((self.meet >= 2).astype(np.float64)[None], as_float)
         conflict = np.take_along_axis(bad, sc[:, :, None], 2)[:, :, 0] > 0
         th = self.theme[sc]
         own = self.tc[self.rows[None, :], th]
@@ -88,21 +91,27 @@ class DenseSearch:
         lacking = (self.w > 0)[None, :] & (own >= 2) & (distinct < self.den)[None, :]
         rows = here & self.movable[None, :] & (conflict | lacking)
 
-        join_at = np.take_along_axis(join, np.broadcast_to(sc[:, None, :], (n_r, n, n)), 2)
-        swap = leave[:, :, None] + join_at + leave[:, None, :] + join_at.transpose(0, 2, 1)
-        swap -= 2 * a_cost[None]
-        gain = (self.tc[self.rows[None, :, None], th[:, None, :]] == 0).astype(np.int64)
-        gain -= (own == 1)[:, :, None]
-        wg = self.w[None, :, None] * gain
-        differ = th[:, :, None] != th[:, None, :]
-        swap -= differ * (wg + wg.transpose(0, 2, 1))
+        # swaps, only for the people in conflict: [k, q] for the k-th (round, person) in conflict
+        kr, kp = np.nonzero(rows)
+        self.conflicts = (kr, kp)
+        sc_k = sc[kr]  # [k, q]: table of q in that round
+        own_table = sc[kr, kp]
+        join_p = np.take_along_axis(join[kr, kp], sc_k, 1)  # p joining q's table
+        join_q = join[kr[:, None], self.rows[None, :], own_table[:, None]]  # q joining p's table
+        swap = leave[kr, kp][:, None] + join_p + leave[kr] + join_q - 2 * a_cost[kp]
+        th_p, th_q = th[kr, kp], th[kr]
+        gain_p = (self.tc[kp[:, None], th_q] == 0).astype(np.int64) - (own[kr, kp] == 1)[:, None]
+        gain_q = (self.tc[self.rows[None, :], th_p[:, None]] == 0).astype(np.int64)
+        gain_q -= own[kr] == 1
+        differ = th_p[:, None] != th_q
+        swap -= differ * (self.w[kp][:, None] * gain_p + self.w[None, :] * gain_q)
         tabu = self.tabu > it  # [round, p, table]: p may not go back to that table yet
-        tabu_to = np.take_along_axis(tabu, np.broadcast_to(sc[:, None, :], (n_r, n, n)), 2)
+        tabu_p = np.take_along_axis(tabu[kr, kp], sc_k, 1)
+        tabu_q = tabu[kr[:, None], self.rows[None, :], own_table[:, None]]
         blocked = (
-            ~rows[:, :, None]
-            | ~(here & self.movable[None, :])[:, None, :]
-            | (sc[:, :, None] == sc[:, None, :])
-            | ((tabu_to | tabu_to.transpose(0, 2, 1)) & (cost + swap >= best))
+            ~(here & self.movable[None, :])[kr]
+            | (sc_k == own_table[:, None])
+            | ((tabu_p | tabu_q) & (cost + swap >= best))
         )
         swap[blocked] = BIG
 
@@ -159,7 +168,7 @@ class DenseSearch:
             if it % 16 == 0 and time.monotonic() > self.deadline:
                 break
             swap, move, exchange = self.neighbourhood(it, cost, best)
-            low = min(int(swap.min()), int(move.min()), int(exchange.min()))
+            low = min(int(a.min()) if a.size else BIG for a in (swap, move, exchange))
             if low >= BIG:
                 self.shake(snap)
                 cost = self.fold(self.cost())
@@ -173,7 +182,8 @@ class DenseSearch:
             )
             k = int(options[rng.randrange(options.size)])
             if k < swap.size:
-                i, p, q = (int(x) for x in np.unravel_index(k, swap.shape))
+                row, q = (int(x) for x in np.unravel_index(k, swap.shape))
+                i, p = int(self.conflicts[0][row]), int(self.conflicts[1][row])
                 a, b = int(self.seat[i, p]), int(self.seat[i, q])
                 self.apply(i, p, b)
                 self.apply(i, q, a)
@@ -214,7 +224,7 @@ class DenseSearch:
         for i in range(len(self.rounds)):
             for x in np.nonzero(self.seat[i] != snap[i])[0]:
                 self.apply(i, int(x), int(snap[i, x]))
-        for _ in range(1 + rng.randrange(3)):
+        for _ in range(self.kick[0] + rng.randrange(self.kick[1])):
             i = rng.randrange(len(self.rounds))
             movable = [p for p in self.s.present[self.rounds[i]] if not self.s.is_host[p]]
             if len(movable) < 2:
