@@ -1,9 +1,16 @@
 """Seating plans for a World Café: who sits at which table in each round.
 
-Pure: the standard library only. `plan_rounds` plans every round not yet played at once:
+Pure (the standard library, and numpy for the search in small dense cafés). `plan_rounds`
+plans every round not yet played at once:
 hard constraints (everyone present seated once, capacity, tables within one of each other,
 hosts fixed, played rounds untouched, absentees not seated) always hold; then, in this order,
 it maximises theme coverage, minimises repeat pairs, and spreads the repeats.
+
+How: dense cafés with no history start from exact constructions (affine planes over finite
+fields, difference arrays, halvings over GF(2); `constructions.py`) whose groups are matched to
+themed tables; other cafés start greedy (`starts.py`). Then a swap tabu search after Dotú and
+Van Hentenryck repairs what is left: vectorised over whole neighbourhoods up to
+`DENSE_LIMIT` people (`dense.py`), conflict by conflict beyond (`search.py`).
 
 Determinism: the search stops when it reaches the lower bound or after an iteration budget
 derived from `time_limit` (`ITERATIONS_PER_SECOND` per second, set well below what a 2-core
@@ -30,7 +37,8 @@ from worldcafe.rotation.model import (
     parse_instance,
 )
 from worldcafe.rotation.scoring import lower_bound, missing_themes_bound, score_plan
-from worldcafe.rotation.search import Search, Seating, greedy_round, relabel, seat_groups
+from worldcafe.rotation.search import Search, Seating
+from worldcafe.rotation.starts import greedy_round, relabel, seat_groups
 
 __all__ = [
     "Instance",
