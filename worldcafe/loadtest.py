@@ -280,6 +280,7 @@ class Tracker:
     received: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
     acked: set[str] = field(default_factory=set)
     rejected: int = 0
+    disconnects: int = 0
     failed: int = 0
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -333,6 +334,7 @@ class Device:
     panel: asyncio.Event = field(default_factory=asyncio.Event)
     seated: asyncio.Event = field(default_factory=asyncio.Event)
     last_panel: str = ""
+    dropped: bool = False
 
     def on_fragment(self, data: object) -> None:
         html = data.get("html", "") if isinstance(data, dict) else ""
@@ -349,11 +351,36 @@ class Device:
             self.panel.set()
         self.tracker.arrive(self.name, html)
 
+    def on_disconnect(self, *_args: object) -> None:
+        self.tracker.disconnects += 1
+        self.dropped = True
+
+    async def on_connect(self) -> None:
+        # Back after a drop: re-read the panels, as the real page does, to catch up.
+        if self.dropped:
+            self.dropped = False
+            with contextlib.suppress(Exception):
+                await self.sio.emit("resync", {})
+
+    async def resync(self, timeout: float = 60.0) -> None:
+        """Ask for the current panels again, waiting out a reconnect if one is under way."""
+        deadline = time.perf_counter() + timeout
+        while True:
+            try:
+                await self.sio.call("resync", {}, timeout=30)
+                return
+            except Exception as error:
+                if time.perf_counter() > deadline:
+                    raise LoadTestError(f"{self.name} could not resync: {error}") from error
+                await asyncio.sleep(0.5)
+
     async def connect(self, url: str, auth: dict[str, Any]) -> None:
         import socketio
 
         self.sio = socketio.AsyncClient(reconnection=True, reconnection_delay=0.5)
         self.sio.on("fragment", self.on_fragment)
+        self.sio.on("disconnect", self.on_disconnect)
+        self.sio.on("connect", self.on_connect)
         headers = _Headers({"Cookie": self.cookie} if self.cookie else {})
         await self.sio.connect(
             url, auth=auth, headers=headers, transports=["websocket"], wait_timeout=30
@@ -622,31 +649,33 @@ async def run_app(
     )
     connect_s = time.perf_counter() - started
 
-    round_started = time.perf_counter()
-    await host_post(connector, host, links.host_url.rstrip("/") + "/round/start", console)
-    await _await_all([p.seated for p in phones], 120, "a seat")
-    seat_s = time.perf_counter() - round_started
+    try:
+        round_started = time.perf_counter()
+        await host_post(connector, host, links.host_url.rstrip("/") + "/round/start", console)
+        await _await_all([p.seated for p in phones], 120, "a seat")
+        seat_s = time.perf_counter() - round_started
 
-    traffic = Traffic(tracker, phones, ["host", "projector"])
-    await traffic.run(settings)
+        traffic = Traffic(tracker, phones, ["host", "projector"])
+        await traffic.run(settings)
 
-    # Stored: one phone per table re-reads its tablecloth; every acknowledged note is there.
-    by_table: dict[int | None, Device] = {}
-    for phone in phones:
-        by_table.setdefault(phone.table, phone)
-    for phone in by_table.values():
-        phone.panel.clear()
-        await phone.sio.call("resync", {}, timeout=30)
-    await _await_all([p.panel for p in by_table.values()], 60, "their tablecloth")
-    stored = set()
-    for phone in by_table.values():
-        stored.update(NOTE_ID.findall(phone.last_panel))
-    not_stored = tracker.acked - stored
-    undelivered = set(tracker.undelivered())
+        # Stored: one phone per table re-reads its tablecloth; every acknowledged note is there.
+        by_table: dict[int | None, Device] = {}
+        for phone in phones:
+            by_table.setdefault(phone.table, phone)
+        for phone in by_table.values():
+            phone.panel.clear()
+            await phone.resync()
+        await _await_all([p.panel for p in by_table.values()], 60, "their tablecloth")
+        stored = set()
+        for phone in by_table.values():
+            stored.update(NOTE_ID.findall(phone.last_panel))
+        not_stored = tracker.acked - stored
+        undelivered = set(tracker.undelivered())
 
-    ports = [local_port(server) for server in servers]
-    rss = peak_rss_mb([pid for port in ports if port for pid in server_pids(port)])
-    await _gather_limited([d.disconnect for d in [*phones, host, projector]], 200)
+        ports = [local_port(server) for server in servers]
+        rss = peak_rss_mb([pid for port in ports if port for pid in server_pids(port)])
+    finally:
+        await _gather_limited([d.disconnect for d in [*phones, host, projector]], 200)
     return {
         "tables": len(by_table),
         "tracker": tracker,
@@ -721,6 +750,7 @@ async def run(settings: Settings, links: CafeLinks | None, login: tuple[str, str
         "notes_sent": app["traffic"].notes_sent,
         "notes_acked": len(tracker.acked),
         "rejected": tracker.rejected,
+        "disconnects": tracker.disconnects,
         "failed": tracker.failed,
         "lost": app["lost"],
         "undelivered": app["undelivered"],
