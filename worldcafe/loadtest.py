@@ -671,6 +671,7 @@ async def run_app(
             stored.update(NOTE_ID.findall(phone.last_panel))
         not_stored = tracker.acked - stored
         undelivered = set(tracker.undelivered())
+        drops = tracker.disconnects
 
         ports = [local_port(server) for server in servers]
         rss = peak_rss_mb([pid for port in ports if port for pid in server_pids(port)])
@@ -683,6 +684,7 @@ async def run_app(
         "join_ms": join_ms,
         "connect_s": connect_s,
         "seat_s": seat_s,
+        "drops": drops,
         "lost": len(undelivered | not_stored),
         "undelivered": len(undelivered),
         "not_stored": len(not_stored),
@@ -750,7 +752,7 @@ async def run(settings: Settings, links: CafeLinks | None, login: tuple[str, str
         "notes_sent": app["traffic"].notes_sent,
         "notes_acked": len(tracker.acked),
         "rejected": tracker.rejected,
-        "disconnects": tracker.disconnects,
+        "disconnects": app["drops"],
         "failed": tracker.failed,
         "lost": app["lost"],
         "undelivered": app["undelivered"],
