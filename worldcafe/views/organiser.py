@@ -161,7 +161,10 @@ def login() -> str | BaseResponse | tuple[str, int]:
     if organiser is None:
         page = render_template("organiser/login.html", error="E-mail or password is wrong.")
         return page, 401
+    language = session.get("lang")
     session.clear()
+    if language:
+        session["lang"] = language
     session["organiser_id"] = organiser.id
     session.permanent = True
     return redirect(url_for("organiser.dashboard"))
