@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from worldcafe import synthesis
 from worldcafe.models import AuditEvent, Cafe, KeyInsight, Note, Participant, Round, Seat, Vote
 from worldcafe.services.cafes import get_cafe
 from worldcafe.services.errors import InvalidInput, NotFound
 from worldcafe.services.text_input import clean_text
+
+if TYPE_CHECKING:
+    from worldcafe import synthesis
+else:
+
+    class _LazySynthesis:
+        """The synthesis (numpy, scikit-learn) loads on first use, not with the web app."""
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(importlib.import_module("worldcafe.synthesis"), name)
+
+    synthesis = _LazySynthesis()
 
 
 def _notes(db: Session, cafe: Cafe) -> list[tuple[Note, int]]:
