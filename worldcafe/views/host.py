@@ -129,58 +129,10 @@ def broadcast(cafe_id: int, secret: str) -> str | BaseResponse:
     )
 
 
-@bp.post("/people/<int:participant_id>/move")
-def move(cafe_id: int, secret: str, participant_id: int) -> str | BaseResponse:
-    """Move someone to another table in the current round."""
-    table_id = request.form.get("table_id", "")
-
-    def action(db: Session, cafe: Cafe) -> None:
-        person = participant_service.get_participant(db, cafe, participant_id)
-        participant_service.move_participant(db, cafe, person, table_id)
-
-    result = _act(cafe_id, secret, action, announce_people)
-    announce_seat(cafe_id, participant_id)
-    return result
-
-
-@bp.post("/people/<int:participant_id>/table-host")
-def table_host(cafe_id: int, secret: str, participant_id: int) -> str | BaseResponse:
-    """Make someone a table's host (they stay there every round), or unmark them."""
-    table_id = request.form.get("table_id", "")
-
-    def action(db: Session, cafe: Cafe) -> None:
-        person = participant_service.get_participant(db, cafe, participant_id)
-        participant_service.set_table_host(db, cafe, person, table_id)
-
-    result = _act(cafe_id, secret, action, announce_people)
-    announce_seat(cafe_id, participant_id)
-    return result
-
-
-@bp.post("/people/<int:participant_id>/presence")
-def presence(cafe_id: int, secret: str, participant_id: int) -> str | BaseResponse:
-    """Mark someone as here or gone."""
-    present = request.form.get("present") == "1"
-
-    def action(db: Session, cafe: Cafe) -> None:
-        person = participant_service.get_participant(db, cafe, participant_id)
-        participant_service.set_presence(db, person, present)
-
-    return _act(cafe_id, secret, action, announce_people)
-
-
-def announce_timer_and_console(cafe_id: int) -> None:
-    """Timer changes go to every screen; the console's buttons change too."""
-    announce_timer(cafe_id)
-    announce_people(cafe_id)
-
-
-@bp.post("/people/manage")
-def manage(cafe_id: int, secret: str) -> str | BaseResponse:
-    """One form for the people panel: move, table host, gone or here."""
-    action = request.form.get("action", "")
-    participant_id = request.form.get("participant_id", "")
-    table_id = request.form.get("table_id", "")
+def _manage_person(
+    cafe_id: int, secret: str, participant_id: object, action: str, table_id: str
+) -> str | BaseResponse:
+    """Move someone, make them a table host (or unmark), or mark them as gone or here."""
 
     def apply(db: Session, cafe: Cafe) -> None:
         person = participant_service.get_participant(db, cafe, participant_id)
@@ -194,6 +146,47 @@ def manage(cafe_id: int, secret: str) -> str | BaseResponse:
             raise InvalidInput("Choose what to do.")
 
     result = _act(cafe_id, secret, apply, announce_people)
-    if action in ("move", "table-host") and participant_id.isdigit():
-        announce_seat(cafe_id, int(participant_id))
+    if action in ("move", "table-host"):
+        # The moved person's phones get their new table at once.
+        announce_seat(cafe_id, int(str(participant_id)))
     return result
+
+
+@bp.post("/people/<int:participant_id>/move")
+def move(cafe_id: int, secret: str, participant_id: int) -> str | BaseResponse:
+    """Move someone to another table in the current round."""
+    table_id = request.form.get("table_id", "")
+    return _manage_person(cafe_id, secret, participant_id, "move", table_id)
+
+
+@bp.post("/people/<int:participant_id>/table-host")
+def table_host(cafe_id: int, secret: str, participant_id: int) -> str | BaseResponse:
+    """Make someone a table's host (they stay there every round), or unmark them."""
+    table_id = request.form.get("table_id", "")
+    return _manage_person(cafe_id, secret, participant_id, "table-host", table_id)
+
+
+@bp.post("/people/<int:participant_id>/presence")
+def presence(cafe_id: int, secret: str, participant_id: int) -> str | BaseResponse:
+    """Mark someone as here or gone."""
+    action = "here" if request.form.get("present") == "1" else "gone"
+    return _manage_person(cafe_id, secret, participant_id, action, "")
+
+
+@bp.post("/people/manage")
+def manage(cafe_id: int, secret: str) -> str | BaseResponse:
+    """One form for the people panel: move, table host, gone or here."""
+    form = request.form
+    return _manage_person(
+        cafe_id,
+        secret,
+        form.get("participant_id", ""),
+        form.get("action", ""),
+        form.get("table_id", ""),
+    )
+
+
+def announce_timer_and_console(cafe_id: int) -> None:
+    """Timer changes go to every screen; the console's buttons change too."""
+    announce_timer(cafe_id)
+    announce_people(cafe_id)
