@@ -125,24 +125,19 @@ def leave(code: str) -> BaseResponse:
     return redirect(url_for("participant.join_page", code=join_code))
 
 
-@bp.get("/qr/<code>.svg")
-def join_qr(code: str) -> Response:
-    """The QR code of a café's join link."""
-    with database().read() as db:
-        cafe = access.cafe_by_join_code(db, code)
-        svg = qr_svg(str(links_for(cafe)["join_url"]))
-    response = Response(svg, mimetype="image/svg+xml")
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+QR_FORMATS = {"svg": (qr_svg, "image/svg+xml"), "png": (qr_png, "image/png")}
 
 
-@bp.get("/qr/<code>.png")
-def join_qr_png(code: str) -> Response:
-    """The QR code of a café's join link, as a PNG image for print."""
+@bp.get("/qr/<code>.<kind>")
+def join_qr(code: str, kind: str) -> Response:
+    """The QR code of a café's join link: SVG for screens, PNG for print and decoders."""
+    if kind not in QR_FORMATS:
+        abort(404)
+    draw, mimetype = QR_FORMATS[kind]
     with database().read() as db:
         cafe = access.cafe_by_join_code(db, code)
-        png = qr_png(str(links_for(cafe)["join_url"]))
-    response = Response(png, mimetype="image/png")
+        image = draw(str(links_for(cafe)["join_url"]))
+    response = Response(image, mimetype=mimetype)
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
