@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from worldcafe import access, presenters
 from worldcafe.extensions import database
+from worldcafe.i18n import offered_languages as offered_languages_for_socket
 from worldcafe.models import Cafe, Note, Participant, Seat
 from worldcafe.rate_limits import NoteRateLimiter
 from worldcafe.services import notes as note_service
@@ -143,6 +144,10 @@ def _guarded(handler: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, 
 
     def wrapper(*args: Any) -> dict[str, Any]:
         try:
+            # Look up the café's languages now, before a session is open: rendering inside one
+            # would otherwise open a second, and greenlets each holding one pooled connection
+            # while waiting for another deadlock the pool (seen with PostgreSQL under load).
+            offered_languages_for_socket()
             return handler(*args)
         except PermissionError as error:
             return {"ok": False, "error": str(error) or "Not allowed.", "status": 403}

@@ -113,10 +113,11 @@ def _own_note(session: Session, participant: Participant, note_id: object) -> No
 def get_note(session: Session, cafe_id: int, note_id: object) -> Note:
     """A visible note of the café by its id or client id, or NotFound."""
     note: Note | None = None
+    if isinstance(note_id, str) and note_id.isdigit():
+        note_id = int(note_id)
     if isinstance(note_id, int) and not isinstance(note_id, bool):
-        note = session.get(Note, note_id)
-    elif isinstance(note_id, str) and note_id.isdigit():
-        note = session.get(Note, int(note_id))
+        # Ids are 32-bit in PostgreSQL and 64-bit in SQLite: a larger one is no row.
+        note = session.get(Note, note_id) if 0 < note_id < 2**31 else None
     elif isinstance(note_id, str) and _CLIENT_ID.match(note_id):
         note = session.scalar(
             select(Note).where(Note.cafe_id == cafe_id, Note.client_id == note_id)
