@@ -51,7 +51,7 @@ def test_an_oversized_socket_message_is_refused_and_the_phone_can_go_on(
     console = host.get(links["host_url"], timeout=10).text
     token = re.search(r'name="csrf_token" value="([^"]+)"', console)
     assert token
-    _, phone = _phone(server, links, "Ada")
+    first_http, phone = _phone(server, links, "Ada")
     started = host.post(
         f"{links['host_url']}/round/start", data={"csrf_token": token.group(1)}, timeout=30
     )
@@ -64,7 +64,8 @@ def test_an_oversized_socket_message_is_refused_and_the_phone_can_go_on(
     while phone.connected and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not phone.connected, "the server kept a connection that sent an oversized message"
-    _, again = _phone(server, links, "Ada again")
+    phone.disconnect()
+    second_http, again = _phone(server, links, "Ada again")
     ok = again.call(
         "note:add", {"client_id": str(uuid.uuid4()), "text": "Short and fine"}, timeout=10
     )
@@ -74,6 +75,8 @@ def test_an_oversized_socket_message_is_refused_and_the_phone_can_go_on(
     )
     assert too_long["ok"] is False and "too long" in too_long["error"]
     again.disconnect()
+    for session in (host, first_http, second_http):
+        session.close()
     export = server.cli("export", str(links["cafe_id"]), "--format", "json")
     assert "Short and fine" in export
     assert huge[:1000] not in export and "y" * 600 not in export
