@@ -183,6 +183,11 @@ def _socket_cafe() -> None:
     if not isinstance(ident, dict) or "cafe" not in ident or g.get("_socket_cafe_checked"):
         return
     g._socket_cafe_checked = True
+    if "languages" in ident:
+        # Read from the café when the socket connected: no query per event.
+        g.cafe_languages = ident["languages"]
+        g.cafe_language = ident.get("language")
+        return
     from worldcafe.extensions import database
     from worldcafe.services import cafes as cafe_service
     from worldcafe.services.errors import NotFound

@@ -229,7 +229,7 @@ def projector_context(db: Session, cafe: Cafe) -> dict[str, Any]:
         rows = db.scalars(
             select(Note)
             .where(Note.cafe_id == cafe.id, Note.deleted.is_(False), Note.hidden.is_(False))
-            .order_by(Note.seq.desc())
+            .order_by(Note.id.desc())
             .limit(WALL_NOTES)
         )
         wall = [note_service.note_view(db, n) for n in rows]

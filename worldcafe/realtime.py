@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from worldcafe import access, presenters
 from worldcafe.extensions import database
+from worldcafe.i18n import APP_LANGUAGES
 from worldcafe.i18n import offered_languages as offered_languages_for_socket
 from worldcafe.models import Cafe, Note, Participant, Seat
 from worldcafe.rate_limits import NoteRateLimiter
@@ -103,7 +104,13 @@ def on_connect(auth: object = None) -> bool:
             return False
         access.set_cafe_context(cafe)
         lang = str(get_locale() or cafe.language)
-        ident: dict[str, Any] = {"cafe": cafe.id, "role": role, "lang": lang}
+        ident: dict[str, Any] = {
+            "cafe": cafe.id,
+            "role": role,
+            "lang": lang,
+            "languages": offered_languages(cafe),
+            "language": cafe.language,
+        }
         if role == "participant":
             participant = access.current_participant(db, cafe)
             if participant is None:
@@ -199,34 +206,53 @@ def on_resync(_data: object = None) -> dict[str, Any]:
     return {"ok": True}
 
 
+def _participant_identity() -> dict[str, Any]:
+    """The connected participant, as checked when the socket connected (no query)."""
+    ident = _identity()
+    if not ident:
+        raise PermissionError("Not connected to a café.")
+    if ident.get("role") != "participant" or "participant" not in ident:
+        raise PermissionError("Only participants can do this.")
+    return ident
+
+
 @socketio.on("note:add")
 @_guarded
 def on_note_add(data: object) -> dict[str, Any]:
-    """Sent by a phone for each note in its outbox; the table, host and projector see it once."""
+    """Sent by a phone for each note in its outbox; the table, host and projector see it once.
+
+    The hot path of a live café: one write transaction reads everything the screens need,
+    and each fragment is rendered once per language.
+    """
     payload = _payload(data)
-    with database().read() as db:
-        _, participant = _participant_for_event(db)
-        note_rate().check(participant.id)
+    ident = _participant_identity()
+    note_rate().check(ident["participant"])
+    args = (ident["cafe"], ident["participant"], payload.get("client_id"), payload.get("text"))
     try:
         with database().write() as db:
-            _, participant = _participant_for_event(db)
-            note, created = note_service.add_note(
-                db, participant, payload.get("client_id"), payload.get("text")
-            )
-            note_id = note.id
+            posted = note_service.post_note(db, *args)
     except IntegrityError:
-        created = False
-        with database().read() as db:
-            _, participant = _participant_for_event(db)
-            note = note_service.get_note(db, participant.cafe_id, payload.get("client_id"))
-            note_id = note.id
-    if created:
-        announce_note(note_id, skip_sid=request.sid)  # type: ignore[attr-defined]
-    with database().read() as db:
-        saved = db.get(Note, note_id)
-        assert saved is not None
-        html = presenters.participant_note_html(db, saved)
-        return {"ok": True, "id": saved.client_id, "html": html, "duplicate": not created}
+        # The same note arrived twice at once: the other request stored it.
+        with database().write() as db:
+            posted = note_service.post_note(db, *args)
+    lang = str(ident.get("lang") or "en")
+    with force_locale(lang):
+        html = render_template("participant/_note.html", view=posted.view, insights=())
+    if posted.created:
+        offered = list(ident.get("languages") or APP_LANGUAGES)
+        announce_note(
+            posted,
+            int(ident["cafe"]),
+            offered,
+            skip_sid=request.sid,  # type: ignore[attr-defined]
+            rendered={lang: html},
+        )
+    return {
+        "ok": True,
+        "id": posted.view.note.client_id,
+        "html": html,
+        "duplicate": not posted.created,
+    }
 
 
 def _change_note(action: Callable[[Session, Participant, dict[str, Any]], Note]) -> Any:
@@ -304,25 +330,30 @@ def on_note_insight(data: object) -> dict[str, Any]:
 # ----- announcements (always after the commit) --------------------------------------------
 
 
-def _languages(kind: str, cafe: Cafe) -> list[str]:
+def _languages(kind: str, cafe_id: int, offered: list[str]) -> list[str]:
     """The languages to render a host/projector/café fragment in.
 
     One process knows which languages its connected screens use; behind a message queue the
     screens may sit on another process, so every offered language is rendered.
     """
-    offered = offered_languages(cafe)
     if current_app.config.get("MESSAGE_QUEUE"):
         return offered
-    seen = _screens_by_language.get((kind, cafe.id))
+    seen = _screens_by_language.get((kind, cafe_id))
     return [lang for lang in offered if seen and seen.get(lang)] if seen is not None else []
 
 
-def _emit_localized(kind: str, cafe: Cafe, render: Callable[[], str]) -> None:
+def _emit_localized(
+    kind: str, cafe: Cafe | int, render: Callable[[], str], offered: list[str] | None = None
+) -> None:
     """Render once per language in use and send each to that language's room."""
-    for lang in _languages(kind, cafe):
+    if isinstance(cafe, Cafe):
+        cafe_id, languages = cafe.id, offered_languages(cafe)
+    else:
+        cafe_id, languages = cafe, list(offered or [])
+    for lang in _languages(kind, cafe_id, languages):
         with force_locale(lang):
             html = render()
-        _emit_fragment(html, f"{kind}:{cafe.id}:{lang}")
+        _emit_fragment(html, f"{kind}:{cafe_id}:{lang}")
 
 
 def _table_rooms(db: Session, cafe: Cafe, table_id: int) -> dict[str, list[str]]:
@@ -355,28 +386,35 @@ def _emit_fragment(html: str, to: str | list[str], skip_sid: str | None = None) 
         socketio.emit("fragment", {"html": html}, to=to, skip_sid=skip_sid)
 
 
-def announce_note(note_id: int, *, skip_sid: str | None = None) -> None:
-    """A new note: prepended on its table's phones, the host console and the projector wall."""
-    with database().read() as db:
-        note = db.get(Note, note_id)
-        if note is None:
-            return
-        cafe = db.get(Cafe, note.cafe_id)
-        assert cafe is not None
-        view = note_service.note_view(db, note)
-        _emit_to_table(
-            db,
-            cafe,
-            note.table_id,
-            lambda: render_template("participant/_note_new.html", view=view),
-            skip_sid,
-        )
-        _emit_localized("host", cafe, lambda: render_template("host/_note_new.html", view=view))
-        _emit_localized(
-            "projector",
-            cafe,
-            lambda: render_template("projector/_note_new.html", view=view, table=note.table),
-        )
+def announce_note(
+    posted: note_service.PostedNote,
+    cafe_id: int,
+    offered: list[str],
+    *,
+    skip_sid: str | None = None,
+    rendered: dict[str, str] | None = None,
+) -> None:
+    """A new note: prepended on its table's phones, the host console and the projector wall.
+
+    Everything comes loaded in `posted`: one render per language and audience, no query.
+    """
+    view = posted.view
+    done = dict(rendered or {})
+    for lang, people in posted.recipients.items():
+        if lang not in done:
+            with force_locale(lang):
+                done[lang] = render_template("participant/_note.html", view=view, insights=())
+        wrapped = f'<ul hx-swap-oob="afterbegin:#table-notes">{done[lang]}</ul>'
+        _emit_fragment(wrapped, [f"participant:{pid}" for pid in people], skip_sid)
+    _emit_localized(
+        "host", cafe_id, lambda: render_template("host/_note_new.html", view=view), offered
+    )
+    _emit_localized(
+        "projector",
+        cafe_id,
+        lambda: render_template("projector/_note_new.html", view=view),
+        offered,
+    )
 
 
 def announce_note_changed(note_id: int) -> None:
@@ -403,7 +441,7 @@ def announce_note_changed(note_id: int) -> None:
         _emit_localized(
             "projector",
             cafe,
-            lambda: render_template("projector/_note_oob.html", view=view, table=note.table),
+            lambda: render_template("projector/_note_oob.html", view=view),
         )
 
 

@@ -19,6 +19,7 @@ from worldcafe.models import (
     Participant,
     Round,
     Seat,
+    Theme,
     Vote,
     utcnow,
 )
@@ -38,6 +39,19 @@ class NoteView:
     votes: int
     author: str
     round_number: int
+    table_number: int = 0
+    theme: str = ""
+
+
+@dataclass(frozen=True)
+class PostedNote:
+    """A note just stored (or found again), with all its screens need, loaded in one go."""
+
+    view: NoteView
+    created: bool
+    table_id: int
+    # The people at the note's table now, by the language their phones show.
+    recipients: dict[str, list[int]]
 
 
 def _client_id(value: object) -> str:
@@ -68,36 +82,77 @@ def _seat_now(session: Session, participant: Participant) -> tuple[Round, Seat]:
     return current, seat
 
 
-def add_note(
-    session: Session, participant: Participant, client_id: object, text: object
-) -> tuple[Note, bool]:
-    """Store a note at the writer's current table once per client id; True when it is new."""
+def post_note(
+    session: Session, cafe_id: int, participant_id: int, client_id: object, text: object
+) -> PostedNote:
+    """Store a note at the writer's table once per client id, with a handful of queries.
+
+    This is the hot path of a live café: the table-mates, the table's label and the round
+    are read in the same transaction, so announcing the note needs no further query.
+    """
     key = _client_id(client_id)
-    existing = session.scalar(
-        select(Note).where(Note.cafe_id == participant.cafe_id, Note.client_id == key)
-    )
+    participant = session.get(Participant, participant_id)
+    if participant is None or participant.cafe_id != cafe_id:
+        raise Forbidden("Join the café first.")
+    existing = session.scalar(select(Note).where(Note.cafe_id == cafe_id, Note.client_id == key))
     if existing is not None:
         if existing.participant_id != participant.id:
             raise Conflict("This note id is already taken.")
-        return existing, False
-    body = require_text(text, field="Your note", max_length=NOTE_MAX, multiline=True)
-    current, seat = _seat_now(session, participant)
-    cafe = _cafe_of(session, participant)
-    cafe.seq += 1
-    note = Note(
-        cafe_id=participant.cafe_id,
-        client_id=key,
-        table_id=seat.table_id,
-        round_id=current.id,
-        participant_id=participant.id,
-        text=body,
-        language=participant.language,
-        seq=cafe.seq,
-        created_at=utcnow(),
+        note, created = existing, False
+        round_number = session.scalar(select(Round.number).where(Round.id == note.round_id))
+    else:
+        body = require_text(text, field="Your note", max_length=NOTE_MAX, multiline=True)
+        current = session.execute(
+            select(Round.id, Round.number)
+            .where(Round.cafe_id == cafe_id, Round.started_at.is_not(None))
+            .order_by(Round.number.desc())
+            .limit(1)
+        ).first()
+        if current is None:
+            raise Conflict("The café has not started yet: notes open with the first round.")
+        table_id = session.scalar(
+            select(Seat.table_id).where(
+                Seat.round_id == current.id, Seat.participant_id == participant.id
+            )
+        )
+        if table_id is None:
+            raise Conflict("You have no seat in this round yet: ask the host.")
+        note = Note(
+            cafe_id=cafe_id,
+            client_id=key,
+            table_id=table_id,
+            round_id=current.id,
+            participant_id=participant.id,
+            text=body,
+            language=participant.language,
+            created_at=utcnow(),
+        )
+        session.add(note)
+        session.flush()
+        created, round_number = True, current.number
+    label = session.execute(
+        select(CafeTable.number, Theme.name)
+        .join(Theme, Theme.id == CafeTable.theme_id)
+        .where(CafeTable.id == note.table_id)
+    ).one()
+    recipients: dict[str, list[int]] = {}
+    if created:
+        latest = select(Seat.participant_id).where(
+            Seat.round_id == note.round_id, Seat.table_id == note.table_id
+        )
+        for pid, language in session.execute(
+            select(Participant.id, Participant.language).where(Participant.id.in_(latest))
+        ):
+            recipients.setdefault(language or "en", []).append(pid)
+    view = NoteView(
+        note=note,
+        votes=0 if created else vote_count(session, note.id),
+        author=participant.name,
+        round_number=int(round_number or 0),
+        table_number=label.number,
+        theme=label.name,
     )
-    session.add(note)
-    session.flush()
-    return note, True
+    return PostedNote(view=view, created=created, table_id=note.table_id, recipients=recipients)
 
 
 def _own_note(session: Session, participant: Participant, note_id: object) -> Note:
@@ -233,13 +288,23 @@ def table_notes(session: Session, table: CafeTable) -> list[NoteView]:
         .where(Note.table_id == table.id, Note.deleted.is_(False), Note.hidden.is_(False))
         .order_by(Note.created_at.desc(), Note.id.desc())
     ).all()
-    return [NoteView(n, int(v), name or "", number) for n, v, name, number in rows]
+    return [
+        NoteView(n, int(v), name or "", number, table.number, table.theme.name)
+        for n, v, name, number in rows
+    ]
 
 
 def note_view(session: Session, note: Note) -> NoteView:
     """One note with its votes, author and round, as the screens show it."""
     author = note.participant.name if note.participant is not None else ""
-    return NoteView(note, vote_count(session, note.id), author, note.round.number)
+    return NoteView(
+        note,
+        vote_count(session, note.id),
+        author,
+        note.round.number,
+        note.table.number,
+        note.table.theme.name,
+    )
 
 
 def insight_note_ids(session: Session, table: CafeTable) -> set[int]:
