@@ -6,7 +6,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from worldcafe.models import (
@@ -82,6 +82,47 @@ def _seat_now(session: Session, participant: Participant) -> tuple[Round, Seat]:
     return current, seat
 
 
+# The hot path's statements, built once: only their parameters change from note to note.
+_WRITER = select(Participant.cafe_id, Participant.name, Participant.language).where(
+    Participant.id == bindparam("participant")
+)
+_EXISTING = (
+    select(
+        Note.id,
+        Note.participant_id,
+        Note.table_id,
+        Note.round_id,
+        Note.text,
+        Note.language,
+        Note.created_at,
+        Note.edited_at,
+        Round.number,
+    )
+    .join(Round, Round.id == Note.round_id)
+    .where(Note.cafe_id == bindparam("cafe"), Note.client_id == bindparam("key"))
+)
+_CURRENT_SEAT = (
+    select(Round.id, Round.number, Seat.table_id)
+    .outerjoin(
+        Seat, (Seat.round_id == Round.id) & (Seat.participant_id == bindparam("participant"))
+    )
+    .where(Round.cafe_id == bindparam("cafe"), Round.started_at.is_not(None))
+    .order_by(Round.number.desc())
+    .limit(1)
+)
+_INSERT = insert(Note).returning(Note.id)
+_LABEL = (
+    select(CafeTable.number, Theme.name)
+    .join(Theme, Theme.id == CafeTable.theme_id)
+    .where(CafeTable.id == bindparam("table"))
+)
+_TABLE_MATES = (
+    select(Participant.id, Participant.language)
+    .join(Seat, Seat.participant_id == Participant.id)
+    .where(Seat.round_id == bindparam("round"), Seat.table_id == bindparam("table"))
+)
+
+
 def post_note(
     session: Session, cafe_id: int, participant_id: int, client_id: object, text: object
 ) -> PostedNote:
@@ -91,64 +132,63 @@ def post_note(
     are read in the same transaction, so announcing the note needs no further query.
     """
     key = _client_id(client_id)
-    participant = session.get(Participant, participant_id)
-    if participant is None or participant.cafe_id != cafe_id:
+    writer = session.execute(_WRITER, {"participant": participant_id}).first()
+    if writer is None or writer.cafe_id != cafe_id:
         raise Forbidden("Join the café first.")
-    existing = session.scalar(select(Note).where(Note.cafe_id == cafe_id, Note.client_id == key))
-    if existing is not None:
-        if existing.participant_id != participant.id:
+    found = session.execute(_EXISTING, {"cafe": cafe_id, "key": key}).first()
+    if found is not None:
+        if found.participant_id != participant_id:
             raise Conflict("This note id is already taken.")
-        note, created = existing, False
-        round_number = session.scalar(select(Round.number).where(Round.id == note.round_id))
-    else:
-        body = require_text(text, field="Your note", max_length=NOTE_MAX, multiline=True)
-        current = session.execute(
-            select(Round.id, Round.number)
-            .where(Round.cafe_id == cafe_id, Round.started_at.is_not(None))
-            .order_by(Round.number.desc())
-            .limit(1)
-        ).first()
-        if current is None:
-            raise Conflict("The café has not started yet: notes open with the first round.")
-        table_id = session.scalar(
-            select(Seat.table_id).where(
-                Seat.round_id == current.id, Seat.participant_id == participant.id
-            )
-        )
-        if table_id is None:
-            raise Conflict("You have no seat in this round yet: ask the host.")
         note = Note(
+            id=found.id,
             cafe_id=cafe_id,
             client_id=key,
-            table_id=table_id,
-            round_id=current.id,
-            participant_id=participant.id,
-            text=body,
-            language=participant.language,
-            created_at=utcnow(),
+            table_id=found.table_id,
+            round_id=found.round_id,
+            participant_id=participant_id,
+            text=found.text,
+            language=found.language,
+            created_at=found.created_at,
+            edited_at=found.edited_at,
         )
-        session.add(note)
-        session.flush()
-        created, round_number = True, current.number
-    label = session.execute(
-        select(CafeTable.number, Theme.name)
-        .join(Theme, Theme.id == CafeTable.theme_id)
-        .where(CafeTable.id == note.table_id)
-    ).one()
+        created, round_number = False, found.number
+    else:
+        body = require_text(text, field="Your note", max_length=NOTE_MAX, multiline=True)
+        seat = session.execute(
+            _CURRENT_SEAT, {"cafe": cafe_id, "participant": participant_id}
+        ).first()
+        if seat is None:
+            raise Conflict("The café has not started yet: notes open with the first round.")
+        if seat.table_id is None:
+            raise Conflict("You have no seat in this round yet: ask the host.")
+        values = {
+            "cafe_id": cafe_id,
+            "client_id": key,
+            "table_id": seat.table_id,
+            "round_id": seat.id,
+            "participant_id": participant_id,
+            "text": body,
+            "language": writer.language,
+            "created_at": utcnow(),
+            "seq": 0,
+            "hidden": False,
+            "deleted": False,
+        }
+        note_id = session.execute(_INSERT, values).scalar_one()
+        # A plain object for the screens; the row itself was written by the insert above.
+        note = Note(id=note_id, edited_at=None, **values)
+        created, round_number = True, seat.number
+    label = session.execute(_LABEL, {"table": note.table_id}).one()
     recipients: dict[str, list[int]] = {}
     if created:
-        latest = select(Seat.participant_id).where(
-            Seat.round_id == note.round_id, Seat.table_id == note.table_id
-        )
-        for pid, language in session.execute(
-            select(Participant.id, Participant.language).where(Participant.id.in_(latest))
-        ):
+        mates = session.execute(_TABLE_MATES, {"round": note.round_id, "table": note.table_id})
+        for pid, language in mates:
             recipients.setdefault(language or "en", []).append(pid)
     view = NoteView(
         note=note,
         votes=0 if created else vote_count(session, note.id),
-        author=participant.name,
-        round_number=int(round_number or 0),
+        author=writer.name,
+        round_number=int(round_number),
         table_number=label.number,
         theme=label.name,
     )
