@@ -84,6 +84,112 @@ def _construction(state: Seating) -> list[list[list[int]]]:
     return [[[order[x] for x in group] for group in rnd] for rnd in built]
 
 
+def _hosted_grid(state: Seating) -> tuple[list[int], list[list[list[int]]]]:
+    """Repeat-free rounds for a dense café with a host at every table and no history.
+
+    The m hosts are row 0 of `grid_rounds` with g + 1 rows (people a*m + j at table
+    j + F[r][a]): row 0 stays at its table, everyone else goes to a different table each round,
+    so nobody meets a host twice. Coverage: with T themes of m/T tables each, table x of Z_m
+    gets theme x mod T and the rows of F are sought distinct modulo T, so every traveller visits
+    a new theme each round; failing that, tables are matched to x by `_match_themes`.
+    Returns (the table of each x, the rounds as groups of people by x), or nothing unless all
+    rounds are seated repeat-free with full coverage.
+    """
+    none: tuple[list[int], list[list[list[int]]]] = ([], [])
+    if state.played or state.n_rounds < 2:
+        return none
+    if any(len(state.present[r]) != state.n for r in range(state.n_rounds)):
+        return none
+    if any(state.open[r] != state.open[0] for r in range(state.n_rounds)):
+        return none
+    tables = state.open[0]
+    m = len(tables)
+    if any(state.host_of[t] < 0 for t in tables) or sum(state.is_host) != m:
+        return none
+    g, rest = divmod(state.n - m, m) if m else (0, 1)
+    if rest or g < 2 or g + 1 > m or any(state.cap[t] < g + 1 for t in tables):
+        return none
+    if state.n_rounds <= state.n // ((g + 1) * g):
+        return none  # a greedy start is safe (Schmand et al.)
+    by_theme: dict[int, list[int]] = {}
+    for t in tables:
+        by_theme.setdefault(state.theme[t], []).append(t)
+    themes = sorted(by_theme)
+    even = state.themed and all(len(ts) * len(themes) == m for ts in by_theme.values())
+    grids = []
+    if even and len(themes) >= state.n_rounds:
+        grids.append((len(themes), grid_rounds(g + 1, m, state.n_rounds, residues=len(themes))))
+    grids.append((0, grid_rounds(g + 1, m, state.n_rounds)))
+    for residues, grid in grids:
+        if len(grid) < state.n_rounds or any(
+            sum(1 for x in group if x < m) != 1 for rnd in grid for group in rnd
+        ):
+            continue
+        if residues:
+            order = [by_theme[themes[x % residues]][x // residues] for x in range(m)]
+        else:
+            order = list(tables)
+            state.rng.shuffle(order)
+        travellers = [p for p in range(state.n) if not state.is_host[p]]
+        state.rng.shuffle(travellers)
+        label = [state.host_of[t] for t in order] + travellers
+        rounds = []
+        for rnd in grid:
+            groups: list[list[int]] = [[] for _ in range(m)]
+            for group in rnd:
+                host = next(x for x in group if x < m)
+                groups[host] = [label[x] for x in group]
+            rounds.append(groups)
+        if residues or _match_themes(state, order, rounds, 40 * m * m):
+            return order, rounds
+    return none
+
+
+def _match_themes(
+    state: Seating, order: list[int], built: list[list[list[int]]], steps: int
+) -> bool:
+    """Reorder (in place) the tables of a grid's x so travellers visit more themes.
+
+    A walk over swaps of two tables that never loses coverage; True when coverage is full.
+    """
+    col = [[-1] * state.n for _ in built]
+    for r, groups in enumerate(built):
+        for k, group in enumerate(groups):
+            for p in group:
+                col[r][p] = k
+    movers = [p for p in range(state.n) if state.weight[p]]
+
+    def missing() -> int:
+        total = 0
+        for p in movers:
+            seen = {state.theme[order[col[r][p]]] for r in range(len(built))}
+            total += max(0, state.den[p] - len(seen))
+        return total
+
+    now = missing()
+    for _ in range(steps):
+        if now == 0:
+            break
+        i, j = state.rng.sample(range(len(order)), 2)
+        order[i], order[j] = order[j], order[i]
+        new = missing()
+        if new <= now:
+            now = new
+        else:
+            order[i], order[j] = order[j], order[i]
+    return now == 0
+
+
+def _hosted_start(state: Seating) -> bool:
+    """Seat a hosted dense café from `_hosted_grid`."""
+    order, built = _hosted_grid(state)
+    for r, groups in enumerate(built):
+        for t, group in zip(order, groups, strict=True):
+            for p in group:
+                state.place(r, p, t)
+    return bool(built)
+
+
 def _constructed_start(state: Seating, attempts: int = 8) -> bool:
     """Seat all rounds from a construction (extra rounds greedily), labelled for coverage.
 
@@ -120,7 +226,7 @@ def plan_rounds(instance: Instance, *, seed: int = 0, time_limit: float = 10.0) 
         open_tables(instance, r)  # raises InstanceError when a round cannot be seated
     rng = random.Random(seed)
     state = Seating(instance, rng)
-    if not _constructed_start(state):
+    if not _constructed_start(state) and not _hosted_start(state):
         for r in range(state.played, state.n_rounds):
             greedy_round(state, r)
     themed_bound = lower_bound(instance, full_coverage=True)

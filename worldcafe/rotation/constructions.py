@@ -111,9 +111,12 @@ def square_rounds(g: int) -> list[list[list[int]]]:
     return affine if affine is not None else latin_rounds(g)
 
 
-def _difference_rows(g: int, m: int, want: int, node_limit: int) -> list[list[int]]:
+def _difference_rows(
+    g: int, m: int, want: int, node_limit: int, residues: int = 0
+) -> list[list[int]]:
     """Rows F[r] over Z_m (g entries each) whose column differences F[r][a] - F[r][b] never repeat.
 
+    With `residues`, also the entries of each column but the first differ modulo `residues`.
     Depth-first with a node limit; returns the most rows found (at least the zero row).
     """
     best: list[list[int]] = [[0] * g]
@@ -144,6 +147,8 @@ def _difference_rows(g: int, m: int, want: int, node_limit: int) -> list[list[in
                         used[x][y].discard((row[x] - row[y]) % m)
             return False
         for v in range(m):
+            if residues and a and any((f[a] - v) % residues == 0 for f in rows):
+                continue
             if all((v - row[b]) % m not in used[a][b] for b in range(a)):
                 row.append(v)
                 if extend(row):
@@ -155,17 +160,20 @@ def _difference_rows(g: int, m: int, want: int, node_limit: int) -> list[list[in
     return best
 
 
-def grid_rounds(g: int, m: int, want: int, node_limit: int = 20_000) -> list[list[list[int]]]:
+def grid_rounds(
+    g: int, m: int, want: int, node_limit: int = 20_000, residues: int = 0
+) -> list[list[list[int]]]:
     """Repeat-free rounds of m tables of g for g*m people (a, j) = a*m + j, for g <= m.
 
     Round r seats (a, j) at table j + F[r][a]: with F[r][a] = r*a over GF(m) (m a prime power)
-    or rows found by search over Z_m, two people of different a meet at most once, and people
+    or rows found by search over Z_m (with `residues`, always by search, each row a's entries
+    distinct modulo `residues`), two people of different a meet at most once, and people
     of the same a never meet; so when g divides m, one more round seats each a by itself (and,
     for 2g = m a power of two, further rounds halve each a again, as in 8-4-11 at its bound).
     """
     if g > m or g < 2:
         return []
-    field = field_tables(m)
+    field = None if residues else field_tables(m)
     seat: list[list[int]]  # seat[r][a * m + j] = table
     if field is not None:
         add, mul = field
@@ -173,7 +181,7 @@ def grid_rounds(g: int, m: int, want: int, node_limit: int = 20_000) -> list[lis
             [add[j][mul[r][a]] for a in range(g) for j in range(m)] for r in range(min(want, m))
         ]
     else:
-        rows = _difference_rows(g, m, want, node_limit)
+        rows = _difference_rows(g, m, want, node_limit, residues)
         seat = [[(j + f[a]) % m for a in range(g) for j in range(m)] for f in rows]
     rounds = [[[p for p in range(g * m) if s[p] == t] for t in range(m)] for s in seat]
     if m % g == 0:
