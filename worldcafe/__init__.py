@@ -55,7 +55,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SESSION_COOKIE_SECURE"] = base_url.startswith("https://")
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    database = Database(app.config["DATABASE_URL"], write_lock=threading.RLock())
+    database = Database(
+        app.config["DATABASE_URL"],
+        write_lock=threading.RLock(),
+        manual_checkpoints=bool(app.config.get("SQLITE_MANUAL_CHECKPOINTS")),
+    )
     app.extensions["worldcafe.db"] = database
     if app.config["AUTO_UPGRADE"] and needs_upgrade(database.write_engine):
         upgrade_database(database.write_engine)

@@ -29,6 +29,23 @@ def listening_socket(host: str, port: int) -> socket.socket:
 RETENTION_CHECK_SECONDS = 3600
 
 
+CHECKPOINT_SECONDS = 2.0
+
+
+def _checkpoint_loop(app: Flask) -> None:
+    """Copy SQLite's log into the database in a worker thread, every couple of seconds."""
+    db = app.extensions["worldcafe.db"]
+    if not db.manual_checkpoints:
+        return
+    pool = gevent.get_hub().threadpool
+    while True:
+        gevent.sleep(CHECKPOINT_SECONDS)
+        try:
+            pool.apply(db.checkpoint)
+        except Exception:  # a busy database is checkpointed next time
+            app.logger.exception("Checkpoint failed")
+
+
 def tune_garbage_collector() -> None:
     """Keep full collections rare: they stop every socket at once and show as latency spikes.
 
@@ -55,7 +72,7 @@ def serve(host: str, port: int) -> int:
     """Serve until interrupted; print where."""
     from worldcafe.views.organiser import setup_token
 
-    app = create_app()
+    app = create_app({"SQLITE_MANUAL_CHECKPOINTS": True})
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = app.config.get("BASE_URL") or f"http://{shown}:{port}"
     with app.app_context(), database().read() as db:
@@ -70,6 +87,7 @@ def serve(host: str, port: int) -> int:
         print(f"worldcafe: cannot listen on {host}:{port}: {error}", flush=True)
         return 2
     gevent.spawn(_retention_loop, app)
+    gevent.spawn(_checkpoint_loop, app)
     tune_garbage_collector()
     server = WSGIServer(sock, app, log=None)
     try:
