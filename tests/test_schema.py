@@ -45,3 +45,29 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: object) -> None:
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
     db.dispose()
+
+
+def test_manual_checkpoints_copy_the_log_into_the_database_file(tmp_path: object) -> None:
+    import shutil
+    import sqlite3
+
+    path = f"{tmp_path}/manual.db"
+    db = Database(f"sqlite:///{path}", manual_checkpoints=True)
+    with db.write() as session:
+        session.execute(text("CREATE TABLE t (x INTEGER)"))
+    with db.write() as session:
+        for i in range(200):
+            session.execute(text("INSERT INTO t VALUES (:x)"), {"x": i})
+    with db.read() as session:
+        assert session.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 0
+    copy = f"{tmp_path}/copy-before.db"
+    shutil.copy(path, copy)
+    before = sqlite3.connect(copy)
+    assert before.execute("SELECT name FROM sqlite_master WHERE name='t'").fetchall() == []
+    before.close()
+    db.checkpoint()
+    shutil.copy(path, f"{tmp_path}/copy-after.db")
+    after = sqlite3.connect(f"{tmp_path}/copy-after.db")
+    assert after.execute("SELECT count(*) FROM t").fetchone() == (200,)
+    after.close()
+    db.dispose()
