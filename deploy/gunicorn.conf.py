@@ -28,3 +28,10 @@ preload_app = False
 accesslog = None
 errorlog = "-"
 loglevel = "info"
+
+
+def post_worker_init(worker: object) -> None:
+    """In each worker: the retention check and the garbage-collector tuning that `run` has."""
+    from worldcafe.serving import start_background_work
+
+    start_background_work(worker.wsgi)  # type: ignore[attr-defined]

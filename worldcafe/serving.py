@@ -68,6 +68,13 @@ def _retention_loop(app: Flask) -> None:
         gevent.sleep(RETENTION_CHECK_SECONDS)
 
 
+def start_background_work(app: Flask) -> None:
+    """What a serving process runs beside the requests (also under gunicorn, per worker)."""
+    gevent.spawn(_retention_loop, app)
+    gevent.spawn(_checkpoint_loop, app)
+    tune_garbage_collector()
+
+
 def serve(host: str, port: int) -> int:
     """Serve until interrupted; print where."""
     from worldcafe.views.organiser import setup_token
@@ -86,9 +93,7 @@ def serve(host: str, port: int) -> int:
     except OSError as error:
         print(f"worldcafe: cannot listen on {host}:{port}: {error}", flush=True)
         return 2
-    gevent.spawn(_retention_loop, app)
-    gevent.spawn(_checkpoint_loop, app)
-    tune_garbage_collector()
+    start_background_work(app)
     server = WSGIServer(sock, app, log=None)
     try:
         server.serve_forever()
