@@ -140,7 +140,7 @@ def _hosted_grid(state: Seating) -> tuple[list[int], list[list[list[int]]]]:
                 host = next(x for x in group if x < m)
                 groups[host] = [label[x] for x in group]
             rounds.append(groups)
-        if residues or _match_themes(state, order, rounds, 40 * m * m):
+        if residues or _match_themes(state, order, rounds, min(40 * m * m, 4000)):
             return order, rounds
     return none
 
