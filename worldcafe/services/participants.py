@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -117,18 +118,28 @@ def participant_by_code(session: Session, cafe: Cafe, code: object) -> Participa
     return found
 
 
+_Row = TypeVar("_Row", Participant, CafeTable)
+
+
+def _cafe_row(
+    session: Session, model: type[_Row], cafe: Cafe, raw_id: object, message: str
+) -> _Row:
+    """The row of `model` with this id in this café, or NotFound (also for malformed ids)."""
+    try:
+        key = int(str(raw_id))
+    except ValueError:
+        raise NotFound(message) from None
+    if not 0 < key <= MAX_ID:
+        raise NotFound(message)
+    row = session.get(model, key)
+    if row is None or row.cafe_id != cafe.id:
+        raise NotFound(message)
+    return row
+
+
 def get_participant(session: Session, cafe: Cafe, participant_id: object) -> Participant:
     """The café's participant with this id, or NotFound."""
-    try:
-        key = int(str(participant_id))
-    except ValueError:
-        raise NotFound("No such participant.") from None
-    if not 0 < key <= MAX_ID:
-        raise NotFound("No such participant.")
-    participant = session.get(Participant, key)
-    if participant is None or participant.cafe_id != cafe.id:
-        raise NotFound("No such participant.")
-    return participant
+    return _cafe_row(session, Participant, cafe, participant_id, "No such participant.")
 
 
 def list_participants(session: Session, cafe: Cafe) -> list[Participant]:
@@ -173,16 +184,7 @@ def set_table_host(
 
 
 def _table(session: Session, cafe: Cafe, table_id: object) -> CafeTable:
-    try:
-        key = int(str(table_id))
-    except ValueError:
-        raise NotFound("No such table.") from None
-    if not 0 < key <= MAX_ID:
-        raise NotFound("No such table.")
-    table = session.get(CafeTable, key)
-    if table is None or table.cafe_id != cafe.id:
-        raise NotFound("No such table.")
-    return table
+    return _cafe_row(session, CafeTable, cafe, table_id, "No such table.")
 
 
 def latest_started_round(session: Session, cafe: Cafe) -> Round | None:
