@@ -107,7 +107,6 @@ class Cafe(Base):
     organiser_secret: Mapped[str] = mapped_column(String(64))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id", ondelete="SET NULL"))
     broadcast: Mapped[str] = mapped_column(Text, default="")
-    seq: Mapped[int] = mapped_column(Integer, default=0)
     retention_days: Mapped[int | None] = mapped_column(Integer, default=None)
     privacy_notice: Mapped[str] = mapped_column(Text, default="")
     curation: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
@@ -240,7 +239,6 @@ class Note(Base):
     __table_args__ = (
         UniqueConstraint("cafe_id", "client_id"),
         Index("ix_note_table_round", "table_id", "round_id"),
-        Index("ix_note_cafe_seq", "cafe_id", "seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -253,7 +251,6 @@ class Note(Base):
     )
     text: Mapped[str] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(8))
-    seq: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[dt.datetime | None] = mapped_column()
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -174,14 +174,6 @@ def participant_panels_by_table(db: Session, cafe: Cafe) -> list[tuple[str, list
     return out
 
 
-def participant_note_html(db: Session, note: Note) -> str:
-    """One note as its table's phones list it."""
-    view = note_service.note_view(db, note)
-    return render_template(
-        "participant/_note.html", view=view, insights=note_service.insight_note_ids(db, note.table)
-    )
-
-
 def host_context(db: Session, cafe: Cafe) -> dict[str, Any]:
     """Everything the host console shows."""
     current = participant_service.latest_started_round(db, cafe)

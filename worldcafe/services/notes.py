@@ -170,7 +170,6 @@ def post_note(
             "text": body,
             "language": writer.language,
             "created_at": utcnow(),
-            "seq": 0,
             "hidden": False,
             "deleted": False,
         }
