@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -91,6 +91,12 @@ class Database:
                 raise
             finally:
                 session.close()
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """A short write transaction on a bare connection, for the hottest path (no ORM)."""
+        with self._lock, self.write_engine.begin() as connection:
+            yield connection
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -48,16 +48,22 @@ def timer_payload(cafe: Cafe) -> dict[str, Any]:
     return state
 
 
-def _seats_by_table(db: Session, round_: Round | None) -> dict[int, list[Participant]]:
+def _seats_by_table(
+    db: Session, round_: Round | None, table_id: int | None = None
+) -> dict[int, list[Participant]]:
+    """Who sits where in a round (at one table when `table_id` is given), sorted by name."""
     seated: dict[int, list[Participant]] = defaultdict(list)
     if round_ is None:
         return seated
-    rows = db.execute(
+    query = (
         select(Seat.table_id, Participant)
         .join(Participant, Participant.id == Seat.participant_id)
         .where(Seat.round_id == round_.id)
         .order_by(Participant.name, Participant.id)
-    ).all()
+    )
+    if table_id is not None:
+        query = query.where(Seat.table_id == table_id)
+    rows = db.execute(query).all()
     for table_id, person in rows:
         seated[table_id].append(person)
     return seated
@@ -109,7 +115,7 @@ def participant_panel_html(db: Session, cafe: Cafe, participant: Participant) ->
     seat = participant_service.current_seat(db, cafe, participant)
     view = None
     if seat is not None and current is not None:
-        people = _seats_by_table(db, current).get(seat.table_id, [])
+        people = _seats_by_table(db, current, seat.table_id).get(seat.table_id, [])
         view = table_view(db, seat.table, current, people)
     upcoming = _next_seat(db, _next_round(cafe, current), participant)
     carried = (

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import Connection, Select, Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from worldcafe.models import (
@@ -32,10 +34,28 @@ _CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 
 @dataclass(frozen=True)
+class StoredNote:
+    """A note row just written or read on the hot path, without an ORM instance's upkeep."""
+
+    id: int
+    cafe_id: int
+    client_id: str
+    table_id: int
+    round_id: int
+    participant_id: int | None
+    text: str
+    language: str | None
+    created_at: dt.datetime
+    edited_at: dt.datetime | None = None
+    hidden: bool = False
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
 class NoteView:
     """A note with what the screens show beside it."""
 
-    note: Note
+    note: Note | StoredNote
     votes: int
     author: str
     round_number: int
@@ -83,9 +103,6 @@ def _seat_now(session: Session, participant: Participant) -> tuple[Round, Seat]:
 
 
 # The hot path's statements, built once: only their parameters change from note to note.
-_WRITER = select(Participant.cafe_id, Participant.name, Participant.language).where(
-    Participant.id == bindparam("participant")
-)
 _EXISTING = (
     select(
         Note.id,
@@ -101,97 +118,152 @@ _EXISTING = (
     .join(Round, Round.id == Note.round_id)
     .where(Note.cafe_id == bindparam("cafe"), Note.client_id == bindparam("key"))
 )
-_CURRENT_SEAT = (
-    select(Round.id, Round.number, Seat.table_id)
-    .outerjoin(
-        Seat, (Seat.round_id == Round.id) & (Seat.participant_id == bindparam("participant"))
-    )
-    .where(Round.cafe_id == bindparam("cafe"), Round.started_at.is_not(None))
-    .order_by(Round.number.desc())
-    .limit(1)
-)
-_INSERT = insert(Note).returning(Note.id)
 _LABEL = (
     select(CafeTable.number, Theme.name)
     .join(Theme, Theme.id == CafeTable.theme_id)
     .where(CafeTable.id == bindparam("table"))
 )
-_TABLE_MATES = (
-    select(Participant.id, Participant.language)
-    .join(Seat, Seat.participant_id == Participant.id)
-    .where(Seat.round_id == bindparam("round"), Seat.table_id == bindparam("table"))
-)
+_NOTE_TABLE: Table = Note.__table__  # type: ignore[assignment]
+_INSERT = insert(_NOTE_TABLE).returning(_NOTE_TABLE.c.id)
+
+
+def _context_statement() -> Select[Any]:
+    """Writer, current round, seat, table label, table-mates and an earlier copy, in one query.
+
+    One row per person at the writer's table in the latest started round (one row with nulls
+    when the writer has no seat yet).
+    """
+    participant, round_, seat = Participant.__table__, Round.__table__, Seat.__table__
+    table, theme, note = CafeTable.__table__, Theme.__table__, Note.__table__
+    latest = round_.alias("latest")
+    mate_seat, mate = seat.alias("mate_seat"), participant.alias("mate")
+    latest_id = (
+        select(latest.c.id)
+        .where(latest.c.cafe_id == participant.c.cafe_id, latest.c.started_at.is_not(None))
+        .order_by(latest.c.number.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    earlier = (
+        select(note.c.id)
+        .where(note.c.cafe_id == bindparam("cafe"), note.c.client_id == bindparam("key"))
+        .scalar_subquery()
+    )
+    return (
+        select(
+            participant.c.cafe_id,
+            participant.c.name,
+            participant.c.language,
+            earlier.label("earlier"),
+            round_.c.id.label("round_id"),
+            round_.c.number.label("round_number"),
+            seat.c.table_id,
+            table.c.number.label("table_number"),
+            theme.c.name.label("theme"),
+            mate.c.id.label("mate"),
+            mate.c.language.label("mate_language"),
+        )
+        .select_from(participant)
+        .outerjoin(round_, round_.c.id == latest_id)
+        .outerjoin(
+            seat, (seat.c.round_id == round_.c.id) & (seat.c.participant_id == participant.c.id)
+        )
+        .outerjoin(table, table.c.id == seat.c.table_id)
+        .outerjoin(theme, theme.c.id == table.c.theme_id)
+        .outerjoin(
+            mate_seat,
+            (mate_seat.c.round_id == round_.c.id) & (mate_seat.c.table_id == seat.c.table_id),
+        )
+        .outerjoin(mate, mate.c.id == mate_seat.c.participant_id)
+        .where(participant.c.id == bindparam("participant"))
+    )
+
+
+_CONTEXT = _context_statement()
 
 
 def post_note(
-    session: Session, cafe_id: int, participant_id: int, client_id: object, text: object
+    conn: Connection, cafe_id: int, participant_id: int, client_id: object, text: object
 ) -> PostedNote:
-    """Store a note at the writer's table once per client id, with a handful of queries.
+    """Store a note at the writer's table once per client id: one query, one insert.
 
-    This is the hot path of a live café: the table-mates, the table's label and the round
-    are read in the same transaction, so announcing the note needs no further query.
+    This is the hot path of a live café. Everything announcing the note needs (the writer,
+    the table's label, the round, the table-mates) comes from one query in the same
+    transaction, which also tells whether this client id was stored before.
     """
     key = _client_id(client_id)
-    writer = session.execute(_WRITER, {"participant": participant_id}).first()
-    if writer is None or writer.cafe_id != cafe_id:
+    rows = conn.execute(_CONTEXT, {"participant": participant_id, "cafe": cafe_id, "key": key})
+    context = rows.all()
+    if not context or context[0].cafe_id != cafe_id:
         raise Forbidden("Join the café first.")
-    found = session.execute(_EXISTING, {"cafe": cafe_id, "key": key}).first()
-    if found is not None:
-        if found.participant_id != participant_id:
-            raise Conflict("This note id is already taken.")
-        note = Note(
-            id=found.id,
-            cafe_id=cafe_id,
-            client_id=key,
-            table_id=found.table_id,
-            round_id=found.round_id,
-            participant_id=participant_id,
-            text=found.text,
-            language=found.language,
-            created_at=found.created_at,
-            edited_at=found.edited_at,
-        )
-        created, round_number = False, found.number
-    else:
-        body = require_text(text, field="Your note", max_length=NOTE_MAX, multiline=True)
-        seat = session.execute(
-            _CURRENT_SEAT, {"cafe": cafe_id, "participant": participant_id}
-        ).first()
-        if seat is None:
-            raise Conflict("The café has not started yet: notes open with the first round.")
-        if seat.table_id is None:
-            raise Conflict("You have no seat in this round yet: ask the host.")
-        values = {
-            "cafe_id": cafe_id,
-            "client_id": key,
-            "table_id": seat.table_id,
-            "round_id": seat.id,
-            "participant_id": participant_id,
-            "text": body,
-            "language": writer.language,
-            "created_at": utcnow(),
-            "hidden": False,
-            "deleted": False,
-        }
-        note_id = session.execute(_INSERT, values).scalar_one()
-        # A plain object for the screens; the row itself was written by the insert above.
-        note = Note(id=note_id, edited_at=None, **values)
-        created, round_number = True, seat.number
-    label = session.execute(_LABEL, {"table": note.table_id}).one()
+    writer = context[0]
+    if writer.earlier is not None:
+        return _posted_before(conn, cafe_id, participant_id, key, writer.name)
+    body = require_text(text, field="Your note", max_length=NOTE_MAX, multiline=True)
+    if writer.round_id is None:
+        raise Conflict("The café has not started yet: notes open with the first round.")
+    if writer.table_id is None:
+        raise Conflict("You have no seat in this round yet: ask the host.")
+    values = {
+        "cafe_id": cafe_id,
+        "client_id": key,
+        "table_id": writer.table_id,
+        "round_id": writer.round_id,
+        "participant_id": participant_id,
+        "text": body,
+        "language": writer.language,
+        "created_at": utcnow(),
+        "hidden": False,
+        "deleted": False,
+    }
+    note_id = conn.execute(_INSERT, values).scalar_one()
+    # A plain object for the screens; the row itself was written by the insert above.
+    note = StoredNote(id=note_id, **values)
     recipients: dict[str, list[int]] = {}
-    if created:
-        mates = session.execute(_TABLE_MATES, {"round": note.round_id, "table": note.table_id})
-        for pid, language in mates:
-            recipients.setdefault(language or "en", []).append(pid)
+    for row in context:
+        if row.mate is not None:
+            recipients.setdefault(row.mate_language or "en", []).append(row.mate)
     view = NoteView(
         note=note,
-        votes=0 if created else vote_count(session, note.id),
+        votes=0,
         author=writer.name,
-        round_number=int(round_number),
+        round_number=int(writer.round_number),
+        table_number=writer.table_number,
+        theme=writer.theme,
+    )
+    return PostedNote(view=view, created=True, table_id=note.table_id, recipients=recipients)
+
+
+def _posted_before(
+    conn: Connection, cafe_id: int, participant_id: int, key: str, author: str
+) -> PostedNote:
+    """The same client id again (an outbox retry): the stored note, nobody is told twice."""
+    found = conn.execute(_EXISTING, {"cafe": cafe_id, "key": key}).one()
+    if found.participant_id != participant_id:
+        raise Conflict("This note id is already taken.")
+    note = StoredNote(
+        id=found.id,
+        cafe_id=cafe_id,
+        client_id=key,
+        table_id=found.table_id,
+        round_id=found.round_id,
+        participant_id=participant_id,
+        text=found.text,
+        language=found.language,
+        created_at=found.created_at,
+        edited_at=found.edited_at,
+    )
+    label = conn.execute(_LABEL, {"table": note.table_id}).one()
+    votes = conn.execute(select(func.count(Vote.id)).where(Vote.note_id == note.id)).scalar()
+    view = NoteView(
+        note=note,
+        votes=int(votes or 0),
+        author=author,
+        round_number=int(found.number),
         table_number=label.number,
         theme=label.name,
     )
-    return PostedNote(view=view, created=created, table_id=note.table_id, recipients=recipients)
+    return PostedNote(view=view, created=False, table_id=note.table_id, recipients={})
 
 
 def _own_note(session: Session, participant: Participant, note_id: object) -> Note:

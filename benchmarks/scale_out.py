@@ -1,0 +1,94 @@
+"""A big café against one process (SQLite) or two processes (PostgreSQL + Redis), same run relay.
+
+.venv/bin/python benchmarks/scale_out.py [--participants 1000] [--duration 30] [--processes 2]
+    [--postgres URL] [--redis URL] [--json]
+
+One process: `worldcafe run` on a fresh instance folder with its embedded SQLite database.
+Two processes: both on one PostgreSQL database (its public schema is emptied first) and one
+Redis message queue, the phones spread over both. Prints the load test's report: joins,
+fan-out p50/p99 of the app and of a bare Socket.IO relay under the same client load, their
+p99 ratio, lost notes and the server's peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from tests.live_server import LiveServer  # noqa: E402
+from worldcafe import loadtest  # noqa: E402
+
+
+def _empty(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=1000)
+    parser.add_argument("--duration", type=float, default=30.0)
+    parser.add_argument("--processes", type=int, choices=(1, 2), default=1)
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get(
+            "WORLDCAFE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        ),
+    )
+    parser.add_argument(
+        "--redis", default=os.environ.get("WORLDCAFE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    )
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        shared: dict[str, str] = {}
+        if args.processes == 2:
+            _empty(args.postgres)
+            shared = {
+                "WORLDCAFE_DATABASE_URL": args.postgres,
+                "WORLDCAFE_MESSAGE_QUEUE": args.redis,
+                "WORLDCAFE_SECRET_KEY": "scale-out-benchmark-key",
+            }
+        servers = [
+            LiveServer(Path(folder) / f"instance-{index}", env_extra=shared)
+            for index in range(args.processes)
+        ]
+        try:
+            for server in servers:
+                server.start()
+            links = servers[0].create_cafe(loadtest.cafe_config(args.participants))
+            settings = loadtest.Settings(
+                url=servers[0].url,
+                also=tuple(server.url for server in servers[1:]),
+                participants=args.participants,
+                duration=args.duration,
+            )
+            report = loadtest.run_load_test(
+                settings, loadtest.CafeLinks.from_json(links, servers[0].url)
+            )
+        finally:
+            for server in servers:
+                server.stop()
+    engines = "SQLite" if args.processes == 1 else "PostgreSQL + Redis"
+    print(f"{args.processes} process(es), {engines}")
+    print(loadtest.format_report(report))
+    if args.json:
+        print(json.dumps(report))
+    return 0 if report["lost"] == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
