@@ -3,8 +3,12 @@
 Features per note: TF-IDF of content stems, plus the parts of German-style compounds whose
 parts occur as words of their own elsewhere ("Wohnbauförderung" also counts as "Wohnbau" and
 "Förderung"), plus character n-grams of the words. Latent semantic analysis (truncated SVD)
-smooths them into a few dozen dimensions, and k-means on the unit vectors (spherical k-means)
-groups the notes; clusters far larger than the others are split again, so no catch-all remains.
+smooths them into a few dozen dimensions. Bisecting k-means on the unit vectors groups the notes
+top down: the loosest cluster (largest sum of squared distances to its centre) is split in two by
+2-means until there are enough clusters. Each level refines the one above it, so the broad divide
+the first splits find (two conversations at one table, say) is never cut across again, as flat
+k-means does when it places many small centres at once. Clusters far larger than the others are
+split again, so no catch-all remains.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from .normalise import Analysed, fold_word, stem
 MAX_CLUSTERS = 30
 CHAR_WEIGHT = 0.4
 COMPOUND_WEIGHT = 1.0
-CONCEPT_WEIGHT = 1.0
+CONCEPT_WEIGHT = 1.5
 THEME_LINK_SIMILARITY = 0.3
 SPLIT_FACTOR = 3.0
 
@@ -216,15 +220,53 @@ def latent_dimensions(n: int) -> int:
 
 
 def cluster_count(n: int) -> int:
-    """How many clusters for n notes: about 0.9·√n, at most 30, at most half the notes."""
+    """How many clusters for n notes: about √n, at most 30, at most half the notes."""
     if n <= 2:
         return 1
-    return max(1, min(MAX_CLUSTERS, round(0.9 * math.sqrt(n)), n // 2))
+    return max(1, min(MAX_CLUSTERS, round(math.sqrt(n)), n // 2))
 
 
 def _kmeans(vectors: np.ndarray, k: int) -> list[int]:
     model = KMeans(n_clusters=k, n_init=4, random_state=0)
     return [int(x) for x in model.fit_predict(vectors)]
+
+
+def _spread(block: np.ndarray) -> float:
+    """Sum of squared distances of rows to their mean: how loose a cluster is."""
+    return float(np.sum((block - block.mean(axis=0)) ** 2))
+
+
+def _bisecting_kmeans(vectors: np.ndarray, k: int) -> list[int]:
+    """k clusters, top down: split the loosest cluster in two by 2-means, again and again.
+
+    A cluster whose rows are all alike is never split; fewer than k clusters come back when
+    no other cluster can be split. Ties go to the cluster made first, so the result is fixed.
+    """
+    n = vectors.shape[0]
+    members: list[np.ndarray] = [np.arange(n)]
+    spread = [_spread(vectors)]
+    splittable = [True]
+    while len(members) < k:
+        candidates = [i for i, ok in enumerate(splittable) if ok and len(members[i]) >= 2]
+        if not candidates:
+            break
+        chosen = max(candidates, key=lambda i: (round(spread[i], 9), -i))
+        rows = members[chosen]
+        block = vectors[rows]
+        if len(np.unique(np.round(block, 6), axis=0)) < 2:
+            splittable[chosen] = False
+            continue
+        halves = np.asarray(_kmeans(block, 2))
+        first, second = rows[halves == 0], rows[halves == 1]
+        members[chosen] = first
+        spread[chosen] = _spread(vectors[first])
+        members.append(second)
+        spread.append(_spread(vectors[second]))
+        splittable.append(True)
+    labels = np.zeros(n, dtype=int)
+    for index, rows in enumerate(members):
+        labels[rows] = index
+    return [int(x) for x in labels]
 
 
 def _split_oversized(vectors: np.ndarray, labels: list[int]) -> list[int]:
@@ -262,7 +304,7 @@ def cluster_notes(
     if k == 1 or not np.any(vectors):
         labels = [0] * n
     else:
-        labels = _split_oversized(vectors, _kmeans(vectors, k))
+        labels = _split_oversized(vectors, _bisecting_kmeans(vectors, k))
     for group in groups:
         winner = Counter(labels[i] for i in group).most_common(1)[0][0]
         for i in group:
