@@ -79,6 +79,13 @@ def main() -> int:
             report = loadtest.run_load_test(
                 settings, loadtest.CafeLinks.from_json(links, servers[0].url)
             )
+        except loadtest.LoadTestError as error:
+            for server in servers:
+                if server.log_path is not None and server.log_path.exists():
+                    print(f"--- {server.url} log (end) ---")
+                    print("\n".join(server.log_path.read_text().splitlines()[-400:]))
+            print(f"load test failed: {error}")
+            return 1
         finally:
             for server in servers:
                 server.stop()

@@ -475,34 +475,42 @@ def announce_round(cafe_id: int) -> None:
 def announce_people(cafe_id: int) -> None:
     """Someone joined, left, moved or became a table host: consoles and projector update.
 
-    At most one refresh per PEOPLE_REFRESH_SECONDS and café, the last one always sent: the
-    console renders every table, and a wave of hundreds of joins must not render it per join.
+    One refresh at a time per café and process, at most one per PEOPLE_REFRESH_SECONDS, the
+    last change always shown: the console renders every table, and a wave of hundreds of
+    joins must neither render it per join nor hold a database connection per join.
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     every = float(app.config.get("PEOPLE_REFRESH_SECONDS", 0.0 if app.testing else 1.0))
-    state: dict[str, Any] = app.extensions.setdefault(
-        "worldcafe.people_refresh", {"due": {}, "waiting": set()}
-    )
-    now = time.monotonic()
-    if cafe_id in state["waiting"]:
-        return
-    due = state["due"].get(cafe_id, 0.0)
-    if every > 0 and now < due:
-        state["waiting"].add(cafe_id)
-        socketio.start_background_task(_announce_people_later, app, cafe_id, due - now, every)
-        return
-    state["due"][cafe_id] = now + every
-    _announce_people_now(cafe_id)
-
-
-def _announce_people_later(app: Flask, cafe_id: int, delay: float, every: float) -> None:
-    socketio.sleep(delay)
-    state = app.extensions["worldcafe.people_refresh"]
-    state["waiting"].discard(cafe_id)
-    state["due"][cafe_id] = time.monotonic() + every
-    # Templates need a request context (url_for, the session) even outside a request.
-    with app.test_request_context("/"):
+    if every <= 0:
         _announce_people_now(cafe_id)
+        return
+    state: dict[str, set[int]] = app.extensions.setdefault(
+        "worldcafe.people_refresh", {"running": set(), "dirty": set()}
+    )
+    if cafe_id in state["running"]:
+        state["dirty"].add(cafe_id)
+        return
+    state["running"].add(cafe_id)
+    socketio.start_background_task(_refresh_people, app, cafe_id, every)
+
+
+def _refresh_people(app: Flask, cafe_id: int, every: float) -> None:
+    """Refresh now, then again every `every` seconds for as long as people keep changing."""
+    state = app.extensions["worldcafe.people_refresh"]
+    try:
+        while True:
+            state["dirty"].discard(cafe_id)
+            # Templates need a request context (url_for, the session) even outside a request.
+            with app.test_request_context("/"):
+                try:
+                    _announce_people_now(cafe_id)
+                except Exception:  # the next change refreshes again
+                    app.logger.exception("People refresh failed")
+            socketio.sleep(every)
+            if cafe_id not in state["dirty"]:
+                return
+    finally:
+        state["running"].discard(cafe_id)
 
 
 def _announce_people_now(cafe_id: int) -> None:
