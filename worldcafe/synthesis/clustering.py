@@ -231,6 +231,61 @@ def _kmeans(vectors: np.ndarray, k: int) -> list[int]:
     return [int(x) for x in model.fit_predict(vectors)]
 
 
+def _lloyd(block: np.ndarray, squared: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, float]:
+    """2-means iterations from a first split (True: second half); final split and its cost."""
+    m = block.shape[0]
+    total = block.sum(axis=0)
+    for _ in range(100):
+        count = int(labels.sum())
+        if count in (0, m):
+            return labels, math.inf
+        second_sum = labels.astype(block.dtype) @ block
+        first, second = (total - second_sum) / (m - count), second_sum / count
+        margin = block @ (second - first) - 0.5 * float(second @ second - first @ first)
+        moved = margin > 0.0
+        if np.array_equal(moved, labels):
+            break
+        labels = moved
+    count = int(labels.sum())
+    if count in (0, m):
+        return labels, math.inf
+    second_sum = labels.astype(block.dtype) @ block
+    first_sum = total - second_sum
+    cost = float(squared.sum()) - float(first_sum @ first_sum) / (m - count)
+    return labels, cost - float(second_sum @ second_sum) / count
+
+
+def _two_means(block: np.ndarray, tries: int = 4) -> np.ndarray:
+    """Halves of the rows (0 or 1 each) by 2-means, the best of several fixed starts.
+
+    The first start cuts the rows across their main direction of spread (the leading
+    principal axis); the others are seeded k-means++ starts. A small 2-means of its own:
+    splitting one cluster in two is done many times per table, and a general k-means call
+    costs more in set-up than in arithmetic for such small blocks. With two centres a row
+    goes to the second when it lies beyond the plane halfway between them.
+    """
+    m = block.shape[0]
+    squared = np.einsum("ij,ij->i", block, block)
+    centred = block - block.mean(axis=0)
+    _, axes = np.linalg.eigh(centred.T @ centred)
+    starts = [centred @ axes[:, -1] > 0.0]
+    rng = np.random.default_rng(0)
+    for _ in range(tries - 1):
+        first = block[int(rng.integers(m))]
+        gaps = np.maximum(squared - 2.0 * (block @ first) + float(first @ first), 0.0)
+        if float(gaps.sum()) <= 0.0:
+            break
+        second = block[int(rng.choice(m, p=gaps / gaps.sum()))]
+        starts.append(block @ (second - first) > 0.5 * float(second @ second - first @ first))
+    best = np.zeros(m, dtype=bool)
+    best_cost = math.inf
+    for start in starts:
+        labels, cost = _lloyd(block, squared, start)
+        if cost < best_cost - 1e-9:
+            best, best_cost = labels, cost
+    return best.astype(np.int64)
+
+
 def _spread(block: np.ndarray) -> float:
     """Sum of squared distances of rows to their mean: how loose a cluster is."""
     return float(np.sum((block - block.mean(axis=0)) ** 2))
@@ -256,8 +311,11 @@ def _bisecting_kmeans(vectors: np.ndarray, k: int) -> list[int]:
         if len(np.unique(np.round(block, 6), axis=0)) < 2:
             splittable[chosen] = False
             continue
-        halves = np.asarray(_kmeans(block, 2))
+        halves = _two_means(block)
         first, second = rows[halves == 0], rows[halves == 1]
+        if len(second) == 0:
+            splittable[chosen] = False
+            continue
         members[chosen] = first
         spread[chosen] = _spread(vectors[first])
         members.append(second)
@@ -270,21 +328,28 @@ def _bisecting_kmeans(vectors: np.ndarray, k: int) -> list[int]:
 
 
 def _split_oversized(vectors: np.ndarray, labels: list[int]) -> list[int]:
-    """Split clusters over SPLIT_FACTOR times the median size in two, until none is."""
+    """Split clusters over SPLIT_FACTOR times the median size in two, until none is.
+
+    The median is taken once, before any split: small halves must not lower the bar for
+    the next split, or one pass could cut a table into crumbs.
+    """
     labels = list(labels)
+    sizes = Counter(labels)
+    limit = max(8.0, SPLIT_FACTOR * float(np.median(list(sizes.values()))))
     for _ in range(MAX_CLUSTERS):
         sizes = Counter(labels)
         if len(sizes) >= MAX_CLUSTERS:
             break
-        median = float(np.median(list(sizes.values())))
         biggest, size = min(sizes.items(), key=lambda item: (-item[1], item[0]))
-        if size <= max(8.0, SPLIT_FACTOR * median):
+        if size <= limit:
             break
         members = [i for i, label in enumerate(labels) if label == biggest]
         block = vectors[members]
         if len(np.unique(np.round(block, 6), axis=0)) < 2:
             break
-        halves = _kmeans(block, 2)
+        halves = _two_means(block)
+        if not halves.any():
+            break
         fresh = max(labels) + 1
         for i, half in zip(members, halves, strict=True):
             if half == 1:
