@@ -15,12 +15,13 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app, render_template, request, session
+from flask import Flask, abort, current_app, render_template, request, session
 from flask_babel import force_locale, get_locale
 from flask_socketio import SocketIO, join_room
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as BaseResponse
 
 from worldcafe import access, presenters
 from worldcafe.extensions import database
@@ -36,6 +37,9 @@ from worldcafe.services.errors import NotFound, ServiceError
 socketio = SocketIO()
 # Host consoles, projectors and harvest views connected to this process, per café and language.
 _screens_by_language: dict[tuple[str, int], Counter[str]] = {}
+# Who each socket of this process is, as checked when it connected. The note hot path reads it
+# without a request context; a socket's events always reach the process that holds it.
+_idents: dict[str, dict[str, Any]] = {}
 
 MAX_SOCKET_MESSAGE = 16 * 1024
 
@@ -53,6 +57,31 @@ def init_app(app: Flask) -> None:
     app.extensions["worldcafe.note_rate"] = NoteRateLimiter(
         int(app.config.get("NOTE_RATE_PER_MINUTE", 20))
     )
+
+    def on_note_add(sid: str, data: object = None) -> dict[str, Any]:
+        with app.app_context():
+            return _answer(lambda: add_note(sid, data))
+
+    socketio.server.on("note:add", on_note_add, namespace="/")
+    for websocket in (False, True):
+        app.add_url_rule(
+            "/socket.io/",
+            "socketio_transport",
+            _socketio_transport,
+            methods=["GET"] if websocket else ["GET", "POST"],
+            websocket=websocket,
+        )
+
+
+def _socketio_transport() -> BaseResponse:
+    """Socket.IO's own URL: its middleware answers it, Flask never dispatches here.
+
+    Every socket event runs in a request context for this URL. With no route for it, each
+    event would build and drop a 404 exception with its traceback: a reference cycle per
+    event, and the garbage collector would stop the server for tens of milliseconds to
+    reclaim them.
+    """
+    abort(404)
 
 
 def note_rate() -> NoteRateLimiter:
@@ -129,12 +158,14 @@ def on_connect(auth: object = None) -> bool:
         join_room(f"cafe:{cafe.id}")
         join_room(f"cafe:{cafe.id}:{lang}")
         session["_socket"] = ident
+        _idents[request.sid] = ident  # type: ignore[attr-defined]
     return True
 
 
 @socketio.on("disconnect")
 def on_disconnect(*_args: object) -> None:
     """A screen went away: it no longer needs fragments in its language."""
+    _idents.pop(request.sid, None)  # type: ignore[attr-defined]
     ident = _identity()
     kind = ident.get("kind")
     if kind:
@@ -150,22 +181,30 @@ def _guarded(handler: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, 
     """Answer every event with {ok: true, ...} or {ok: false, error: message}; never a trace."""
 
     def wrapper(*args: Any) -> dict[str, Any]:
-        try:
+        def call() -> dict[str, Any]:
             # Look up the café's languages now, before a session is open: rendering inside one
             # would otherwise open a second, and greenlets each holding one pooled connection
             # while waiting for another deadlock the pool (seen with PostgreSQL under load).
             offered_languages_for_socket()
             return handler(*args)
-        except PermissionError as error:
-            return {"ok": False, "error": str(error) or "Not allowed.", "status": 403}
-        except ServiceError as error:
-            return {"ok": False, "error": str(error), "status": error.status}
-        except (TypeError, ValueError, KeyError):
-            return {"ok": False, "error": "The request is malformed.", "status": 400}
+
+        return _answer(call)
 
     wrapper.__name__ = handler.__name__
     wrapper.__doc__ = handler.__doc__
     return wrapper
+
+
+def _answer(call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The handler's answer, or {ok: false, error, status} for a refusal or bad input."""
+    try:
+        return call()
+    except PermissionError as error:
+        return {"ok": False, "error": str(error) or "Not allowed.", "status": 403}
+    except ServiceError as error:
+        return {"ok": False, "error": str(error), "status": error.status}
+    except (TypeError, ValueError, KeyError):
+        return {"ok": False, "error": "The request is malformed.", "status": 400}
 
 
 def _payload(data: object) -> dict[str, Any]:
@@ -206,26 +245,20 @@ def on_resync(_data: object = None) -> dict[str, Any]:
     return {"ok": True}
 
 
-def _participant_identity() -> dict[str, Any]:
-    """The connected participant, as checked when the socket connected (no query)."""
-    ident = _identity()
+def add_note(sid: str, data: object) -> dict[str, Any]:
+    """`note:add`, sent by a phone for each note in its outbox; table, host and projector see it.
+
+    The hot path of a live café. It runs in an application context only, without the request
+    context (and signed-cookie session) Flask-SocketIO builds per event: the socket's identity
+    was checked when it connected. One write transaction reads everything the screens need,
+    and each fragment is rendered once per language.
+    """
+    payload = _payload(data)
+    ident = _idents.get(sid)
     if not ident:
         raise PermissionError("Not connected to a café.")
     if ident.get("role") != "participant" or "participant" not in ident:
         raise PermissionError("Only participants can do this.")
-    return ident
-
-
-@socketio.on("note:add")
-@_guarded
-def on_note_add(data: object) -> dict[str, Any]:
-    """Sent by a phone for each note in its outbox; the table, host and projector see it once.
-
-    The hot path of a live café: one write transaction reads everything the screens need,
-    and each fragment is rendered once per language.
-    """
-    payload = _payload(data)
-    ident = _participant_identity()
     note_rate().check(ident["participant"])
     args = (ident["cafe"], ident["participant"], payload.get("client_id"), payload.get("text"))
     try:
@@ -240,13 +273,7 @@ def on_note_add(data: object) -> dict[str, Any]:
         html = _fragment("participant/_note.html", lang, view=posted.view, insights=())
     if posted.created:
         offered = list(ident.get("languages") or APP_LANGUAGES)
-        announce_note(
-            posted,
-            int(ident["cafe"]),
-            offered,
-            skip_sid=request.sid,  # type: ignore[attr-defined]
-            rendered={lang: html},
-        )
+        announce_note(posted, int(ident["cafe"]), offered, skip_sid=sid, rendered={lang: html})
     return {
         "ok": True,
         "id": posted.view.note.client_id,
