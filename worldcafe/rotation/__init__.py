@@ -7,10 +7,12 @@ hosts fixed, played rounds untouched, absentees not seated) always hold; then, i
 it maximises theme coverage, minimises repeat pairs, and spreads the repeats.
 
 How: dense cafés with no history start from exact constructions (affine planes over finite
-fields, difference arrays, halvings over GF(2); `constructions.py`) whose groups are matched to
-themed tables; other cafés start greedy (`starts.py`). Then a swap tabu search after Dotú and
-Van Hentenryck repairs what is left: vectorised over whole neighbourhoods up to
-`DENSE_LIMIT` people (`dense.py`), conflict by conflict beyond (`search.py`).
+fields, difference arrays, halvings over GF(2), rounds of tables of 4 invariant under the
+translations of GF(2^k), which seat 32 people 10 times without a repeat; `constructions.py`)
+whose groups are matched to themed tables; other cafés start greedy (`starts.py`). Then a swap
+tabu search after Dotú and Van Hentenryck repairs what is left: vectorised over whole
+neighbourhoods up to `DENSE_LIMIT` people (`dense.py`), conflict by conflict beyond
+(`search.py`).
 
 Determinism: the search stops when it reaches the lower bound or after an iteration budget
 derived from `time_limit` (`ITERATIONS_PER_SECOND` per second, set well below what a 2-core
@@ -23,8 +25,9 @@ from __future__ import annotations
 
 import random
 import time
+from itertools import combinations
 
-from worldcafe.rotation.constructions import grid_rounds, square_rounds
+from worldcafe.rotation.constructions import grid_rounds, square_rounds, translation_rounds
 from worldcafe.rotation.dense import DenseSearch
 from worldcafe.rotation.model import (
     Instance,
@@ -58,11 +61,13 @@ DENSE_ITERATIONS_PER_SECOND = 500
 DENSE_LIMIT = 200  # up to this many people, the vectorised search over whole neighbourhoods
 
 
-def _construction(state: Seating) -> list[list[list[int]]]:
+def _constructions(state: Seating) -> list[list[list[list[int]]]]:
     """Repeat-free rounds from design theory for a dense café with no history.
 
     Only where a greedy start is not already safe: a greedy never repeating a pair is
     guaranteed n // (g(g-1)) rounds (Schmand et al.), so cafés with fewer rounds go greedy.
+    The grid (or square) comes last; before it, for tables of 4, the translation rounds when
+    they seat more rounds, or as many with fewer repeats or a smaller spread.
     """
     if state.played or any(state.is_host) or state.n_rounds < 2:
         return []
@@ -79,9 +84,23 @@ def _construction(state: Seating) -> list[list[list[int]]]:
     built = grid_rounds(g, m, state.n_rounds)
     if g == m and len(square_rounds(g)) > len(built):
         built = square_rounds(g)[: state.n_rounds]
-    order = list(range(state.n))
-    state.rng.shuffle(order)
-    return [[[order[x] for x in group] for group in rnd] for rnd in built]
+    found = [built] if built else []
+    if g == 4 and (len(built) < state.n_rounds or _repeats(built)[0]):
+        other = translation_rounds(m)[: state.n_rounds]
+        if other and (-len(other), *_repeats(other)) < (-len(built), *_repeats(built)):
+            found.insert(0, other)
+    return found
+
+
+def _repeats(rounds: list[list[list[int]]]) -> tuple[int, int]:
+    """Repeat pairs among constructed rounds, and their spread (sum of squared extra meetings)."""
+    meet: dict[tuple[int, int], int] = {}
+    for rnd in rounds:
+        for group in rnd:
+            for pair in combinations(sorted(group), 2):
+                meet[pair] = meet.get(pair, 0) + 1
+    extra = [m - 1 for m in meet.values() if m > 1]
+    return sum(extra), sum(e * e for e in extra)
 
 
 def _hosted_grid(state: Seating) -> tuple[list[int], list[list[list[int]]]]:
@@ -193,29 +212,36 @@ def _hosted_start(state: Seating) -> bool:
 def _constructed_start(state: Seating, attempts: int = 8) -> bool:
     """Seat all rounds from a construction (extra rounds greedily), labelled for coverage.
 
-    Tries a few random labellings of people and keeps the one with the best coverage.
+    Tries a few random labellings of people for each construction in turn and stops at the
+    first with full coverage; failing that, keeps the lowest cost found with the last one (the
+    grid: the search repairs it towards coverage better than the rigid translation rounds).
     """
     best: tuple[tuple[int, int, int], list[list[int]]] | None = None
-    for _ in range(attempts):
-        built = _construction(state)
-        if not built:
-            return False
-        for r in range(state.n_rounds):
-            if r < len(built):
-                seat_groups(state, r, built[r])
-            else:
-                greedy_round(state, r)
-        relabel(state, 200 * state.n)
-        cost = state.cost()
-        if best is None or cost < best[0]:
-            best = (cost, state.snapshot())
-        if cost[0] == 0:
-            return True
-        for r in range(state.n_rounds):
-            for p in list(state.present[r]):
-                state.unplace(r, p)
-    if best is not None:
-        state.restore(best[1])
+    candidates = _constructions(state)
+    drawn = state.rng.getstate()
+    for k, built in enumerate(candidates):
+        if k == len(candidates) - 1:
+            state.rng.setstate(drawn)  # the last one's labellings as if tried alone
+        for _ in range(attempts):
+            order = list(range(state.n))
+            state.rng.shuffle(order)
+            for r in range(state.n_rounds):
+                if r < len(built):
+                    seat_groups(state, r, [[order[x] for x in group] for group in built[r]])
+                else:
+                    greedy_round(state, r)
+            relabel(state, 200 * state.n)
+            cost = state.cost()
+            if cost[0] == 0:
+                return True
+            if k == len(candidates) - 1 and (best is None or cost < best[0]):
+                best = (cost, state.snapshot())
+            for r in range(state.n_rounds):
+                for p in list(state.present[r]):
+                    state.unplace(r, p)
+    if best is None:
+        return False
+    state.restore(best[1])
     return True
 
 

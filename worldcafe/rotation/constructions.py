@@ -1,4 +1,5 @@
-"""Exact seatings from design theory: affine planes over finite fields and Latin squares."""
+"""Exact seatings from design theory: affine planes over finite fields, Latin squares, and
+rounds of tables of 4 invariant under the translations of GF(2^k)."""
 
 from __future__ import annotations
 
@@ -203,3 +204,90 @@ def _row_splits(g: int, m: int) -> list[list[list[int]]]:
             for mask in masks
         ]
     return [[list(range(k * g, (k + 1) * g)) for k in range(m // g)]]
+
+
+def translation_rounds(q: int) -> list[list[list[int]]]:
+    """Rounds of q tables of 4 for 4q people, q = 2**k >= 8; for 32 people 10 without a repeat.
+
+    People (i, z) = i*q + z, a row i in 0..3 and z in GF(q); every round is invariant under
+    z -> z + t, so a pair is known by its rows and the difference of its z. With c = (0, 1, a,
+    a**2) and y = 1 / (c1 + c2 + c3):
+
+    - q - 2 rounds {(i, c_i*x + s)} for each x other than 0 and y (a difference matrix),
+      leaving between rows i and j exactly the differences 0 and u_ij = (c_i + c_j) * y;
+    - 3 rounds, one per way of pairing the rows, of blocks {(i, s), (i, s+u), (j, s), (j, s+u)}
+      with u = u_ij, which take those and the differences u_ij within rows i and j;
+    - per row, the differences within it still free but 1 fall into disjoint planes {0, v, w,
+      v + w} (for q = 8 exactly one: the three u_ij and 1 sum to 0), and as many rounds as
+      every row has planes seat each row in the cosets of one of its planes;
+    - a last round seats each row in the cosets of {0, 1, 2, 3}; for 32 people only the pairs
+      (i, z), (i, z + 1) have not met before it, and its 32 repeats are the fewest an 11th
+      round can have.
+    """
+    tables = field_tables(q) if q >= 8 and q & (q - 1) == 0 else None
+    if tables is None:
+        return []
+    mul = tables[1]
+    c = [0, 1, 2, 4]
+    y = next(b for b in range(1, q) if mul[c[1] ^ c[2] ^ c[3]][b] == 1)
+    rounds = [
+        [[i * q + (mul[c[i]][x] ^ s) for i in range(4)] for s in range(q)]
+        for x in range(q)
+        if x not in (0, y)
+    ]
+    within: list[set[int]] = [set(range(2, q)) for _ in range(4)]
+    for pairing in (((0, 1), (2, 3)), ((0, 2), (1, 3)), ((0, 3), (1, 2))):
+        groups = []
+        for i, j in pairing:
+            u = mul[c[i] ^ c[j]][y]
+            within[i].discard(u)
+            within[j].discard(u)
+            groups += [
+                [i * q + s, i * q + (s ^ u), j * q + s, j * q + (s ^ u)] for s in _cosets(q, u)
+            ]
+        rounds.append(groups)
+    planes = [_planes(free) for free in within]
+    for k in range(min(len(p) for p in planes)):
+        groups = []
+        for i in range(4):
+            plane = planes[i][k]
+            groups += [[i * q + (s ^ v) for v in plane] for s in _cosets(q, plane[1], plane[2])]
+        rounds.append(groups)
+    rounds.append(
+        [[i * q + (s ^ v) for v in (0, 1, 2, 3)] for i in range(4) for s in _cosets(q, 1, 2)]
+    )
+    return rounds
+
+
+def _cosets(q: int, *gens: int) -> list[int]:
+    """The least element of each coset of the subspace of GF(2)^k spanned by `gens`."""
+    span = {0}
+    for g in gens:
+        span |= {v ^ g for v in span}
+    return [s for s in range(q) if s == min(s ^ v for v in span)]
+
+
+def _planes(free: set[int], node_limit: int = 20_000) -> list[list[int]]:
+    """Most disjoint planes {0, v, w, v ^ w} with nonzero elements in `free` (depth-first)."""
+    best: list[list[int]] = []
+    chosen: list[list[int]] = []
+    nodes = 0
+
+    def extend(left: list[int]) -> None:
+        nonlocal best, nodes
+        nodes += 1
+        if len(chosen) > len(best):
+            best = [list(p) for p in chosen]
+        if nodes > node_limit or len(chosen) + len(left) // 3 <= len(best):
+            return
+        v, rest = left[0], left[1:]
+        for w in rest:
+            if v ^ w > w and v ^ w in rest:
+                chosen.append([0, v, w, v ^ w])
+                extend([x for x in rest if x not in (w, v ^ w)])
+                chosen.pop()
+        extend(rest)
+
+    if len(free) >= 3:
+        extend(sorted(free))
+    return best
