@@ -1,6 +1,6 @@
 """A big café against one process (SQLite) or two processes (PostgreSQL + Redis), same run relay.
 
-.venv/bin/python benchmarks/scale_out.py [--participants 1000] [--duration 30] [--processes 2]
+.venv/bin/python benchmarks/scale_out.py [--participants 1000] [--duration 60] [--processes 2]
     [--postgres URL] [--redis URL] [--json]
 
 One process: `worldcafe run` on a fresh instance folder with its embedded SQLite database.
@@ -39,7 +39,7 @@ def _empty(url: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=1000)
-    parser.add_argument("--duration", type=float, default=30.0)
+    parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--processes", type=int, choices=(1, 2), default=1)
     parser.add_argument(
         "--postgres",
