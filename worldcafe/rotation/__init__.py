@@ -8,11 +8,11 @@ it maximises theme coverage, minimises repeat pairs, and spreads the repeats.
 
 How: dense cafés with no history start from exact constructions (affine planes over finite
 fields, difference arrays, halvings over GF(2), rounds of tables of 4 invariant under the
-translations of GF(2^k), which seat 32 people 10 times without a repeat; `constructions.py`)
-whose groups are matched to themed tables; other cafés start greedy (`starts.py`). Then a swap
-tabu search after Dotú and Van Hentenryck repairs what is left: vectorised over whole
-neighbourhoods up to `DENSE_LIMIT` people (`dense.py`), conflict by conflict beyond
-(`search.py`).
+translations of GF(2^k), which seat 32 people 10 times without a repeat, and for hosted
+cafés rounds invariant under a shift of the themes; `constructions.py`) whose groups are
+matched to themed tables; other cafés start greedy (`starts.py`). Then a swap tabu search
+after Dotú and Van Hentenryck repairs what is left: vectorised over whole neighbourhoods up
+to `DENSE_LIMIT` people (`dense.py`), conflict by conflict beyond (`search.py`).
 
 Determinism: the search stops when it reaches the lower bound or after an iteration budget
 derived from `time_limit` (`ITERATIONS_PER_SECOND` per second, set well below what a 2-core
@@ -27,7 +27,12 @@ import random
 import time
 from itertools import combinations
 
-from worldcafe.rotation.constructions import grid_rounds, square_rounds, translation_rounds
+from worldcafe.rotation.constructions import (
+    cyclic_hosted_rounds,
+    grid_rounds,
+    square_rounds,
+    translation_rounds,
+)
 from worldcafe.rotation.dense import DenseSearch
 from worldcafe.rotation.model import (
     Instance,
@@ -199,9 +204,57 @@ def _match_themes(
     return now == 0
 
 
+def _hosted_cyclic(state: Seating) -> tuple[list[int], list[list[list[int]]]]:
+    """Repeat-free rounds of full coverage from `cyclic_hosted_rounds`, hosts at every table.
+
+    Needs every theme on as many tables and no more rounds than themes. Returns (the tables
+    in the construction's order, the rounds as groups of people in that order), or nothing.
+    """
+    none: tuple[list[int], list[list[list[int]]]] = ([], [])
+    if state.played or not state.themed or state.n_rounds < 2:
+        return none
+    if any(len(state.present[r]) != state.n for r in range(state.n_rounds)):
+        return none
+    if any(state.open[r] != state.open[0] for r in range(state.n_rounds)):
+        return none
+    tables = state.open[0]
+    m = len(tables)
+    if any(state.host_of[t] < 0 for t in tables) or sum(state.is_host) != m:
+        return none
+    g, rest = divmod(state.n - m, m) if m else (0, 1)
+    if rest or g < 1 or any(state.cap[t] < g + 1 for t in tables):
+        return none
+    if state.n_rounds <= state.n // ((g + 1) * g):
+        return none  # a greedy start is safe (Schmand et al.)
+    by_theme: dict[int, list[int]] = {}
+    for t in tables:
+        by_theme.setdefault(state.theme[t], []).append(t)
+    per_theme = m // len(by_theme)
+    if any(len(ts) != per_theme for ts in by_theme.values()):
+        return none
+    built = cyclic_hosted_rounds(len(by_theme), per_theme, g, state.n_rounds)
+    if not built:
+        return none
+    themes = list(by_theme.values())
+    state.rng.shuffle(themes)
+    order = [t for ts in themes for t in ts]
+    travellers = [p for p in range(state.n) if not state.is_host[p]]
+    state.rng.shuffle(travellers)
+    rounds = [
+        [
+            [state.host_of[t]] + [travellers[a * len(themes) + k] for a, k in group]
+            for t, group in zip(order, groups, strict=True)
+        ]
+        for groups in built
+    ]
+    return order, rounds
+
+
 def _hosted_start(state: Seating) -> bool:
-    """Seat a hosted dense café from `_hosted_grid`."""
+    """Seat a hosted dense café from `_hosted_grid`, else from `_hosted_cyclic`."""
     order, built = _hosted_grid(state)
+    if not built:
+        order, built = _hosted_cyclic(state)
     for r, groups in enumerate(built):
         for t, group in zip(order, groups, strict=True):
             for p in group:

@@ -3,7 +3,10 @@ rounds of tables of 4 invariant under the translations of GF(2^k)."""
 
 from __future__ import annotations
 
-from itertools import product
+from itertools import combinations, permutations, product
+
+import numpy as np
+import numpy.typing as npt
 
 
 def _prime_power(q: int) -> tuple[int, int] | None:
@@ -291,3 +294,75 @@ def _planes(free: set[int], node_limit: int = 20_000) -> list[list[int]]:
     if len(free) >= 3:
         extend(sorted(free))
     return best
+
+
+def cyclic_hosted_rounds(
+    themes: int, per_theme: int, travellers: int, rounds: int, work_limit: int = 4_000_000
+) -> list[list[list[tuple[int, int]]]]:
+    """Hosted rounds invariant under the theme shift θ -> θ + 1: no repeat, no theme twice.
+
+    Table (θ, e), e < `per_theme`, seats its host and `travellers` travellers. These form
+    per_theme * travellers orbits of `themes` people (a, k), k in Z_themes: in round r,
+    (a, k) sits at table (θ_r(a) + k, e_r(a)). So each e_r must be taken by `travellers`
+    orbits; θ(a) must not repeat a theme; and two orbits with the same e in several rounds
+    must differ by a different θ there each time. Depth-first over the (θ, e) of each orbit
+    in increasing order, on numpy arrays, until about `work_limit` choices were checked;
+    returns, per round and table θ * per_theme + e, its travellers (a, k), or nothing.
+    """
+    orbits = per_theme * travellers
+    if rounds > themes or per_theme < 1 or travellers < 1:
+        return []
+    thetas = [
+        (0, *rest) for rest in permutations(range(1, themes), rounds - 1)
+    ]  # the orbit's first person starts on theme 0
+    es = list(product(range(per_theme), repeat=rounds))
+    if len(thetas) * len(es) > 50_000:
+        return []
+    theta = np.array([t for t in thetas for _ in es], dtype=np.int64).reshape(-1, rounds)
+    e = np.array([x for _ in thetas for x in es], dtype=np.int64).reshape(-1, rounds)
+    pairs = list(combinations(range(rounds), 2))
+    node_limit = work_limit // len(e)
+    chosen: list[int] = []
+    nodes = 0
+
+    def extend(alive: npt.NDArray[np.bool_], counts: npt.NDArray[np.int64]) -> bool:
+        nonlocal nodes
+        nodes += 1
+        if len(chosen) == orbits:
+            return True
+        if nodes > node_limit:
+            return False
+        full = counts >= travellers
+        for r in range(rounds):
+            for x in np.flatnonzero(full[r]):
+                alive = alive & (e[:, r] != x)
+        start = chosen[-1] + 1 if chosen else 0
+        for i in np.flatnonzero(alive[start:]) + start:
+            if int(np.count_nonzero(alive[i:])) < orbits - len(chosen):
+                return False
+            same = e == e[i]
+            diff = (theta - theta[i]) % themes
+            clash = np.zeros(len(e), dtype=bool)
+            for r1, r2 in pairs:
+                clash |= same[:, r1] & same[:, r2] & (diff[:, r1] == diff[:, r2])
+            chosen.append(int(i))
+            step = counts.copy()
+            step[np.arange(rounds), e[i]] += 1
+            if extend(alive & ~clash, step):
+                return True
+            chosen.pop()
+            if nodes > node_limit:
+                return False
+        return False
+
+    first = np.ones(len(e), dtype=bool)
+    if not extend(first, np.zeros((rounds, per_theme), dtype=np.int64)):
+        return []
+    out: list[list[list[tuple[int, int]]]] = []
+    for r in range(rounds):
+        tables: list[list[tuple[int, int]]] = [[] for _ in range(themes * per_theme)]
+        for a, i in enumerate(chosen):
+            for k in range(themes):
+                tables[((int(theta[i, r]) + k) % themes) * per_theme + int(e[i, r])].append((a, k))
+        out.append(tables)
+    return out
