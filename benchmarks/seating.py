@@ -94,6 +94,15 @@ def replanning_case(seed: int, time_limit: float) -> tuple[Instance, Plan]:
     return instance, plan_rounds(instance, seed=seed, time_limit=time_limit)
 
 
+def hosted_case(seed: int, time_limit: float) -> tuple[Instance, Plan]:
+    """60 people at 10 hosted tables of 6 with 5 themes (2 tables each), 5 rounds."""
+    people = [f"p{i:03d}" for i in range(60)]
+    tables = [TableSpec(f"t{j:02d}", f"theme {j % 5}", 6) for j in range(10)]
+    hosts = {f"t{j:02d}": people[j] for j in range(10)}
+    instance = Instance(people, tables, 5, hosts)
+    return instance, plan_rounds(instance, seed=seed, time_limit=time_limit)
+
+
 def large_case(seed: int, time_limit: float) -> tuple[Instance, Plan, float]:
     """1,500 people at 300 tables of 5 with 5 themes, 5 rounds; also the peak memory in MB.
 
@@ -142,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
         kept = plan.rounds[0] == instance.rounds[0]
         print(row("replan_120_-4+7_after_r1", instance, plan, str(plan.lower_bound), "-"))
         print(f"  played round unchanged: {kept}")
+    if not args.only or args.only == "hosted":
+        instance, plan = hosted_case(args.seed, min(args.time_limit, 10.0))
+        print(row("hosted_60_10t_5themes_r5", instance, plan, str(plan.lower_bound), "-"))
     if not args.only or args.only == "large":
         instance, plan, peak = large_case(args.seed, min(args.time_limit, 10.0))
         print(row("large_1500_300t_r5", instance, plan, str(plan.lower_bound), "-"))
