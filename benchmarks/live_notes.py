@@ -19,7 +19,7 @@ from tests.live_server import LiveServer  # noqa: E402
 from worldcafe import loadtest  # noqa: E402
 
 PHONES = 50
-SECONDS = 20.0
+SECONDS = 60.0
 
 
 def main() -> int:

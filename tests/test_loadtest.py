@@ -17,7 +17,8 @@ def test_a_small_load_test_loses_nothing_and_reports_every_figure(tmp_path: Path
         links.write_text(json.dumps(create_cafe(server, cafe_config(20))))
         output = server.cli(
             "loadtest",
-            *("--url", server.url, "--participants", "20", "--duration", "3"),
+            *("--url", server.url, "--participants", "20", "--duration", "4"),
+            *("--stress-rate", "60"),
             *("--links", str(links), "--json"),
         )
     finally:

@@ -273,12 +273,42 @@ def format_when(moment: Any, style: str = "medium") -> str:
     return str(format_datetime(moment, style))
 
 
+def _remember_template_translations(app: Flask) -> None:
+    """Templates' `_()` looks each (language, message) up in the catalogue once.
+
+    Flask-Babel finds the catalogue through the request context at every call, which was most
+    of the time a note's fragment took to render; the catalogues do not change while the app
+    runs. Plural forms and contexts keep Flask-Babel's own lookups.
+    """
+    from flask_babel import get_translations
+
+    remembered: dict[tuple[str, str], str] = {}
+
+    def gettext(message: str) -> str:
+        key = (str(get_locale()), message)
+        found = remembered.get(key)
+        if found is None:
+            if len(remembered) > 20_000:
+                remembered.clear()
+            found = remembered[key] = get_translations().ugettext(message)
+        return found
+
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=gettext,
+        ngettext=lambda s, p, n: get_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n),
+    )
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel with the catalogues in worldcafe/translations."""
     app.config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "worldcafe" / "translations")
     )
     babel.init_app(app, locale_selector=select_locale)
+    _remember_template_translations(app)
     app.jinja_env.filters["translate_message"] = translate_message
     app.jinja_env.filters["datetime"] = format_when
     app.jinja_env.filters["number"] = format_decimal

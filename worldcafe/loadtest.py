@@ -581,7 +581,12 @@ class Traffic:
         mean_gap = 60.0 / per_minute
 
         async def phone_loop(phone: Device, rng: random.Random) -> None:
-            await asyncio.sleep(rng.uniform(0, min(mean_gap, seconds)))
+            # Phones start at random points of their first gap: over the whole phase the café
+            # posts at the phase's rate (at 1 note/minute a 10 s phase hears from 1 phone in 6).
+            first = rng.uniform(0, mean_gap)
+            if first >= seconds:
+                return
+            await asyncio.sleep(first)
             while time.perf_counter() < end:
                 started = time.perf_counter()
                 await self.send(phone, name, rng, mates[phone.name])
