@@ -5,10 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, bindparam, func, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    Table,
+    bindparam,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from worldcafe.models import (
@@ -254,10 +265,9 @@ def _posted_before(
         edited_at=found.edited_at,
     )
     label = conn.execute(_LABEL, {"table": note.table_id}).one()
-    votes = conn.execute(select(func.count(Vote.id)).where(Vote.note_id == note.id)).scalar()
     view = NoteView(
         note=note,
-        votes=int(votes or 0),
+        votes=vote_count(conn, note.id),
         author=author,
         round_number=int(found.number),
         table_number=label.number,
@@ -332,7 +342,7 @@ def toggle_vote(session: Session, participant: Participant, note_id: object) -> 
     return note, vote_count(session, note.id)
 
 
-def vote_count(session: Session, note_id: int) -> int:
+def vote_count(session: Session | Connection, note_id: int) -> int:
     """How many dot-votes a note has."""
     return int(session.scalar(select(func.count(Vote.id)).where(Vote.note_id == note_id)) or 0)
 
@@ -388,37 +398,34 @@ def toggle_insight(session: Session, participant: Participant, note_id: object) 
     return True
 
 
-def table_notes(session: Session, table: CafeTable) -> list[NoteView]:
-    """The tablecloth: every visible note of a table, newest first, with votes and round."""
+def _visible_note_rows(
+    session: Session, which: ColumnElement[bool]
+) -> Sequence[Row[Note, int, str | None, int]]:
+    """Visible notes matching `which`, newest first, with votes, author name and round."""
     votes = select(Vote.note_id, func.count(Vote.id).label("n")).group_by(Vote.note_id).subquery()
-    rows = session.execute(
+    return session.execute(
         select(Note, func.coalesce(votes.c.n, 0), Participant.name, Round.number)
         .join(Round, Round.id == Note.round_id)
         .outerjoin(Participant, Participant.id == Note.participant_id)
         .outerjoin(votes, votes.c.note_id == Note.id)
-        .where(Note.table_id == table.id, Note.deleted.is_(False), Note.hidden.is_(False))
+        .where(which, Note.deleted.is_(False), Note.hidden.is_(False))
         .order_by(Note.created_at.desc(), Note.id.desc())
     ).all()
+
+
+def table_notes(session: Session, table: CafeTable) -> list[NoteView]:
+    """The tablecloth: every visible note of a table, newest first, with votes and round."""
     return [
         NoteView(n, int(v), name or "", number, table.number, table.theme.name)
-        for n, v, name, number in rows
+        for n, v, name, number in _visible_note_rows(session, Note.table_id == table.id)
     ]
 
 
 def cafe_notes_by_table(session: Session, cafe: Cafe) -> dict[int, list[NoteView]]:
     """Every table's tablecloth in one query: visible notes newest first, by table id."""
     labels = {t.id: (t.number, t.theme.name) for t in cafe.tables}
-    votes = select(Vote.note_id, func.count(Vote.id).label("n")).group_by(Vote.note_id).subquery()
-    rows = session.execute(
-        select(Note, func.coalesce(votes.c.n, 0), Participant.name, Round.number)
-        .join(Round, Round.id == Note.round_id)
-        .outerjoin(Participant, Participant.id == Note.participant_id)
-        .outerjoin(votes, votes.c.note_id == Note.id)
-        .where(Note.cafe_id == cafe.id, Note.deleted.is_(False), Note.hidden.is_(False))
-        .order_by(Note.created_at.desc(), Note.id.desc())
-    ).all()
     out: dict[int, list[NoteView]] = {}
-    for n, v, name, number in rows:
+    for n, v, name, number in _visible_note_rows(session, Note.cafe_id == cafe.id):
         table_number, theme = labels.get(n.table_id, (0, ""))
         out.setdefault(n.table_id, []).append(
             NoteView(n, int(v), name or "", number, table_number, theme)
@@ -441,9 +448,7 @@ def insight_note_ids_by_table(session: Session, cafe: Cafe) -> dict[int, set[int
 
 def carried_ideas_by_table(session: Session, round_: Round) -> dict[int, list[NoteView]]:
     """Ideas carried into every table of a round from the round before, by table id."""
-    previous = session.scalar(
-        select(Round).where(Round.cafe_id == round_.cafe_id, Round.number == round_.number - 1)
-    )
+    previous = _round_before(session, round_)
     if previous is None:
         return {}
     rows = session.execute(
@@ -476,11 +481,15 @@ def insight_note_ids(session: Session, table: CafeTable) -> set[int]:
     return set(session.scalars(select(KeyInsight.note_id).where(KeyInsight.table_id == table.id)))
 
 
-def carried_ideas_at(session: Session, round_: Round, table: CafeTable) -> list[NoteView]:
-    """Ideas that the people now at a table carried in from their previous round."""
-    previous = session.scalar(
+def _round_before(session: Session, round_: Round) -> Round | None:
+    return session.scalar(
         select(Round).where(Round.cafe_id == round_.cafe_id, Round.number == round_.number - 1)
     )
+
+
+def carried_ideas_at(session: Session, round_: Round, table: CafeTable) -> list[NoteView]:
+    """Ideas that the people now at a table carried in from their previous round."""
+    previous = _round_before(session, round_)
     if previous is None:
         return []
     sitting = select(Seat.participant_id).where(
