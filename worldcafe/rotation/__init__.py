@@ -108,6 +108,35 @@ def _repeats(rounds: list[list[list[int]]]) -> tuple[int, int]:
     return sum(extra), sum(e * e for e in extra)
 
 
+def _hosted_layout(state: Seating) -> tuple[list[int], int, dict[int, list[int]]] | None:
+    """The shape both hosted constructions need, or None.
+
+    No played round, at least two rounds, everyone present and the same tables open in every
+    round, a host at each table and nobody else hosting, the same number g of travellers per
+    table, and too many rounds for a greedy start to be safe (Schmand et al.). Returns (the
+    open tables, g, the tables of each theme).
+    """
+    if state.played or state.n_rounds < 2:
+        return None
+    if any(len(state.present[r]) != state.n for r in range(state.n_rounds)):
+        return None
+    if any(state.open[r] != state.open[0] for r in range(state.n_rounds)):
+        return None
+    tables = state.open[0]
+    m = len(tables)
+    if any(state.host_of[t] < 0 for t in tables) or sum(state.is_host) != m:
+        return None
+    g, rest = divmod(state.n - m, m) if m else (0, 1)
+    if rest or g < 1 or any(state.cap[t] < g + 1 for t in tables):
+        return None
+    if state.n_rounds <= state.n // ((g + 1) * g):
+        return None
+    by_theme: dict[int, list[int]] = {}
+    for t in tables:
+        by_theme.setdefault(state.theme[t], []).append(t)
+    return tables, g, by_theme
+
+
 def _hosted_grid(state: Seating) -> tuple[list[int], list[list[list[int]]]]:
     """Repeat-free rounds for a dense café with a host at every table and no history.
 
@@ -120,24 +149,13 @@ def _hosted_grid(state: Seating) -> tuple[list[int], list[list[list[int]]]]:
     rounds are seated repeat-free with full coverage.
     """
     none: tuple[list[int], list[list[list[int]]]] = ([], [])
-    if state.played or state.n_rounds < 2:
+    layout = _hosted_layout(state)
+    if layout is None:
         return none
-    if any(len(state.present[r]) != state.n for r in range(state.n_rounds)):
-        return none
-    if any(state.open[r] != state.open[0] for r in range(state.n_rounds)):
-        return none
-    tables = state.open[0]
+    tables, g, by_theme = layout
     m = len(tables)
-    if any(state.host_of[t] < 0 for t in tables) or sum(state.is_host) != m:
+    if g < 2 or g + 1 > m:
         return none
-    g, rest = divmod(state.n - m, m) if m else (0, 1)
-    if rest or g < 2 or g + 1 > m or any(state.cap[t] < g + 1 for t in tables):
-        return none
-    if state.n_rounds <= state.n // ((g + 1) * g):
-        return none  # a greedy start is safe (Schmand et al.)
-    by_theme: dict[int, list[int]] = {}
-    for t in tables:
-        by_theme.setdefault(state.theme[t], []).append(t)
     themes = sorted(by_theme)
     even = state.themed and all(len(ts) * len(themes) == m for ts in by_theme.values())
     grids = []
@@ -211,24 +229,11 @@ def _hosted_cyclic(state: Seating) -> tuple[list[int], list[list[list[int]]]]:
     in the construction's order, the rounds as groups of people in that order), or nothing.
     """
     none: tuple[list[int], list[list[list[int]]]] = ([], [])
-    if state.played or not state.themed or state.n_rounds < 2:
+    layout = _hosted_layout(state) if state.themed else None
+    if layout is None:
         return none
-    if any(len(state.present[r]) != state.n for r in range(state.n_rounds)):
-        return none
-    if any(state.open[r] != state.open[0] for r in range(state.n_rounds)):
-        return none
-    tables = state.open[0]
+    tables, g, by_theme = layout
     m = len(tables)
-    if any(state.host_of[t] < 0 for t in tables) or sum(state.is_host) != m:
-        return none
-    g, rest = divmod(state.n - m, m) if m else (0, 1)
-    if rest or g < 1 or any(state.cap[t] < g + 1 for t in tables):
-        return none
-    if state.n_rounds <= state.n // ((g + 1) * g):
-        return none  # a greedy start is safe (Schmand et al.)
-    by_theme: dict[int, list[int]] = {}
-    for t in tables:
-        by_theme.setdefault(state.theme[t], []).append(t)
     per_theme = m // len(by_theme)
     if any(len(ts) != per_theme for ts in by_theme.values()):
         return none
