@@ -22,18 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
 
-from tests.live_server import LiveServer  # noqa: E402
+from tests.live_server import LiveServer, empty_postgres  # noqa: E402
 from worldcafe import loadtest  # noqa: E402
-
-
-def _empty(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def main() -> int:
@@ -56,7 +47,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         shared: dict[str, str] = {}
         if args.processes == 2:
-            _empty(args.postgres)
+            empty_postgres(args.postgres)
             shared = {
                 "WORLDCAFE_DATABASE_URL": args.postgres,
                 "WORLDCAFE_MESSAGE_QUEUE": args.redis,

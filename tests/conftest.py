@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
 
 from tests.factories import make_cafe
+from tests.live_server import empty_postgres
 from worldcafe import create_app
 
 POSTGRES_URL = os.environ.get("WORLDCAFE_TEST_POSTGRES_URL")
@@ -20,20 +20,12 @@ POSTGRES_URL = os.environ.get("WORLDCAFE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
-def _reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh database: SQLite, and PostgreSQL when WORLDCAFE_TEST_POSTGRES_URL is set."""
     if request.param == "postgresql":
         assert POSTGRES_URL is not None
-        _reset_postgres(POSTGRES_URL)
+        empty_postgres(POSTGRES_URL)
         return POSTGRES_URL
     return f"sqlite:///{tmp_path / 'test.db'}"
 

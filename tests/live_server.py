@@ -14,8 +14,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import create_engine, text
+
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-m", "worldcafe.cli"]
+
+
+def empty_postgres(url: str) -> None:
+    """Drop everything in a PostgreSQL database's public schema (tests' and benchmarks' own)."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
 
 
 def free_port() -> int:

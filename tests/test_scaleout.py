@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from tests.live_server import LiveServer
+from tests.live_server import LiveServer, empty_postgres
 from tests.test_faults import SMALL_CAFE, Screen, close_all, create_cafe, wait_until
 
 POSTGRES_URL = os.environ.get("WORLDCAFE_TEST_POSTGRES_URL")
@@ -21,19 +20,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _reset(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
 @pytest.fixture
 def servers(tmp_path: Path) -> Iterator[tuple[LiveServer, LiveServer]]:
     """Processes A and B sharing the database, the queue and the secret key."""
     assert POSTGRES_URL and REDIS_URL
-    _reset(POSTGRES_URL)
+    empty_postgres(POSTGRES_URL)
     shared = {
         "WORLDCAFE_DATABASE_URL": POSTGRES_URL,
         "WORLDCAFE_MESSAGE_QUEUE": REDIS_URL,
