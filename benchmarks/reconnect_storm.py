@@ -7,7 +7,6 @@ connected again, and until every phone had re-read its panel (`resync`) and post
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import sys
 import tempfile
 import time
@@ -23,27 +22,12 @@ from worldcafe import loadtest  # noqa: E402
 PHONES = 300
 
 
-def stored(server: LiveServer) -> set[str]:
-    with sqlite3.connect(server.instance / "worldcafe.db", timeout=10) as conn:
-        return {row[0] for row in conn.execute("SELECT client_id FROM note")}
-
-
 async def storm(server: LiveServer, links: loadtest.CafeLinks) -> dict[str, Any]:
     import aiohttp
 
     connector = aiohttp.TCPConnector(limit=100)
     tracker = loadtest.Tracker()
-    phones = [loadtest.Device(f"phone-{i}", tracker) for i in range(PHONES)]
-    host = loadtest.Device("host", tracker)
-    console = await loadtest.open_page(connector, links.host_url, host)
-    await host.connect(server.url, {"cafe": links.cafe_id, "role": "host"})
-    await loadtest._gather_limited(
-        [(lambda p=p: loadtest.join_phone(connector, links, p, p.name)) for p in phones], 50
-    )
-    auth = {"cafe": links.cafe_id, "role": "participant"}
-    await loadtest._gather_limited([(lambda p=p: p.connect(server.url, auth)) for p in phones], 50)
-    await loadtest.host_post(connector, host, links.host_url + "/round/start", console)
-    await asyncio.wait_for(asyncio.gather(*(p.seated.wait() for p in phones)), 120)
+    host, phones = await loadtest.seated_round(connector, server.url, links, tracker, PHONES)
     traffic = loadtest.Traffic(tracker, phones, ["host"], retry_for=60.0)
     rng = __import__("random").Random(7)
     mates = traffic.table_mates()
@@ -104,7 +88,7 @@ def main() -> int:
             data = server.create_cafe(loadtest.cafe_config(PHONES))
             links = loadtest.CafeLinks.from_json(data, server.url)
             result = asyncio.run(storm(server, links))
-            in_database = stored(server)
+            in_database = set(server.note_client_ids())
         finally:
             server.stop()
     acked: set[str] = result.pop("acked")

@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -103,6 +104,11 @@ class LiveServer:
             except OSError:
                 time.sleep(0.1)
         raise RuntimeError(f"server did not answer in {timeout}s")
+
+    def note_client_ids(self) -> list[str]:
+        """The client id of every note row in this server's own SQLite database."""
+        with sqlite3.connect(self.instance / "worldcafe.db", timeout=10) as conn:
+            return [row[0] for row in conn.execute("SELECT client_id FROM note")]
 
     def kill(self) -> None:
         """SIGKILL: no chance to clean up, as in a crash."""

@@ -33,7 +33,7 @@ def test_a_restart_under_connected_phones_loses_and_doubles_nothing(tmp_path: Pa
         data = server.create_cafe(loadtest.cafe_config(30))
         links = loadtest.CafeLinks.from_json(data, server.url)
         result = asyncio.run(storm.storm(server, links))
-        in_database = storm.stored(server)
+        in_database = set(server.note_client_ids())
     finally:
         server.stop()
     acked: set[str] = result["acked"]

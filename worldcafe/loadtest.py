@@ -465,6 +465,28 @@ async def host_post(connector: aiohttp.BaseConnector, device: Device, url: str, 
             raise LoadTestError(f"{url} answered {status}")
 
 
+async def seated_round(
+    connector: aiohttp.BaseConnector, url: str, links: CafeLinks, tracker: Tracker, count: int
+) -> tuple[Device, list[Device]]:
+    """A host console and `count` phones joined and connected, and every phone seated.
+
+    The host starts the first round. For runs that need no join timings and no projector.
+    """
+    phones = [Device(f"phone-{i}", tracker) for i in range(count)]
+    host = Device("host", tracker)
+    console = await open_page(connector, links.host_url, host)
+    await host.connect(url, {"cafe": links.cafe_id, "role": "host"})
+    await _gather_limited(
+        [(lambda p=p: join_phone(connector, links, p, p.name)) for p in phones],  # type: ignore[misc]
+        50,
+    )
+    auth = {"cafe": links.cafe_id, "role": "participant"}
+    await _gather_limited([(lambda p=p: p.connect(url, auth)) for p in phones], 50)  # type: ignore[misc]
+    await host_post(connector, host, links.host_url + "/round/start", console)
+    await asyncio.wait_for(asyncio.gather(*(p.seated.wait() for p in phones)), 120)
+    return host, phones
+
+
 async def create_cafe_as_organiser(
     connector: aiohttp.BaseConnector, base_url: str, email: str, password: str, participants: int
 ) -> CafeLinks:
