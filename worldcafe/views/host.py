@@ -10,15 +10,15 @@ from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe import access, presenters
 from worldcafe.extensions import database
-from worldcafe.models import Cafe
-from worldcafe.offload import offload
-from worldcafe.realtime import (
+from worldcafe.live.announce import (
     announce_broadcast,
     announce_people,
     announce_round,
     announce_seat,
     announce_timer,
 )
+from worldcafe.models import Cafe
+from worldcafe.offload import offload
 from worldcafe.services import participants as participant_service
 from worldcafe.services import rounds as round_service
 from worldcafe.services.errors import InvalidInput
