@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from worldcafe.models import (
+    MAX_ID,
     QUESTION_MAX,
     TITLE_MAX,
     AuditEvent,
@@ -59,7 +60,7 @@ def _int(value: object, *, field: str, low: int, high: int) -> int:
         raise InvalidInput(f"{field} must be a whole number.")
     try:
         number = float(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InvalidInput(f"{field} must be a whole number.") from None
     if not math.isfinite(number) or number != int(number):
         raise InvalidInput(f"{field} must be a whole number.")
@@ -73,7 +74,7 @@ def _number(value: object, *, field: str, low: float, high: float) -> float:
         raise InvalidInput(f"{field} must be a number.")
     try:
         number = float(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InvalidInput(f"{field} must be a number.") from None
     if not math.isfinite(number) or not low <= number <= high:
         raise InvalidInput(f"{field} must be a number between {low:g} and {high:g}.")
@@ -304,6 +305,8 @@ def get_cafe(session: Session, cafe_id: object) -> Cafe:
         key = int(str(cafe_id))
     except ValueError:
         raise NotFound("No such café.") from None
+    if not 0 < key <= MAX_ID:
+        raise NotFound("No such café.")
     cafe = session.get(Cafe, key)
     if cafe is None:
         raise NotFound("No such café.")
