@@ -103,6 +103,35 @@ def _form_values(spec: cafe_service.CafeSpec | dict[str, Any]) -> dict[str, Any]
     return values
 
 
+# Where a validation message belongs on the setup form: the first words of the service's
+# message name the field.
+ERROR_FIELDS = (
+    ("Title", "title"),
+    ("Purpose", "purpose"),
+    ("Language", "cafe-language"),
+    ("Each offered language", "cafe-language"),
+    ("Rounds", "rounds"),
+    ("Round length", "round_minutes"),
+    ("Table capacity", "table_capacity"),
+    ("Retention", "retention_days"),
+    ("Give the expected head count", "head_count"),
+    ("The head count", "head_count"),
+)
+
+
+def error_field(error: str | None) -> str | None:
+    """The id of the form field a validation message is about (themes: the first theme)."""
+    if not error:
+        return None
+    for prefix, field_id in ERROR_FIELDS:
+        if error.startswith(prefix):
+            return field_id
+    lowered = error.lower()
+    if "theme" in lowered or "question" in lowered or "tables" in lowered:
+        return "theme-0-name"
+    return None
+
+
 def _render_form(
     template: str, values: dict[str, Any], error: str | None = None, **extra: Any
 ) -> str:
@@ -113,6 +142,7 @@ def _render_form(
         values=values,
         themes=themes,
         error=error,
+        error_at=error_field(error),
         language_names=LANGUAGE_NAMES,
         **extra,
     )
@@ -282,8 +312,13 @@ def table_cards(cafe_id: int, secret: str) -> str:
     """Printable table cards: number, theme, question and the join QR code."""
     with database().read() as db:
         cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
+        links = links_for(cafe)
         return render_template(
-            "organiser/cards.html", cafe=cafe, links=links_for(cafe), tables=list(cafe.tables)
+            "organiser/cards.html",
+            cafe=cafe,
+            links=links,
+            site=str(links["join_url"]).split("://", 1)[-1].split("/", 1)[0],
+            tables=list(cafe.tables),
         )
 
 
