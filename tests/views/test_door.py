@@ -109,9 +109,7 @@ def test_the_device_code_is_long_works_once_and_is_shown_only_to_its_owner(
     assert _code(laptop, cafe) != code
 
 
-def test_ten_wrong_device_codes_and_the_browser_must_wait(
-    app: Flask, cafe: dict[str, Any]
-) -> None:
+def test_ten_wrong_device_codes_and_the_browser_must_wait(app: Flask, cafe: dict[str, Any]) -> None:
     phone = join(app, cafe, "Ada")
     code = _code(phone, cafe)
     guesser = app.test_client()

@@ -29,6 +29,8 @@ from worldcafe.services.errors import NotFound, ServiceError
 from worldcafe.views.edge import links_for
 
 bp = Blueprint("participant", __name__)
+# A device code as typed: its characters, perhaps grouped by spaces or dashes.
+CODE_MAX = participant_service.RESUME_CODE_LENGTH + 6
 
 
 def _door(db: Session, cafe: Cafe) -> str | None:
@@ -40,7 +42,9 @@ def _door(db: Session, cafe: Cafe) -> str | None:
     return None
 
 
-def _join_page(db: Session, cafe: Cafe, suggestion: str, error: str | None) -> str:
+def _join_page(
+    db: Session, cafe: Cafe, suggestion: str, error: str | None, resume_error: str | None = None
+) -> str:
     return render_template(
         "participant/join.html",
         cafe=cafe,
@@ -48,7 +52,9 @@ def _join_page(db: Session, cafe: Cafe, suggestion: str, error: str | None) -> s
         name_max=NAME_MAX,
         error=error,
         door=_door(db, cafe),
-        code_max=participant_service.RESUME_CODE_LENGTH + 6,
+        code_max=CODE_MAX,
+        resume_error=resume_error,
+        resume_value=request.form.get("resume_code", "")[:CODE_MAX] if resume_error else "",
     )
 
 
@@ -62,10 +68,18 @@ def join_page(code: str) -> str | BaseResponse:
         return _join_page(db, cafe, participant_service.suggest_name(), None)
 
 
-def _refused(code: str, error: ServiceError, suggestion: str) -> BaseResponse:
+def _refused(
+    code: str, error: ServiceError, suggestion: str, *, resuming: bool = False
+) -> BaseResponse:
+    message = str(error)
     with database().read() as db:
         cafe = access.cafe_by_join_code(db, code)
-        response = make_response(_join_page(db, cafe, suggestion, str(error)), error.status)
+        page = (
+            _join_page(db, cafe, suggestion, None, message)
+            if resuming
+            else _join_page(db, cafe, suggestion, message)
+        )
+        response = make_response(page, error.status)
     if isinstance(error, RateLimited):
         response.headers["Retry-After"] = str(error.retry_after)
     return response
@@ -120,7 +134,7 @@ def resume(code: str) -> BaseResponse:
             access.remember_participant(cafe, participant)
             join_code = cafe.join_code
     except ServiceError as error:
-        return _refused(code, error, participant_service.suggest_name())
+        return _refused(code, error, participant_service.suggest_name(), resuming=True)
     return redirect(url_for("participant.cafe_page", code=join_code))
 
 
@@ -152,17 +166,20 @@ def cafe_page(code: str) -> str | BaseResponse:
 
 
 @bp.post("/p/<code>/leave")
-def leave(code: str) -> BaseResponse:
-    """Leave the café: later rounds are planned without this person."""
+def leave(code: str) -> str:
+    """Leave the café: later rounds are planned without this person; the page says goodbye."""
+    name = ""
     with database().write() as db:
         cafe = access.cafe_by_join_code(db, code)
         participant = access.current_participant(db, cafe)
         if participant is not None:
             participant_service.set_presence(db, participant, False)
+            name = participant.name
         access.forget_participant(cafe)
-        cafe_id, join_code = cafe.id, cafe.join_code
+        cafe_id = cafe.id
+        page = render_template("participant/goodbye.html", cafe=cafe, name=name)
     announce_people(cafe_id)
-    return redirect(url_for("participant.join_page", code=join_code))
+    return page
 
 
 QR_FORMATS = {"svg": (qr_svg, "image/svg+xml"), "png": (qr_png, "image/png")}
