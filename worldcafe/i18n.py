@@ -105,6 +105,7 @@ OTHER_MESSAGES = (
     ),
 )
 FIELD_NAMES = (
+    N_("Expected head count"),
     N_("Your note"),
     N_("Your name"),
     N_("Title"),

@@ -14,6 +14,7 @@ import math
 import time
 from dataclasses import dataclass
 
+from flask import current_app, has_app_context
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
@@ -146,12 +147,15 @@ class RateLimits:
 
 
 class NoteRateLimiter:
-    """Notes per participant a minute, counted by the app's RateLimits."""
+    """Notes per participant a minute, counted by the app's RateLimits (shared by processes).
 
-    def __init__(self, limits: RateLimits, per_minute: int = 20) -> None:
+    Without limits given it counts in the current app's RateLimits, else in its own memory.
+    """
+
+    def __init__(self, per_minute: int = 20, limits: RateLimits | None = None) -> None:
         self._limits = limits
+        self._own: RateLimits | None = None
         self._per_minute = per_minute
-        limits.set_rule("note", f"{per_minute}/minute")
 
     @property
     def per_minute(self) -> int:
@@ -160,8 +164,20 @@ class NoteRateLimiter:
     @per_minute.setter
     def per_minute(self, value: int) -> None:
         self._per_minute = value
-        self._limits.set_rule("note", f"{value}/minute")
+
+    def _counter(self) -> RateLimits:
+        if self._limits is not None:
+            return self._limits
+        if has_app_context():
+            found = current_app.extensions.get("worldcafe.limits")
+            if isinstance(found, RateLimits):
+                return found
+        if self._own is None:
+            self._own = RateLimits()
+        return self._own
 
     def check(self, participant_id: int) -> None:
         """Count one note; raise RateLimited past the limit."""
-        self._limits.hit("note", participant_id)
+        limits = self._counter()
+        limits.set_rule("note", f"{self._per_minute}/minute")
+        limits.hit("note", participant_id)

@@ -56,7 +56,7 @@ def init_app(app: Flask) -> None:
         ping_timeout=25,
     )
     app.extensions["worldcafe.note_rate"] = NoteRateLimiter(
-        app.extensions["worldcafe.limits"], int(app.config.get("NOTE_RATE_PER_MINUTE", 20))
+        int(app.config.get("NOTE_RATE_PER_MINUTE", 20))
     )
 
     def on_note_add(sid: str, data: object = None) -> dict[str, Any]:

@@ -374,7 +374,7 @@ class Search:
         for it in range(1, budget + 1):
             if self.done(best_cost3):
                 break
-            if time.monotonic() > self.deadline:  # an iteration may be slow at big tables
+            if it % 256 == 0 and time.monotonic() > self.deadline:
                 break
             picked = self.pick()
             if picked is None:

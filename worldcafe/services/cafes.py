@@ -31,6 +31,7 @@ MAX_TABLES = 300
 MAX_ROUNDS = 12
 MAX_ROUND_MINUTES = 240
 MAX_CAPACITY = 20
+MAX_HEAD_COUNT = 5000
 JOIN_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
@@ -172,6 +173,8 @@ def suggest_tables(head_count: int, n_themes: int, *, low: int = 4, high: int = 
     """Tables per theme for an expected head count, aiming at low..high people a table."""
     if head_count < 1 or n_themes < 1:
         raise InvalidInput("The head count and the number of themes must be positive.")
+    if head_count > MAX_HEAD_COUNT:
+        raise InvalidInput(f"Expected head count must be between 1 and {MAX_HEAD_COUNT}.")
     total = max(n_themes, math.ceil(head_count / high))
     while total * low > head_count + low and total > n_themes:
         total -= 1
