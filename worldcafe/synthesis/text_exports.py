@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from .outline import Block, ReportContext, clean, ordered_themes, outline
-from .points import theme_points
+from .plenary import theme_points
 from .result import Cluster, Synthesis
 
 # Anything a Markdown renderer could turn into a link: schemes, www. hosts and e-mail addresses.
