@@ -156,6 +156,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
     except rotation.InstanceError as error:
         _fail(f"invalid instance: {error}")
     print(json.dumps(rotation.instance_to_json(instance, plan.rounds)))
+    if instance.common_language and plan.score.language_violations:
+        print(
+            f"warning: {plan.score.language_violations} table(s) in the plan share no language "
+            "(no plan without one was found)",
+            file=sys.stderr,
+        )
     return 0
 
 

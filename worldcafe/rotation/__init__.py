@@ -6,8 +6,9 @@ hard constraints (everyone present seated once, capacity, tables within one of e
 hosts fixed, played rounds untouched, absentees not seated) always hold; then, in this order,
 it maximises theme coverage, minimises repeat pairs, and spreads the repeats.
 
-How: dense cafés with no history start from exact constructions (affine planes over finite
-fields, difference arrays, halvings over GF(2), rounds of tables of 4 invariant under the
+How: dense cafés with no history start from exact constructions (resolvable designs:
+affine spaces, Kirkman triple systems and their products, `designs.py`; affine planes over
+finite fields, difference arrays, halvings over GF(2), rounds of tables of 4 invariant under the
 translations of GF(2^k), which seat 32 people 10 times without a repeat, and for hosted
 cafés rounds invariant under a shift of the themes; `constructions.py`) whose groups are
 matched to themed tables; other cafés start greedy (`starts.py`). Then a swap tabu search
@@ -36,6 +37,7 @@ from worldcafe.rotation.constructions import (
     translation_rounds,
 )
 from worldcafe.rotation.dense import DenseSearch
+from worldcafe.rotation.designs import resolvable_rounds
 from worldcafe.rotation.model import (
     Instance,
     InstanceError,
@@ -67,7 +69,7 @@ __all__ = [
 
 ITERATIONS_PER_SECOND = 5_000
 DENSE_ITERATIONS_PER_SECOND = 500
-ANNEAL_STEPS_PER_SECOND = 40_000
+ANNEAL_STEPS_PER_SECOND = 12_000
 DENSE_LIMIT = 200  # up to this many people, the vectorised search over whole neighbourhoods
 
 
@@ -95,6 +97,9 @@ def _constructions(state: Seating) -> list[list[list[list[int]]]]:
     if g == m and len(square_rounds(g)) > len(built):
         built = square_rounds(g)[: state.n_rounds]
     found = [built] if built else []
+    design = resolvable_rounds(state.n, g)
+    if len(design) >= state.n_rounds and (len(built) < state.n_rounds or _repeats(built)[0]):
+        return [[[list(group) for group in rnd] for rnd in design[: state.n_rounds]]]
     if g == 4 and (len(built) < state.n_rounds or _repeats(built)[0]):
         other = translation_rounds(m)[: state.n_rounds]
         if other and (-len(other), *_repeats(other)) < (-len(built), *_repeats(built)):
@@ -295,7 +300,7 @@ def _constructed_start(state: Seating, deadline: float, attempts: int = 8) -> bo
                     seat_groups(state, r, [[order[x] for x in group] for group in built[r]])
                 else:
                     greedy_round(state, r)
-            relabel(state, 200 * state.n)
+            relabel(state, 200 * state.n, deadline)
             cost = state.cost()
             if cost[:2] == (0, 0):
                 return True

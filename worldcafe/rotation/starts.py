@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from worldcafe.rotation.search import SAMPLE_TABLES, W_LANG, Seating
 
 
@@ -80,7 +82,7 @@ def seat_groups(state: Seating, r: int, groups: list[list[int]]) -> None:
             state.place(r, p, best)
 
 
-def relabel(state: Seating, steps: int) -> None:
+def relabel(state: Seating, steps: int, deadline: float = float("inf")) -> None:
     """Exchange whole groups between tables (meetings stay, themes change) to gain coverage.
 
     A walk that takes every exchange costing no coverage; it keeps the best labelling seen.
@@ -95,8 +97,8 @@ def relabel(state: Seating, steps: int) -> None:
 
     best, snap = lacking(), s.snapshot()
     now = best
-    for _ in range(steps):
-        if best == 0:
+    for step in range(steps):
+        if best == 0 or (step % 256 == 255 and time.monotonic() > deadline):
             break
         r = future[rng.randrange(len(future))]
         a, b = rng.sample(s.open[r], 2)

@@ -6,7 +6,7 @@ Pure: no web framework, no database, no other worldcafe modules.
 from .curation import Curation
 from .notes import Note, NotesError, parse_notes, read_notes
 from .pipeline import synthesize
-from .points import Point, theme_points
+from .plenary import theme_points
 from .report import FORMATS, ReportContext, render, synthesis_json
 from .result import Cluster, Synthesis, TableSynthesis, ThemeSynthesis, synthesis_to_json
 
@@ -16,7 +16,6 @@ __all__ = [
     "Curation",
     "Note",
     "NotesError",
-    "Point",
     "ReportContext",
     "Synthesis",
     "TableSynthesis",

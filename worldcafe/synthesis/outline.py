@@ -14,7 +14,7 @@ from typing import Any
 
 from .headings import N_, Words
 from .notes import natural_key
-from .points import Point, theme_points
+from .plenary import PlenaryPoint, theme_points
 from .result import Cluster, Synthesis, TableSynthesis
 
 # Characters no document format can hold (XML 1.0 forbids them; PDF fonts have no glyph).
@@ -147,7 +147,7 @@ def _title_page(s: Synthesis, context: ReportContext, w: Words) -> list[Block]:
     return blocks
 
 
-def point_meta(point: Point, w: Words) -> str:
+def point_meta(point: PlenaryPoint, w: Words) -> str:
     """Support, notes, votes, tables, rounds and languages of a point, in one line."""
     parts = [
         w.gettext("Support %(n)s", n=point.support),
@@ -179,18 +179,16 @@ def note_detail(s: Synthesis, note_id: str, w: Words, *, table: bool = True) -> 
     return " · ".join(parts)
 
 
-def _point_blocks(s: Synthesis, rank: int, point: Point, w: Words) -> list[Block]:
-    heading = f"{rank}. {point.title}"
-    blocks = [_block("h3", heading, w.gettext("Key point") if point.key else "", key=point.key)]
-    meta = point_meta(point, w)
-    spread = []
+def _point_blocks(s: Synthesis, rank: int, point: PlenaryPoint, w: Words) -> list[Block]:
+    marks = [w.gettext("Key point")] if point.key else []
     if len(point.tables) > 1:
-        spread.append(w.gettext("came up at several tables"))
+        marks.append(w.gettext("came up at several tables"))
     if len(point.languages) > 1:
-        spread.append(w.gettext("in several languages"))
-    if spread:
-        meta += " · " + ", ".join(spread)
-    blocks.append(_block("meta", meta))
+        marks.append(w.gettext("in several languages"))
+    blocks = [
+        _block("h3", f"{rank}. {point.title}", " · ".join(marks), key=point.key),
+        _block("meta", point_meta(point, w)),
+    ]
     for note_id in point.quotes:
         blocks.append(_block("quote", s.notes[note_id].text, note_detail(s, note_id, w)))
     for note_id in point.dissent:

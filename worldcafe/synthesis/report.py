@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from .outline import ReportContext, ordered_themes, outline
-from .points import point_json, table_points, theme_points
+from .plenary import point_json, table_points, theme_points
 from .result import Synthesis, synthesis_to_json
 from .text_exports import render_csv, render_markdown
 

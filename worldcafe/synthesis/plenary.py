@@ -21,7 +21,7 @@ MAX_QUOTES = 3
 
 
 @dataclass(frozen=True)
-class Point:
+class PlenaryPoint:
     """One idea of a table or a theme, for the plenary."""
 
     title: str
@@ -49,12 +49,12 @@ def make_point(
     *,
     key: bool = False,
     dissent: Iterable[str] = (),
-) -> Point:
+) -> PlenaryPoint:
     """A point of these notes, with its figures computed from the notes themselves."""
     ids = tuple(dict.fromkeys(i for i in note_ids if i in s.notes))
     chosen = [q for q in dict.fromkeys(quotes) if q in ids][:MAX_QUOTES] or choose_quotes(s, ids)
     notes = [s.notes[i] for i in ids]
-    return Point(
+    return PlenaryPoint(
         title=title,
         notes=ids,
         quotes=tuple(chosen),
@@ -98,7 +98,7 @@ def choose_quotes(s: Synthesis, ids: Sequence[str], first: str | None = None) ->
     return chosen
 
 
-def _from_clusters(s: Synthesis, clusters: Sequence[Cluster]) -> list[Point]:
+def _from_clusters(s: Synthesis, clusters: Sequence[Cluster]) -> list[PlenaryPoint]:
     return [
         make_point(
             s, c.label, c.notes, choose_quotes(s, list(c.notes), c.representative), key=c.key
@@ -107,7 +107,7 @@ def _from_clusters(s: Synthesis, clusters: Sequence[Cluster]) -> list[Point]:
     ]
 
 
-def _from_summary(s: Synthesis, summary: Any) -> list[Point] | None:
+def _from_summary(s: Synthesis, summary: Any) -> list[PlenaryPoint] | None:
     """Points of the synthesis's own plenary layer (an object or the contract's JSON shape)."""
     if summary is None:
         return None
@@ -134,7 +134,7 @@ def _from_summary(s: Synthesis, summary: Any) -> list[Point] | None:
 
 def theme_points(
     s: Synthesis, theme: str, ops: Sequence[Mapping[str, Any]] = (), *, limit: int = MAX_POINTS
-) -> list[Point]:
+) -> list[PlenaryPoint]:
     """The theme's points, curated, key points first, then by support."""
     found = next((t for t in s.themes if t.theme == theme), None)
     if found is None:
@@ -148,7 +148,7 @@ def theme_points(
     return curate_points(s, points, ops, table_clusters)[:limit]
 
 
-def table_points(s: Synthesis, table: str, *, limit: int = MAX_POINTS) -> list[Point]:
+def table_points(s: Synthesis, table: str, *, limit: int = MAX_POINTS) -> list[PlenaryPoint]:
     """A table's points, key points first, then by support."""
     found = next((t for t in s.tables if t.table == table), None)
     if found is None:
@@ -159,18 +159,18 @@ def table_points(s: Synthesis, table: str, *, limit: int = MAX_POINTS) -> list[P
     return pinned(points)[:limit]
 
 
-def pinned(points: Iterable[Point]) -> list[Point]:
+def pinned(points: Iterable[PlenaryPoint]) -> list[PlenaryPoint]:
     """Key points first; otherwise strongest first (a stable sort keeps ties in their order)."""
     return sorted(points, key=lambda p: (not p.key, -p.support))
 
 
 def curate_points(
     s: Synthesis,
-    points: Sequence[Point],
+    points: Sequence[PlenaryPoint],
     ops: Sequence[Mapping[str, Any]],
     table_clusters: Mapping[str, Sequence[str]] | None = None,
-) -> list[Point]:
-    """Replay merges and key marks on points (a merge may span the tables of a theme).
+) -> list[PlenaryPoint]:
+    """Replay merges, names and key marks on points (a merge may span the tables of a theme).
 
     A merge's notes that are in no point bring their table cluster into the first one's point.
     """
@@ -186,6 +186,10 @@ def curate_points(
                 replace(p, key=bool(op.get("key", True))) if note_id in p.notes else p
                 for p in current
             ]
+        elif kind == "rename" and str(op.get("label", "")).strip():
+            note_id = str(op.get("note_id"))
+            title = str(op["label"]).strip()
+            current = [replace(p, title=title) if note_id in p.notes else p for p in current]
         elif kind == "hide":
             note_id = str(op.get("note_id"))
             current = [_without(s, p, note_id) if note_id in p.notes else p for p in current]
@@ -193,15 +197,15 @@ def curate_points(
     return pinned(current)
 
 
-def _without(s: Synthesis, point: Point, note_id: str) -> Point:
+def _without(s: Synthesis, point: PlenaryPoint, note_id: str) -> PlenaryPoint:
     rest = [i for i in point.notes if i != note_id]
     quotes = [q for q in point.quotes if q != note_id]
     return make_point(s, point.title, rest, quotes, key=point.key, dissent=point.dissent)
 
 
 def _merge(
-    s: Synthesis, points: list[Point], ids: list[str], clusters: Mapping[str, Sequence[str]]
-) -> list[Point]:
+    s: Synthesis, points: list[PlenaryPoint], ids: list[str], clusters: Mapping[str, Sequence[str]]
+) -> list[PlenaryPoint]:
     ids = [i for i in ids if i in s.notes]
     if len(ids) < 2:
         return points
@@ -233,7 +237,7 @@ def _merge(
     return [point if k == holders[0] else p for k, p in enumerate(points) if k not in holders[1:]]
 
 
-def point_json(point: Point) -> dict[str, Any]:
+def point_json(point: PlenaryPoint) -> dict[str, Any]:
     """The contract's shape of a point, with its extra figures."""
     return {
         "title": point.title,
