@@ -7,21 +7,40 @@ from .curation import Curation
 from .notes import Note, NotesError, parse_notes, read_notes
 from .pipeline import synthesize
 from .report import FORMATS, ReportContext, render
-from .result import Cluster, Synthesis, TableSynthesis, ThemeSynthesis, synthesis_to_json
+from .result import (
+    Cluster,
+    Point,
+    Summary,
+    Synthesis,
+    TableSynthesis,
+    ThemeSynthesis,
+    point_json,
+    summary_json,
+    synthesis_to_json,
+)
+from .semantic import DiskCache, encode, vector_from_bytes, vector_to_bytes
 
 __all__ = [
     "FORMATS",
     "Cluster",
     "Curation",
+    "DiskCache",
     "Note",
     "NotesError",
+    "Point",
     "ReportContext",
+    "Summary",
     "Synthesis",
     "TableSynthesis",
     "ThemeSynthesis",
+    "encode",
     "parse_notes",
+    "point_json",
     "read_notes",
     "render",
+    "summary_json",
     "synthesis_to_json",
     "synthesize",
+    "vector_from_bytes",
+    "vector_to_bytes",
 ]
