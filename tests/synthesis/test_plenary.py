@@ -26,7 +26,7 @@ def _check_points(summary: dict[str, Any], own: set[str], notes: dict[str, Note]
         members = point["notes"]
         assert set(members) <= own and not set(members) & seen
         seen |= set(members)
-        assert len(members) >= 2 or point["key"]
+        assert len(set(members) - set(point["dissent"])) >= 2 or point["key"]
         assert 1 <= len(point["quotes"]) <= 3 and set(point["quotes"]) <= set(members)
         assert 0 < len(point["title"]) <= 100
         assert _words(point["title"]) <= set().union(*(_words(notes[i].text) for i in members))
@@ -35,7 +35,8 @@ def _check_points(summary: dict[str, Any], own: set[str], notes: dict[str, Note]
         assert point["tables"] == sorted({notes[i].table for i in members}, key=natural_key)
         rounds = {r for i in members if (r := notes[i].round) is not None}
         assert point["rounds"] == sorted(rounds)
-        assert not set(point["dissent"]) & set(members)
+        assert set(point["dissent"]) <= set(members)
+        assert not set(point["dissent"]) & set(point["quotes"])
         assert point["cross_table"] == (len(point["tables"]) > 1)
 
 
@@ -129,6 +130,6 @@ def test_opposite_notes_in_a_point_are_dissent_not_support() -> None:
     ]
     s = synthesize(notes, language="en")
     for point in s.tables[0].summary.points:
-        if "a1" in point.notes:
-            assert "a4" not in point.notes
+        if "a1" in point.notes and "a4" in point.notes:
+            assert "a4" in point.dissent and "a1" not in point.dissent
     assert not any({"a1", "a4"} <= set(g) for g in s.tables[0].duplicates)

@@ -6,7 +6,8 @@ Pure: no web framework, no database, no other worldcafe modules.
 from .curation import Curation
 from .notes import Note, NotesError, parse_notes, read_notes
 from .pipeline import synthesize
-from .report import FORMATS, ReportContext, render
+from .plenary import theme_points
+from .report import FORMATS, ReportContext, render, synthesis_json
 from .result import (
     Cluster,
     Point,
@@ -14,7 +15,6 @@ from .result import (
     Synthesis,
     TableSynthesis,
     ThemeSynthesis,
-    point_json,
     summary_json,
     synthesis_to_json,
 )
@@ -35,12 +35,13 @@ __all__ = [
     "ThemeSynthesis",
     "encode",
     "parse_notes",
-    "point_json",
     "read_notes",
     "render",
     "summary_json",
+    "synthesis_json",
     "synthesis_to_json",
     "synthesize",
+    "theme_points",
     "vector_from_bytes",
     "vector_to_bytes",
 ]

@@ -95,8 +95,14 @@ def _two_means(block: np.ndarray, tries: int = 4) -> np.ndarray:
     m = block.shape[0]
     squared = np.einsum("ij,ij->i", block, block)
     centred = block - block.mean(axis=0)
-    _, axes = np.linalg.eigh(centred.T @ centred)
-    starts = [centred @ axes[:, -1] > 0.0]
+    if m < block.shape[1]:
+        # The leading axis through the smaller Gram matrix: the same projections, faster.
+        _, gram_axes = np.linalg.eigh(centred @ centred.T)
+        projection = gram_axes[:, -1]
+    else:
+        _, axes = np.linalg.eigh(centred.T @ centred)
+        projection = centred @ axes[:, -1]
+    starts = [projection > 0.0]
     rng = np.random.default_rng(0)
     for _ in range(tries - 1):
         first = block[int(rng.integers(m))]

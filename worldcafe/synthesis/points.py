@@ -1,8 +1,9 @@
 """The plenary layer: per table and per theme at most seven points, strongest first.
 
 A point is the coherent core of a cluster: notes far from the cluster's centre are left out
-(they stay in the cluster), notes that take the opposite position of the point's headline
-note are kept apart as its dissent, and a point needs at least two notes (a host's key
+(they stay in the cluster); notes that take the opposite position of the point's headline
+note stay in the point marked as its dissent (never quoted as its voice, never its title),
+and a point needs at least two notes that agree (a host's key
 insight stands alone). Its title is cut from its own notes (titles.py); its quotes are 1-3
 of its notes, central and well voted, no two saying the same. Support is notes plus votes,
 the same figure wherever the point is shown; key points come first, then by support.
@@ -108,22 +109,22 @@ def make_point(cluster: Cluster, material: Material) -> Point | None:
     members = [i for i in core if i not in dissent]
     if len(members) < 2 and not key:
         return None
+    shown = [material.notes[i] for i in dict.fromkeys([*core, *dissent])]
     scores = {
         i: central[i] + 0.1 * math.log1p(material.notes[i].votes) - (0.05 if i == source else 0)
         for i in members
     }
-    chosen = [n for n in (material.notes[i] for i in members)]
     return Point(
         title=title,
         language=language,
-        notes=tuple(sorted(members, key=natural_key)),
+        notes=tuple(sorted((n.note_id for n in shown), key=natural_key)),
         quotes=tuple(_quotes(members, scores, material)),
-        tables=tuple(sorted({n.table for n in chosen}, key=natural_key)),
-        rounds=tuple(sorted({n.round for n in chosen if n.round is not None})),
-        questions=tuple(dict.fromkeys(n.question for n in chosen if n.question)),
-        languages=tuple(sorted({material.analysed[n.note_id].language for n in chosen})),
-        support=sum(1 + max(0, n.votes) for n in chosen),
-        votes=sum(max(0, n.votes) for n in chosen),
+        tables=tuple(sorted({n.table for n in shown}, key=natural_key)),
+        rounds=tuple(sorted({n.round for n in shown if n.round is not None})),
+        questions=tuple(dict.fromkeys(n.question for n in shown if n.question)),
+        languages=tuple(sorted({material.analysed[n.note_id].language for n in shown})),
+        support=sum(1 + max(0, n.votes) for n in shown),
+        votes=sum(max(0, n.votes) for n in shown),
         key=key,
         dissent=tuple(sorted(dissent, key=natural_key)),
         cluster=cluster.id,

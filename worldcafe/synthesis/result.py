@@ -30,9 +30,9 @@ class Cluster:
 class Point:
     """One idea several notes share, for the plenary: a grounded title, quotes and support.
 
-    `notes` are the notes that hold the idea (their `support` is notes plus votes, the same
-    figure wherever the point is shown); `dissent` are notes of the same conversation that
-    take the opposite position, kept apart rather than merged; `quotes` are 1-3 of `notes`.
+    `notes` are the notes of the idea (`support` is these notes plus their votes, the same
+    figure wherever the point is shown); `dissent` are those of them that take the opposite
+    position, marked rather than merged; `quotes` are 1-3 of the others.
     """
 
     title: str

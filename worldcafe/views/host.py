@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
+from functools import partial
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from sqlalchemy.orm import Session
@@ -10,7 +12,8 @@ from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe import access, presenters
 from worldcafe.extensions import database
-from worldcafe.models import Cafe
+from worldcafe.links import projector_path
+from worldcafe.models import AuditEvent, Cafe
 from worldcafe.offload import offload
 from worldcafe.realtime import (
     announce_broadcast,
@@ -18,9 +21,12 @@ from worldcafe.realtime import (
     announce_round,
     announce_seat,
     announce_timer,
+    socketio,
 )
+from worldcafe.rotation import Plan
 from worldcafe.services import participants as participant_service
 from worldcafe.services import rounds as round_service
+from worldcafe.services import seating as seating_service
 from worldcafe.services.errors import InvalidInput
 from worldcafe.views.edge import is_htmx, links_for
 
@@ -67,17 +73,62 @@ def _plan_seconds() -> float:
     return float(current_app.config.get("PLAN_SECONDS", 2.0))
 
 
+PLAN_ATTEMPTS = 3
+
+
+def _plan_and_store(
+    cafe_id: int,
+    secret: str,
+    request: seating_service.PlanRequest,
+    store: Callable[[Session, Cafe, seating_service.PlanRequest, Plan], object],
+) -> None:
+    """Plan outside every lock, then store in one short transaction; plan again if outdated.
+
+    The search runs in a worker thread (offload), so the event loop keeps serving sockets, and
+    no write lock is held while it runs, so other cafés' notes keep being stored.
+    """
+    seconds = _plan_seconds()
+    for attempt in range(PLAN_ATTEMPTS):
+        plan = offload(partial(seating_service.compute_plan, request, seconds))
+        try:
+            with database().write() as db:
+                cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
+                store(db, cafe, request, plan)
+            return
+        except seating_service.PlanOutdated:
+            if attempt + 1 == PLAN_ATTEMPTS:
+                raise
+            with database().read() as db:
+                cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
+                request = seating_service.prepare_plan(db, cafe, request.first)
+
+
+def _done(cafe_id: int, secret: str) -> str | BaseResponse:
+    if not is_htmx():
+        return redirect(url_for("host.console", cafe_id=cafe_id, secret=secret))
+    return console_fragment(cafe_id, secret)
+
+
 @bp.post("/round/start")
 def start_round(cafe_id: int, secret: str) -> str | BaseResponse:
     """Seat everyone present and start the next round."""
-    return _act(
+    with database().read() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
+        request = round_service.prepare_start(db, cafe)
+    _plan_and_store(
         cafe_id,
         secret,
-        lambda db, cafe: round_service.start_round(
-            db, cafe, plan_seconds=_plan_seconds(), runner=offload
-        ),
-        announce_round,
+        request,
+        lambda db, cafe, req, plan: round_service.finish_start(db, cafe, req, plan),
     )
+    announce_round_change(cafe_id)
+    return _done(cafe_id, secret)
+
+
+def announce_round_change(cafe_id: int) -> None:
+    """A round started or ended: new seats everywhere, and the old round's message is gone."""
+    announce_round(cafe_id)
+    announce_broadcast(cafe_id)
 
 
 @bp.post("/round/pause")
@@ -106,27 +157,54 @@ def extend_round(cafe_id: int, secret: str) -> str | BaseResponse:
 
 @bp.post("/round/end")
 def end_round(cafe_id: int, secret: str) -> str | BaseResponse:
-    """End the current round; phones learn where to go next."""
-    return _act(
-        cafe_id,
-        secret,
-        lambda db, cafe: round_service.end_round(
-            db, cafe, plan_seconds=_plan_seconds(), runner=offload
-        ),
-        announce_round,
-    )
+    """End the current round at once; then plan where everyone goes next and tell the phones."""
+    with database().write() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
+        _, request = round_service.end_current_round(db, cafe)
+    announce_timer(cafe_id)
+    if request is not None:
+        # PlanOutdated: the next round was started (and planned) meanwhile.
+        with suppress(seating_service.PlanOutdated):
+            _plan_and_store(cafe_id, secret, request, seating_service.store_plan)
+    announce_round_change(cafe_id)
+    return _done(cafe_id, secret)
 
 
 @bp.post("/broadcast")
 def broadcast(cafe_id: int, secret: str) -> str | BaseResponse:
-    """Show a message on every screen (empty clears it)."""
-    message = request.form.get("message", "")
+    """Show a message on every screen; *Clear message* (or empty text) takes it down."""
+    message = "" if request.form.get("action") == "clear" else request.form.get("message", "")
     return _act(
         cafe_id,
         secret,
         lambda db, cafe: round_service.set_broadcast(db, cafe, message),
         announce_broadcast,
     )
+
+
+@bp.post("/joining")
+def joining(cafe_id: int, secret: str) -> str | BaseResponse:
+    """Close the café to new participants (open=0), or open it again (open=1)."""
+    is_open = request.form.get("open") == "1"
+    return _act(
+        cafe_id,
+        secret,
+        lambda db, cafe: participant_service.set_joining_open(db, cafe, is_open),
+        announce_people,
+    )
+
+
+@bp.post("/projector/harvest")
+def projector_harvest(cafe_id: int, secret: str) -> str | BaseResponse:
+    """Switch every projector of the café to the harvest view."""
+    with database().write() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
+        db.add(AuditEvent(cafe_id=cafe.id, actor="host", action="projector_harvest"))
+        path = projector_path(cafe) + "/harvest"
+    socketio.emit("navigate", {"path": path}, to=f"projector:{cafe_id}")
+    if not is_htmx():
+        return redirect(url_for("host.console", cafe_id=cafe_id, secret=secret))
+    return console_fragment(cafe_id, secret)
 
 
 def _manage_person(

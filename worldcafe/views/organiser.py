@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import unicodedata
 from typing import Any
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
     Response,
     abort,
     current_app,
+    make_response,
     redirect,
     render_template,
     request,
@@ -22,10 +25,11 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe import access
-from worldcafe.extensions import database
+from worldcafe.extensions import database, limits
 from worldcafe.i18n import LANGUAGE_NAMES
 from worldcafe.models import Organiser
-from worldcafe.realtime import announce_harvest
+from worldcafe.rate_limits import RateLimited
+from worldcafe.realtime import announce_broadcast, announce_harvest
 from worldcafe.services import cafes as cafe_service
 from worldcafe.services import harvest as harvest_service
 from worldcafe.services import organisers as organiser_service
@@ -101,6 +105,35 @@ def _form_values(spec: cafe_service.CafeSpec | dict[str, Any]) -> dict[str, Any]
     return values
 
 
+# Where a validation message belongs on the setup form: the first words of the service's
+# message name the field.
+ERROR_FIELDS = (
+    ("Title", "title"),
+    ("Purpose", "purpose"),
+    ("Language", "cafe-language"),
+    ("Each offered language", "cafe-language"),
+    ("Rounds", "rounds"),
+    ("Round length", "round_minutes"),
+    ("Table capacity", "table_capacity"),
+    ("Retention", "retention_days"),
+    ("Give the expected head count", "head_count"),
+    ("The head count", "head_count"),
+)
+
+
+def error_field(error: str | None) -> str | None:
+    """The id of the form field a validation message is about (themes: the first theme)."""
+    if not error:
+        return None
+    for prefix, field_id in ERROR_FIELDS:
+        if error.startswith(prefix):
+            return field_id
+    lowered = error.lower()
+    if "theme" in lowered or "question" in lowered or "tables" in lowered:
+        return "theme-0-name"
+    return None
+
+
 def _render_form(
     template: str, values: dict[str, Any], error: str | None = None, **extra: Any
 ) -> str:
@@ -111,6 +144,7 @@ def _render_form(
         values=values,
         themes=themes,
         error=error,
+        error_at=error_field(error),
         language_names=LANGUAGE_NAMES,
         **extra,
     )
@@ -151,14 +185,24 @@ def dashboard() -> str | BaseResponse:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | BaseResponse | tuple[str, int]:
-    """Sign in with e-mail and password."""
+    """Sign in with e-mail and password; ten wrong tries and the address must wait."""
     if request.method == "GET":
         return render_template("organiser/login.html", error=None)
+    email = request.form.get("email")
+    account = email.strip().lower() if isinstance(email, str) else ""
+    address = request.remote_addr or ""
+    try:
+        limits().check("sign_in", account)
+        limits().check("sign_in_address", address)
+    except RateLimited as refused:
+        response = make_response(render_template("organiser/login.html", error=str(refused)), 429)
+        response.headers["Retry-After"] = str(refused.retry_after)
+        return response
     with database().read() as db:
-        organiser = organiser_service.authenticate(
-            db, request.form.get("email"), request.form.get("password")
-        )
+        organiser = organiser_service.authenticate(db, email, request.form.get("password"))
     if organiser is None:
+        limits().count("sign_in", account)
+        limits().count("sign_in_address", address)
         page = render_template("organiser/login.html", error="E-mail or password is wrong.")
         return page, 401
     language = session.get("lang")
@@ -280,8 +324,13 @@ def table_cards(cafe_id: int, secret: str) -> str:
     """Printable table cards: number, theme, question and the join QR code."""
     with database().read() as db:
         cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
+        links = links_for(cafe)
         return render_template(
-            "organiser/cards.html", cafe=cafe, links=links_for(cafe), tables=list(cafe.tables)
+            "organiser/cards.html",
+            cafe=cafe,
+            links=links,
+            site=str(links["join_url"]).split("://", 1)[-1].split("/", 1)[0],
+            tables=list(cafe.tables),
         )
 
 
@@ -295,11 +344,12 @@ EXPORT_TYPES = {
 
 
 def _harvest_context(db: Any, cafe: Any) -> dict[str, Any]:
-    result = harvest_service.harvest(db, cafe)
+    result, themes = harvest_service.harvest_points(db, cafe)
     return {
         "cafe": cafe,
         "links": links_for(cafe),
         "result": result,
+        "themes": themes,
         "notes": result.notes,
         "insights": harvest_service.key_insights(db, cafe),
         "attendance": harvest_service.attendance(db, cafe),
@@ -355,10 +405,20 @@ def export(cafe_id: int, secret: str) -> BaseResponse:
     with database().read() as db:
         cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
         data = harvest_service.export_cafe(db, cafe.id, fmt, anonymise=anonymise)
-        stem = re.sub(r"[^A-Za-z0-9]+", "-", cafe.title).strip("-").lower() or "cafe"
+        title = cafe.title
     response = Response(data, mimetype=EXPORT_TYPES[fmt])
-    response.headers["Content-Disposition"] = f'attachment; filename="{stem}-harvest.{fmt}"'
+    response.headers["Content-Disposition"] = download_disposition(title, fmt)
+    response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def download_disposition(title: str, fmt: str) -> str:
+    """An attachment named after the café: an ASCII name, and the real one (RFC 5987) with é."""
+    words = re.sub(r"[^\w]+", "-", title, flags=re.UNICODE).strip("-_").lower() or "cafe"
+    name = f"{words[:80].strip('-')}-harvest.{fmt}"
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-") or f"harvest.{fmt}"
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @bp.get("/cafe/<int:cafe_id>/<secret>/privacy")
@@ -390,7 +450,12 @@ def privacy_action(cafe_id: int, secret: str) -> str | BaseResponse | tuple[str,
             if request.form.get("confirm", "").strip() != cafe.title:
                 raise InvalidInput("Type the café's title to confirm that it should be deleted.")
             privacy_service.delete_cafe(db, cafe)
-            return redirect(url_for("organiser.dashboard"))
         else:
             raise InvalidInput("Unknown action.")
+    if action in ("erase", "delete"):
+        database().purge()
+    if action == "delete":
+        return redirect(url_for("organiser.dashboard"))
+    if action == "erase":
+        announce_broadcast(cafe_id)
     return redirect(url_for("organiser.privacy", cafe_id=cafe_id, secret=secret))
