@@ -93,9 +93,10 @@ OTHER_MESSAGES = (
     N_("Type the café's title to confirm that it should be deleted."),
     N_("Choose what to do."),
     N_(
-        "This café collects the name you give (a nickname is fine), the notes you write, your "
-        "dot-votes and the tables you sit at. They are used only to run this café and to write its "
-        "summary. Nothing is sent to third parties. Ask the organisers to see or delete your data."
+        "This café collects the name you give (a nickname is fine), your answers to its optional "
+        "questions at the door, the notes you write, your dot-votes and the tables you sit at. "
+        "They are used only to run this café and to write its summary. Nothing is sent to third "
+        "parties. Ask the organisers to see or delete your data."
     ),
 )
 FIELD_NAMES = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -73,8 +73,17 @@ def _new_resume_code(session: Session, cafe: Cafe) -> str:
             return code
 
 
-def join_cafe(session: Session, cafe: Cafe, name: object, language: object = None) -> Participant:
-    """Add a participant (no account); an empty name becomes a friendly nickname."""
+def join_cafe(
+    session: Session,
+    cafe: Cafe,
+    name: object,
+    language: object = None,
+    answers: dict[str, Any] | None = None,
+) -> Participant:
+    """Add a participant (no account); an empty name becomes a friendly nickname.
+
+    `answers`: the café's join fields as `join_fields.answers_from_form` cleaned them.
+    """
     clean = clean_text(name, field="Your name", max_length=NAME_MAX) or suggest_name()
     lang = language if isinstance(language, str) and language in LANGUAGES else cafe.language
     count = session.scalar(select(func.count(Participant.id)).where(Participant.cafe_id == cafe.id))
@@ -87,10 +96,11 @@ def join_cafe(session: Session, cafe: Cafe, name: object, language: object = Non
         resume_token=secrets.token_urlsafe(32),
         resume_code=_new_resume_code(session, cafe),
         present=True,
+        attributes=answers or None,
     )
     session.add(participant)
     session.flush()
-    _seat_late_joiner(session, cafe, participant)
+    seat_late_joiner(session, cafe, participant)
     return participant
 
 
@@ -248,7 +258,8 @@ def move_participant(
     return seat
 
 
-def _seat_late_joiner(session: Session, cafe: Cafe, participant: Participant) -> None:
+def seat_late_joiner(session: Session, cafe: Cafe, participant: Participant) -> None:
+    """Seat someone who arrives while a round is on at the emptiest table."""
     current = latest_started_round(session, cafe)
     if current is None or current.ended_at is not None:
         return

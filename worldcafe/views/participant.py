@@ -12,6 +12,7 @@ from worldcafe.models import NAME_MAX, NOTE_MAX
 from worldcafe.qrcodes import qr_png, qr_svg
 from worldcafe.realtime import announce_people
 from worldcafe.services import harvest as harvest_service
+from worldcafe.services import join_fields
 from worldcafe.services import participants as participant_service
 from worldcafe.services import privacy as privacy_service
 from worldcafe.services.errors import ServiceError
@@ -42,8 +43,11 @@ def join(code: str) -> tuple[str, int] | BaseResponse:
     try:
         with database().write() as db:
             cafe = access.cafe_by_join_code(db, code)
+            answers = join_fields.answers_from_form(
+                join_fields.fields_of(cafe.join_fields), request.form.to_dict(flat=False)
+            )
             participant = participant_service.join_cafe(
-                db, cafe, request.form.get("name", ""), request.form.get("language")
+                db, cafe, request.form.get("name", ""), request.form.get("language"), answers
             )
             access.remember_participant(cafe, participant)
             cafe_id, join_code = cafe.id, cafe.join_code
@@ -56,6 +60,7 @@ def join(code: str) -> tuple[str, int] | BaseResponse:
                 suggestion=request.form.get("name", "")[:NAME_MAX],
                 name_max=NAME_MAX,
                 error=str(error),
+                join_answers=request.form.to_dict(flat=False),
             )
         return page, error.status
     announce_people(cafe_id)
