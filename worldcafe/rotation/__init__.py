@@ -44,6 +44,7 @@ from worldcafe.rotation.model import (
     open_tables,
     parse_instance,
 )
+from worldcafe.rotation.people import mix_bound
 from worldcafe.rotation.scoring import lower_bound, missing_themes_bound, score_plan
 from worldcafe.rotation.search import Search, Seating
 from worldcafe.rotation.starts import greedy_round, relabel, seat_groups
@@ -56,6 +57,7 @@ __all__ = [
     "TableSpec",
     "instance_to_json",
     "lower_bound",
+    "mix_bound",
     "parse_instance",
     "plan_rounds",
     "score_plan",

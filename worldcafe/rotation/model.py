@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 MAX_ROUNDS = 250
+MAX_VALUE_CHARS = 200  # one attribute value
+MAX_LIST_ITEMS = 50  # items of one list value (languages someone speaks)
 
 
 class InstanceError(ValueError):
@@ -31,6 +33,13 @@ class Instance:
     hosts: dict[str, str] = field(default_factory=dict)
     rounds: list[dict[str, list[str]]] = field(default_factory=list)
     present: list[list[str]] | None = None
+    attributes: dict[str, dict[str, object]] = field(default_factory=dict)
+    """What people said at the door: {person: {"city": "Leipzig", "languages": ["de", "en"]}};
+    a value is a string or a list of strings."""
+    mix: tuple[str, ...] = ()
+    """Attributes whose values are spread over the tables (a shared value is a wasted pair)."""
+    common_language: bool = False
+    """Everyone at a table who gave languages should share one."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,14 @@ class Score:
     size_imbalance: int
     valid: bool
     problems: tuple[str, ...]
+    mix_conflicts: int = 0
+    """Pairs at a table sharing the value of an attribute in `mix`, over rounds and attributes."""
+    mix_bound: int = 0
+    """The fewest mix conflicts any plan can have (`mix_bound(instance)`)."""
+    mix_excess: int = 0
+    """mix_conflicts - mix_bound."""
+    language_violations: int = 0
+    """(round, table) pairs whose people who gave languages share none."""
 
 
 @dataclass
@@ -187,10 +204,57 @@ def parse_instance(obj: object) -> Instance:
     if len(raw_rounds) > n_rounds:
         raise InstanceError(f"{len(raw_rounds)} rounds played but the café has only {n_rounds}")
     rounds = [_parse_round(v, r, by_id, known) for r, v in enumerate(raw_rounds)]
-    instance = Instance(participants, tables, n_rounds, hosts, rounds, present)
+    attributes = _parse_attributes(root.get("attributes"), known)
+    mix = _parse_mix(root.get("mix"))
+    common = root.get("common_language")
+    common = False if common is None else common
+    if not isinstance(common, bool):
+        raise InstanceError(f"common_language must be true or false, got {common!r}")
+    instance = Instance(
+        participants, tables, n_rounds, hosts, rounds, present, attributes, mix, common
+    )
     _check_played(instance)
     _check_seats(instance)
     return instance
+
+
+def _value(value: object, what: str) -> object:
+    """An attribute value: a string (numbers are read as text), a list of them, or None."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        if len(value) > MAX_LIST_ITEMS:
+            raise InstanceError(f"{what} lists more than {MAX_LIST_ITEMS} items")
+        return [str(_value(v, what)) for v in value if v is not None and not isinstance(v, list)]
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InstanceError(f"{what} must be a string or a list of strings, got {value!r}")
+    text = str(value)
+    if len(text) > MAX_VALUE_CHARS:
+        raise InstanceError(f"{what} is longer than {MAX_VALUE_CHARS} characters")
+    return text
+
+
+def _parse_attributes(raw: object, known: set[str]) -> dict[str, dict[str, object]]:
+    out: dict[str, dict[str, object]] = {}
+    for raw_pid, raw_attrs in _mapping(raw or {}, "attributes").items():
+        pid = _ident(raw_pid, "attributes participant")
+        if pid not in known:
+            raise InstanceError(f"attributes names unknown participant {pid!r}")
+        attrs: dict[str, object] = {}
+        for raw_key, value in _mapping(raw_attrs or {}, f"attributes of {pid!r}").items():
+            key = _ident(raw_key, f"attribute name of {pid!r}")
+            parsed = _value(value, f"attribute {key!r} of {pid!r}")
+            if parsed is not None:
+                attrs[key] = parsed
+        out[pid] = attrs
+    return out
+
+
+def _parse_mix(raw: object) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    items = [raw] if isinstance(raw, str) else _list(raw, "mix")
+    return tuple(dict.fromkeys(_ident(a, "mix entry") for a in items))
 
 
 def present_in(instance: Instance, r: int) -> list[str]:
@@ -257,4 +321,13 @@ def instance_to_json(instance: Instance, rounds: list[dict[str, list[str]]]) -> 
     }
     if instance.present is not None:
         out["present"] = [list(p) for p in instance.present]
+    if instance.attributes:
+        out["attributes"] = {
+            p: {k: list(v) if isinstance(v, list) else v for k, v in attrs.items()}
+            for p, attrs in instance.attributes.items()
+        }
+    if instance.mix:
+        out["mix"] = list(instance.mix)
+    if instance.common_language:
+        out["common_language"] = True
     return out

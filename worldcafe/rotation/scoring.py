@@ -7,6 +7,7 @@ from collections import Counter
 from itertools import combinations
 
 from worldcafe.rotation.model import Instance, Score, open_tables, present_in
+from worldcafe.rotation.people import mix_bound, mix_figures
 
 
 def theme_key(theme: str, table_id: str) -> str:
@@ -69,6 +70,8 @@ def score_plan(instance: Instance, rounds: list[dict[str, list[str]]]) -> Score:
             if p not in host_table and p in known
         ]
         coverage = sum(ratios) / len(ratios) if ratios else 1.0
+    conflicts, violations = mix_figures(instance, rounds)
+    floor = mix_bound(instance)
     return Score(
         repeat_pairs=sum(m - 1 for m in meet.values() if m > 1),
         max_meetings=max(meet.values(), default=0),
@@ -76,6 +79,10 @@ def score_plan(instance: Instance, rounds: list[dict[str, list[str]]]) -> Score:
         size_imbalance=imbalance,
         valid=not problems,
         problems=tuple(problems),
+        mix_conflicts=conflicts,
+        mix_bound=floor,
+        mix_excess=conflicts - floor,
+        language_violations=violations,
     )
 
 

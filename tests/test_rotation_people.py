@@ -1,0 +1,146 @@
+"""Who people are in plan files: attributes, mixing figures, the mix bound, common languages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from worldcafe.rotation import (
+    Instance,
+    InstanceError,
+    TableSpec,
+    instance_to_json,
+    mix_bound,
+    parse_instance,
+    score_plan,
+)
+from worldcafe.rotation.people import mix_value, spoken, spread_pairs
+
+
+def nine(attributes: dict[str, dict[str, object]], mix: tuple[str, ...] = ()) -> Instance:
+    """9 people at 3 tables of 3, one round."""
+    people = [str(i) for i in range(9)]
+    tables = [TableSpec(t, th, 3) for t, th in zip("ABC", "xyz", strict=True)]
+    return Instance(people, tables, 1, attributes=attributes, mix=mix)
+
+
+ROWS = {"A": ["0", "1", "2"], "B": ["3", "4", "5"], "C": ["6", "7", "8"]}
+
+
+def test_attributes_mix_and_common_language_survive_the_plan_file() -> None:
+    raw: dict[str, Any] = {
+        "participants": ["a", "b"],
+        "tables": [{"id": "t", "theme": None, "capacity": 2}],
+        "n_rounds": 1,
+        "attributes": {"a": {"city": "Leipzig", "languages": ["de", "en"], "age": 40}, "b": {}},
+        "mix": ["city"],
+        "common_language": True,
+    }
+    instance = parse_instance(raw)
+    assert instance.attributes["a"] == {"city": "Leipzig", "languages": ["de", "en"], "age": "40"}
+    assert instance.mix == ("city",) and instance.common_language
+    out = instance_to_json(instance, [{"t": ["a", "b"]}])
+    assert out["attributes"] == {"a": instance.attributes["a"], "b": {}}
+    assert out["mix"] == ["city"] and out["common_language"] is True
+    assert parse_instance(out).attributes == instance.attributes
+
+
+def test_a_plan_file_without_attributes_stays_as_it_was() -> None:
+    raw = {"participants": ["a"], "tables": [{"id": "t", "capacity": 1}], "n_rounds": 1}
+    instance = parse_instance(raw)
+    assert instance.attributes == {} and instance.mix == () and not instance.common_language
+    out = instance_to_json(instance, [{"t": ["a"]}])
+    assert "attributes" not in out and "mix" not in out and "common_language" not in out
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"attributes": {"zz": {"city": "x"}}}, "unknown participant"),
+        ({"attributes": {"a": {"city": {"nested": 1}}}}, "string or a list"),
+        ({"attributes": {"a": {"city": "x" * 201}}}, "longer than"),
+        ({"attributes": ["a"]}, "must be an object"),
+        ({"mix": [3.5]}, "mix entry"),
+        ({"common_language": "yes"}, "true or false"),
+    ],
+)
+def test_bad_attributes_are_refused_with_one_clear_line(
+    change: dict[str, object], message: str
+) -> None:
+    raw: dict[str, object] = {
+        "participants": ["a"],
+        "tables": [{"id": "t", "capacity": 1}],
+        "n_rounds": 1,
+        **change,
+    }
+    with pytest.raises(InstanceError, match=message) as caught:
+        parse_instance(raw)
+    assert "\n" not in str(caught.value)
+
+
+def test_values_compare_ignoring_case_spaces_and_list_order() -> None:
+    assert mix_value(" Leipzig ") == mix_value("LEIPZIG") == mix_value("leipzig")
+    assert mix_value("New   York") == mix_value("new york")
+    assert mix_value(["b", "A"]) == mix_value(["a", "B ", "a"])
+    assert mix_value("") is None and mix_value([]) is None and mix_value(None) is None
+    assert spoken("de, EN-gb") == spoken(["DE", "en_US"]) == frozenset({"de", "en"})
+    assert spoken(None) == spoken([]) == frozenset()
+
+
+def test_mix_conflicts_count_pairs_per_attribute() -> None:
+    attrs: dict[str, dict[str, object]] = {
+        "0": {"country": "DE", "city": "Leipzig"},
+        "1": {"country": "de", "city": "leipzig "},
+        "2": {"country": "DE", "city": "Berlin"},
+        "3": {"country": "FR"},
+        "4": {"country": ""},
+        "5": {},
+    }
+    score = score_plan(nine(attrs, ("country", "city")), [ROWS])
+    # table A: three from DE (3 pairs) and two from Leipzig (1 pair); nobody else shares
+    assert score.mix_conflicts == 4
+    assert score.mix_bound == 0 and score.mix_excess == 4
+    assert score_plan(nine(attrs, ("city",)), [ROWS]).mix_conflicts == 1
+    assert score_plan(nine(attrs), [ROWS]).mix_conflicts == 0  # nothing asked to mix
+
+
+def test_the_mix_bound_spreads_each_group_over_all_tables() -> None:
+    everyone: dict[str, dict[str, object]] = {str(i): {"c": "X"} for i in range(9)}
+    instance = nine(everyone, ("c",))
+    assert mix_bound(instance) == 9  # three at each table
+    score = score_plan(instance, [ROWS])
+    assert score.mix_conflicts == 9 and score.mix_excess == 0
+    four: dict[str, dict[str, object]] = {str(i): {"c": "X"} for i in range(4)}
+    assert mix_bound(nine(four, ("c",))) == 1
+    hosted = nine(four, ("c",))
+    hosted.hosts = {"A": "0", "B": "1"}
+    assert mix_bound(hosted) == 1
+    assert spread_pairs(9, [2, 5, 5], [0, 0, 0]) == 10
+    assert spread_pairs(4, [2, 2], [1, 1]) == 2
+
+
+def test_played_rounds_count_in_the_mix_bound_as_they_are() -> None:
+    attrs: dict[str, dict[str, object]] = {str(i): {"c": "ABC"[i // 3]} for i in range(9)}
+    instance = nine(attrs, ("c",))
+    instance.n_rounds = 2
+    assert mix_bound(instance) == 0
+    instance.rounds = [ROWS]
+    assert mix_bound(instance) == 9
+
+
+def test_language_violations_count_tables_without_a_shared_language() -> None:
+    spoken_by: dict[str, object] = {
+        "0": ["de", "en"],
+        "1": ["fr", "en"],
+        "2": ["EN-gb"],
+        "3": ["de"],
+        "4": ["fr", "en"],
+        "5": [],
+        "6": ["de"],
+        "7": "de, en",
+    }
+    instance = nine({p: {"languages": v} for p, v in spoken_by.items()})
+    score = score_plan(instance, [ROWS])
+    assert score.language_violations == 1  # table B: {de} and {fr, en}
+    assert score.mix_conflicts == 0
