@@ -28,9 +28,7 @@ def _people(app: Flask, cafe_id: int) -> list[Participant]:
     with app.app_context(), database().read() as db:
         found = db.get(Cafe, cafe_id)
         assert found is not None
-        return sorted(
-            db.query(Participant).filter_by(cafe_id=cafe_id).all(), key=lambda p: p.id
-        )
+        return sorted(db.query(Participant).filter_by(cafe_id=cafe_id).all(), key=lambda p: p.id)
 
 
 def test_the_join_page_asks_the_fields_by_their_labels(

@@ -103,7 +103,7 @@ def parse_join_fields(raw: object) -> list[JoinField]:
                 "language instead."
             )
         if kind == "text" and key == LANGUAGES_KEY:
-            raise InvalidInput(f'The key "{LANGUAGES_KEY}" is kept for a languages field.')
+            raise InvalidInput('The key "languages" is kept for a languages field.')
         fields.append(JoinField(key=key, label=label, mix=mix, kind=kind))
     keys = [f.key for f in fields]
     if len(set(keys)) != len(keys):

@@ -89,8 +89,10 @@ def _columns(header: list[str], fields: list[JoinField]) -> tuple[list[str], lis
     return out, problems
 
 
-def parse_roster(data: bytes, fields: list[JoinField]) -> list[RosterLine]:
-    """The people of a roster CSV; RosterError lists every bad line."""
+def parse_roster(
+    data: bytes, fields: list[JoinField]
+) -> tuple[list[RosterLine], list[tuple[int, str]]]:
+    """The people of a roster CSV, and the problems of its bad lines (a bad header raises)."""
     text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InvalidInput("The roster is empty: give a header row and one line per person.")
@@ -125,16 +127,16 @@ def parse_roster(data: bytes, fields: list[JoinField]) -> list[RosterLine]:
     except csv.Error as error:
         problems.append((reader.line_num, f"the CSV cannot be read ({error})."))
     if len(lines) > MAX_ROWS:
-        problems.append((0, f"A roster has at most {MAX_ROWS} people."))
-    if problems:
-        raise RosterError(problems)
-    if not lines:
+        raise InvalidInput(f"A roster has at most {MAX_ROWS} people.")
+    if not lines and not problems:
         raise InvalidInput("The roster is empty: give a header row and one line per person.")
-    return lines
+    return lines, problems
 
 
-def _host_tables(session: Session, cafe: Cafe, lines: list[RosterLine]) -> dict[int, int]:
-    """The table (id) each hosting line hosts; RosterError for unknown or taken tables."""
+def _host_tables(
+    session: Session, cafe: Cafe, lines: list[RosterLine]
+) -> tuple[dict[int, int], list[tuple[int, str]]]:
+    """The table (id) each hosting line hosts, and the lines naming unknown or taken tables."""
     by_number = {t.number: t.id for t in cafe.tables}
     taken = set(
         session.scalars(
@@ -176,9 +178,7 @@ def _host_tables(session: Session, cafe: Cafe, lines: list[RosterLine]) -> dict[
                 problems.append((line.line, "every table has a host already."))
                 continue
             out[line.line] = free.pop(0)
-    if problems:
-        raise RosterError(problems)
-    return out
+    return out, problems
 
 
 def import_roster(session: Session, cafe: Cafe, data: bytes) -> list[Participant]:
@@ -187,8 +187,10 @@ def import_roster(session: Session, cafe: Cafe, data: bytes) -> list[Participant
     Someone already registered under the same name gets the new answers instead of a twin.
     """
     fields = fields_of(cafe.join_fields)
-    lines = parse_roster(data, fields)
-    hosts = _host_tables(session, cafe, lines)
+    lines, problems = parse_roster(data, fields)
+    hosts, host_problems = _host_tables(session, cafe, lines)
+    if problems or host_problems:
+        raise RosterError(sorted(problems + host_problems))
     registered = {
         p.name.casefold(): p
         for p in session.scalars(
