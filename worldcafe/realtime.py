@@ -27,6 +27,7 @@ from worldcafe import access, presenters
 from worldcafe.extensions import database
 from worldcafe.i18n import APP_LANGUAGES
 from worldcafe.i18n import offered_languages as offered_languages_for_socket
+from worldcafe.live import fragments
 from worldcafe.models import Cafe, Note, Participant, Seat
 from worldcafe.rate_limits import NoteRateLimiter
 from worldcafe.services import notes as note_service
@@ -259,21 +260,20 @@ def add_note(sid: str, data: object) -> dict[str, Any]:
         raise PermissionError("Not connected to a café.")
     if ident.get("role") != "participant" or "participant" not in ident:
         raise PermissionError("Only participants can do this.")
-    note_rate().check(ident["participant"])
     args = (ident["cafe"], ident["participant"], payload.get("client_id"), payload.get("text"))
     try:
         with database().write_connection() as conn:
-            posted = note_service.post_note(conn, *args)
+            posted = note_service.post_note(conn, *args, rate=note_rate())
     except IntegrityError:
         # The same note arrived twice at once: the other request stored it.
         with database().write_connection() as conn:
             posted = note_service.post_note(conn, *args)
     lang = str(ident.get("lang") or "en")
     with force_locale(lang):
-        html = _fragment("participant/_note.html", lang, view=posted.view, insights=())
+        html = fragments.participant_note(posted.view, lang)
     if posted.created:
         offered = list(ident.get("languages") or APP_LANGUAGES)
-        announce_note(posted, int(ident["cafe"]), offered, skip_sid=sid, rendered={lang: html})
+        announce_note(posted, int(ident["cafe"]), offered, skip_sid=sid)
     return {
         "ok": True,
         "id": posted.view.note.client_id,
@@ -399,15 +399,6 @@ def _table_rooms(db: Session, cafe: Cafe, table_id: int) -> dict[str, list[str]]
     return rooms
 
 
-def _emit_to_table(
-    db: Session, cafe: Cafe, table_id: int, render: Callable[[], str], skip_sid: str | None = None
-) -> None:
-    for lang, rooms in _table_rooms(db, cafe, table_id).items():
-        with force_locale(lang):
-            html = render()
-        _emit_fragment(html, rooms, skip_sid)
-
-
 def _emit_fragment(html: str, to: str | list[str], skip_sid: str | None = None) -> None:
     if to:
         socketio.emit("fragment", {"html": html}, to=to, skip_sid=skip_sid)
@@ -419,35 +410,24 @@ def announce_note(
     offered: list[str],
     *,
     skip_sid: str | None = None,
-    rendered: dict[str, str] | None = None,
 ) -> None:
     """A new note: prepended on its table's phones, the host console and the projector wall.
 
     Everything comes loaded in `posted`: one render per language and audience, no query.
     """
     view = posted.view
-    done = dict(rendered or {})
     for lang, people in posted.recipients.items():
-        if lang not in done:
-            with force_locale(lang):
-                done[lang] = _fragment("participant/_note.html", lang, view=view, insights=())
-        wrapped = f'<ul hx-swap-oob="afterbegin:#table-notes">{done[lang]}</ul>'
-        _emit_fragment(wrapped, [f"participant:{pid}" for pid in people], skip_sid)
-    for kind in ("host", "projector"):
-        for lang in _languages(kind, cafe_id, offered):
-            with force_locale(lang):
-                html = _fragment(f"{kind}/_note_new.html", lang, view=view)
-            _emit_fragment(html, f"{kind}:{cafe_id}:{lang}")
-
-
-def _fragment(name: str, lang: str, **context: Any) -> str:
-    """A small fragment straight through Jinja, for the note hot path.
-
-    Unlike render_template it runs no context processors and sends no signals; the only
-    context value the fragments take from them is the language of the screen.
-    """
-    template = current_app.jinja_env.get_template(name)
-    return template.render(current_lang=lang, **context)
+        with force_locale(lang):
+            html = fragments.participant_note_new(view, lang)
+        _emit_fragment(html, [f"participant:{pid}" for pid in people], skip_sid)
+    for lang in _languages("host", cafe_id, offered):
+        with force_locale(lang):
+            html = fragments.host_note_new(view)
+        _emit_fragment(html, f"host:{cafe_id}:{lang}")
+    for lang in _languages("projector", cafe_id, offered):
+        with force_locale(lang):
+            html = fragments.projector_note_new(view, lang)
+        _emit_fragment(html, f"projector:{cafe_id}:{lang}")
 
 
 def announce_note_changed(note_id: int) -> None:
@@ -460,21 +440,12 @@ def announce_note_changed(note_id: int) -> None:
         assert cafe is not None
         view = note_service.note_view(db, note)
         insights = note_service.insight_note_ids(db, note.table)
-        _emit_to_table(
-            db,
-            cafe,
-            note.table_id,
-            lambda: render_template("participant/_note_oob.html", view=view, insights=insights),
-        )
+        for lang, rooms in _table_rooms(db, cafe, note.table_id).items():
+            with force_locale(lang):
+                _emit_fragment(fragments.participant_note_changed(view, insights, lang), rooms)
+        _emit_localized("host", cafe, lambda: fragments.host_note_changed(view, insights))
         _emit_localized(
-            "host",
-            cafe,
-            lambda: render_template("host/_note_oob.html", view=view, insights=insights),
-        )
-        _emit_localized(
-            "projector",
-            cafe,
-            lambda: render_template("projector/_note_oob.html", view=view),
+            "projector", cafe, lambda: fragments.projector_note_changed(view, str(get_locale()))
         )
 
 

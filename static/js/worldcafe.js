@@ -235,23 +235,12 @@
   function showError(text) { if (noteError) { noteError.textContent = text || ""; } }
 
   function pendingItem(item) {
-    var li = document.createElement("li");
+    // The markup comes from the page's <template id="pending-note"> (participant/_notes.html).
+    var li = document.getElementById("pending-note").content.firstElementChild.cloneNode(true);
     li.id = "note-" + item.id;
-    li.className = "note pending";
     li.dataset.note = item.id;
     li.dataset.author = body.dataset.me || "";
-    var p = document.createElement("p");
-    p.className = "note-text";
-    p.textContent = item.text;
-    var meta = document.createElement("p");
-    meta.className = "note-meta";
-    var st = document.createElement("span");
-    st.className = "state";
-    st.dataset.noteState = "";
-    st.textContent = t("pending", "pending");
-    meta.appendChild(st);
-    li.appendChild(p);
-    li.appendChild(meta);
+    li.querySelector(".note-text").textContent = item.text;
     return li;
   }
   function showPending() {

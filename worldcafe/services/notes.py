@@ -23,7 +23,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, selectinload
 
 from worldcafe.models import (
-    NOTE_MAX,
     Cafe,
     CafeTable,
     CarriedIdea,
@@ -36,9 +35,9 @@ from worldcafe.models import (
     Vote,
     utcnow,
 )
+from worldcafe.services.admission import Place, RateCheck, admit
 from worldcafe.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from worldcafe.services.participants import latest_started_round
-from worldcafe.services.text_input import require_text
 
 MAX_INSIGHTS_PER_ROUND = 3
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
@@ -100,16 +99,32 @@ def _cafe_of(session: Session, participant: Participant) -> Cafe:
     return cafe
 
 
-def _seat_now(session: Session, participant: Participant) -> tuple[Round, Seat]:
-    cafe = _cafe_of(session, participant)
-    current = latest_started_round(session, cafe)
-    if current is None:
-        raise Conflict("The café has not started yet: notes open with the first round.")
-    seat = session.scalar(
-        select(Seat).where(Seat.round_id == current.id, Seat.participant_id == participant.id)
+def _place(session: Session, participant: Participant) -> tuple[Round | None, Seat | None, Place]:
+    """The latest started round, the participant's seat in it, and both as the rule sees them."""
+    current = latest_started_round(session, _cafe_of(session, participant))
+    seat = (
+        session.scalar(
+            select(Seat).where(Seat.round_id == current.id, Seat.participant_id == participant.id)
+        )
+        if current is not None
+        else None
     )
-    if seat is None:
-        raise Conflict("You have no seat in this round yet: ask the host.")
+    place = Place(
+        participant_id=participant.id,
+        round_id=current.id if current is not None else None,
+        round_ended=current is not None and current.ended_at is not None,
+        table_id=seat.table_id if seat is not None else None,
+    )
+    return current, seat, place
+
+
+def _seat_now(
+    session: Session, participant: Participant, rate: RateCheck | None = None
+) -> tuple[Round, Seat]:
+    """The round and seat of a participant admitted to act at their table now."""
+    current, seat, place = _place(session, participant)
+    admit(place, rate=rate)
+    assert current is not None and seat is not None
     return current, seat
 
 
@@ -168,6 +183,7 @@ def _context_statement() -> Select[Any]:
             earlier.label("earlier"),
             round_.c.id.label("round_id"),
             round_.c.number.label("round_number"),
+            round_.c.ended_at.label("round_ended_at"),
             seat.c.table_id,
             table.c.number.label("table_number"),
             theme.c.name.label("theme"),
@@ -194,7 +210,13 @@ _CONTEXT = _context_statement()
 
 
 def post_note(
-    conn: Connection, cafe_id: int, participant_id: int, client_id: object, text: object
+    conn: Connection,
+    cafe_id: int,
+    participant_id: int,
+    client_id: object,
+    text: object,
+    *,
+    rate: RateCheck | None = None,
 ) -> PostedNote:
     """Store a note at the writer's table once per client id: one query, one insert.
 
@@ -210,11 +232,13 @@ def post_note(
     writer = context[0]
     if writer.earlier is not None:
         return _posted_before(conn, cafe_id, participant_id, key, writer.name)
-    body = require_text(text, field="Your note", max_length=NOTE_MAX, multiline=True)
-    if writer.round_id is None:
-        raise Conflict("The café has not started yet: notes open with the first round.")
-    if writer.table_id is None:
-        raise Conflict("You have no seat in this round yet: ask the host.")
+    place = Place(
+        participant_id=participant_id,
+        round_id=writer.round_id,
+        round_ended=writer.round_ended_at is not None,
+        table_id=writer.table_id,
+    )
+    body = admit(place, text=text, rate=rate)
     values = {
         "cafe_id": cafe_id,
         "client_id": key,
@@ -276,14 +300,19 @@ def _posted_before(
     return PostedNote(view=view, created=False, table_id=note.table_id, recipients={})
 
 
-def _own_note(session: Session, participant: Participant, note_id: object) -> Note:
+def _own_note(
+    session: Session,
+    participant: Participant,
+    note_id: object,
+    text: object = None,
+    rate: RateCheck | None = None,
+) -> tuple[Note, str]:
+    """The author's note, admitted for a change during its round, and the new text if any."""
     note = get_note(session, participant.cafe_id, note_id)
     if note.participant_id != participant.id:
         raise Forbidden("Only the author can change a note.")
-    current = latest_started_round(session, _cafe_of(session, participant))
-    if current is None or note.round_id != current.id or current.ended_at is not None:
-        raise Conflict("Notes can be changed only during the round they were written in.")
-    return note
+    _, _, place = _place(session, participant)
+    return note, admit(place, text=text, rate=rate, written_in=note.round_id, seated=False)
 
 
 def get_note(session: Session, cafe_id: int, note_id: object) -> Note:
@@ -303,34 +332,47 @@ def get_note(session: Session, cafe_id: int, note_id: object) -> Note:
     return note
 
 
-def edit_note(session: Session, participant: Participant, note_id: object, text: object) -> Note:
+def edit_note(
+    session: Session,
+    participant: Participant,
+    note_id: object,
+    text: object,
+    *,
+    rate: RateCheck | None = None,
+) -> Note:
     """The author rewrites their note during its round."""
-    note = _own_note(session, participant, note_id)
-    note.text = require_text(text, field="Your note", max_length=NOTE_MAX, multiline=True)
+    note, body = _own_note(session, participant, note_id, "" if text is None else text, rate)
+    note.text = body
     note.edited_at = utcnow()
     session.flush()
     return note
 
 
-def delete_note(session: Session, participant: Participant, note_id: object) -> Note:
+def delete_note(
+    session: Session, participant: Participant, note_id: object, *, rate: RateCheck | None = None
+) -> Note:
     """The author withdraws their note during its round."""
-    note = _own_note(session, participant, note_id)
+    note, _ = _own_note(session, participant, note_id, rate=rate)
     note.deleted = True
     session.flush()
     return note
 
 
-def _at_same_table(session: Session, participant: Participant, note: Note) -> Seat:
-    _, seat = _seat_now(session, participant)
+def _at_same_table(
+    session: Session, participant: Participant, note: Note, rate: RateCheck | None = None
+) -> Seat:
+    _, seat = _seat_now(session, participant, rate)
     if seat.table_id != note.table_id:
         raise Forbidden("You can act only on notes of the table you sit at.")
     return seat
 
 
-def toggle_vote(session: Session, participant: Participant, note_id: object) -> tuple[Note, int]:
+def toggle_vote(
+    session: Session, participant: Participant, note_id: object, *, rate: RateCheck | None = None
+) -> tuple[Note, int]:
     """Give or take back a dot-vote on a note at one's table; returns the new count."""
     note = get_note(session, participant.cafe_id, note_id)
-    _at_same_table(session, participant, note)
+    _at_same_table(session, participant, note, rate)
     vote = session.scalar(
         select(Vote).where(Vote.note_id == note.id, Vote.participant_id == participant.id)
     )
@@ -347,18 +389,20 @@ def vote_count(session: Session | Connection, note_id: int) -> int:
     return int(session.scalar(select(func.count(Vote.id)).where(Vote.note_id == note_id)) or 0)
 
 
-def carry_idea(session: Session, participant: Participant, note_id: object) -> CarriedIdea:
+def carry_idea(
+    session: Session, participant: Participant, note_id: object, *, rate: RateCheck | None = None
+) -> CarriedIdea:
     """Pin the one note a traveller carries to their next table (replaces an earlier pin)."""
     note = get_note(session, participant.cafe_id, note_id)
-    current, _ = _seat_now(session, participant)
-    _at_same_table(session, participant, note)
+    seat = _at_same_table(session, participant, note, rate)
+    current_id = seat.round_id
     idea = session.scalar(
         select(CarriedIdea).where(
-            CarriedIdea.participant_id == participant.id, CarriedIdea.round_id == current.id
+            CarriedIdea.participant_id == participant.id, CarriedIdea.round_id == current_id
         )
     )
     if idea is None:
-        idea = CarriedIdea(participant_id=participant.id, round_id=current.id, note_id=note.id)
+        idea = CarriedIdea(participant_id=participant.id, round_id=current_id, note_id=note.id)
         session.add(idea)
     else:
         idea.note_id = note.id
@@ -366,12 +410,14 @@ def carry_idea(session: Session, participant: Participant, note_id: object) -> C
     return idea
 
 
-def toggle_insight(session: Session, participant: Participant, note_id: object) -> bool:
+def toggle_insight(
+    session: Session, participant: Participant, note_id: object, *, rate: RateCheck | None = None
+) -> bool:
     """A table host marks (or unmarks) a key insight; at most three a round. True if marked."""
     note = get_note(session, participant.cafe_id, note_id)
     if participant.hosted_table_id is None or participant.hosted_table_id != note.table_id:
         raise Forbidden("Only this table's host can mark key insights.")
-    current, _ = _seat_now(session, participant)
+    current, _ = _seat_now(session, participant, rate)
     existing = session.scalar(
         select(KeyInsight).where(KeyInsight.round_id == current.id, KeyInsight.note_id == note.id)
     )

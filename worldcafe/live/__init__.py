@@ -1,0 +1,1 @@
+"""The live edge: Socket.IO transport, socket identities, rooms, events and announcements."""
