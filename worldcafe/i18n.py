@@ -306,6 +306,9 @@ def client_strings() -> dict[str, Any]:
         "newNote": _("New note: %(text)s").replace("%(text)s", "{text}"),
         "newNotes": _plural_forms("%(num)s new note", "%(num)s new notes"),
         "messages": {m: translate_message(m) for m in PHONE_MESSAGES},
+        "pageOf": _("page %(n)s of %(total)s")
+        .replace("%(n)s", "{n}")
+        .replace("%(total)s", "{total}"),
     }
 
 

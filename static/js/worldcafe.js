@@ -107,11 +107,43 @@
           var live = box.querySelector("[data-timer-announce]");
           if (live) { live.textContent = ms === 0 ? t("timeUpAnnounce", "Time is up.") : plural("minutesLeft", minute, "{n} min left"); }
         }
+      } else if (timerState.status === "ended" || timerState.status === "lobby") {
+        // No stale "1 minute left" once the round is over.
+        var stale = box.querySelector("[data-timer-announce]");
+        if (stale && stale.textContent) { stale.textContent = ""; }
       }
     });
   }
   setInterval(renderTimers, 250);
   renderTimers();
+
+  // Functions that run after every live fragment (restoring what a swap would reset).
+  var roomHooks = [];
+
+  // ----- projector: a wall or list longer than the screen turns its pages by itself -----
+  var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  function turnPages() {
+    document.querySelectorAll("[data-autopage]").forEach(function (list) {
+      var label = list.closest("section") && list.closest("section").querySelector("[data-wall-page]");
+      var items = Array.prototype.slice.call(list.children);
+      if (list.scrollHeight <= list.clientHeight + 4 || !items.length) {
+        list.scrollTop = 0;
+        if (label) { label.textContent = ""; }
+        return;
+      }
+      var bottom = list.scrollTop + list.clientHeight;
+      var next = items.filter(function (li) { return li.offsetTop + li.offsetHeight > bottom + 2; })[0];
+      var top = next ? next.offsetTop - list.offsetTop : 0;
+      if (top <= list.scrollTop) { top = 0; }
+      list.scrollTo({ top: top, behavior: reducedMotion ? "auto" : "smooth" });
+      if (label) {
+        var pages = Math.ceil(list.scrollHeight / list.clientHeight);
+        var page = Math.min(pages, Math.floor(top / list.clientHeight) + 1);
+        label.textContent = fill(t("pageOf", "page {n} of {total}"), { n: page, total: pages });
+      }
+    });
+  }
+  if (role === "projector") { setInterval(turnPages, 9000); }
 
   // ----- the socket -----
   var socket = io({ auth: { cafe: cafeId, role: role, view: body.dataset.view || "" }, transports: ["websocket", "polling"] });
@@ -147,6 +179,12 @@
   });
   socket.on("disconnect", function () { setConnection(t("offline", "Reconnecting…"), false); });
   socket.on("connect_error", function () { setConnection(t("offline", "Reconnecting…"), false); });
+  socket.on("navigate", function (data) {
+    // The host switched the projector to another view of the same café (its harvest).
+    if (role === "projector" && data && typeof data.path === "string" && data.path.charAt(0) === "/" && data.path.charAt(1) !== "/") {
+      window.location.assign(data.path);
+    }
+  });
   socket.on("timer", function (state) {
     timerState = state;
     lastAnnouncedMinute = null;
@@ -155,6 +193,7 @@
   socket.on("fragment", function (data) {
     if (data && data.html) {
       htmx.swap(document.body, data.html, { swapStyle: "none" });
+      roomHooks.forEach(function (hook) { hook(); });
       decorateNotes();
       announceNewNotes();
       checkLanguage();
@@ -354,5 +393,90 @@
     decorateNotes();
     announceNewNotes();
   }
+  // ----- dialogs that ask first (End round with time left, Leave the café) -----
+  function openDialog(dialog, opener) {
+    if (!dialog) { return false; }
+    dialog.returnFocusTo = opener;
+    if (typeof dialog.showModal === "function") { dialog.showModal(); } else { dialog.setAttribute("open", ""); }
+    return true;
+  }
+  function closeDialog(dialog) {
+    if (!dialog) { return; }
+    if (typeof dialog.close === "function") { dialog.close(); } else { dialog.removeAttribute("open"); }
+  }
+  document.addEventListener("close", function (event) {
+    var dialog = event.target;
+    if (dialog && dialog.returnFocusTo && document.contains(dialog.returnFocusTo)) { dialog.returnFocusTo.focus(); }
+  }, true);
+  document.addEventListener("click", function (event) {
+    var closer = event.target.closest("[data-close-dialog]");
+    if (closer) {
+      var dialog = closer.closest("dialog");
+      // A submit button closes after its form has been sent.
+      setTimeout(function () { closeDialog(dialog); }, 0);
+      return;
+    }
+    var end = event.target.closest("[data-confirm-end]");
+    if (end) {
+      var ms = remainingMs();
+      if (ms !== null && ms > 0) {
+        event.preventDefault();
+        var box = document.getElementById("end-round-dialog");
+        var left = box && box.querySelector("[data-time-left]");
+        if (left) { left.textContent = plural("minutesLeft", Math.ceil(ms / 60000), "{n} min left"); }
+        openDialog(box, end);
+      }
+      return;
+    }
+    var leave = event.target.closest("[data-confirm-leave]");
+    if (leave && openDialog(document.getElementById("leave-dialog"), leave)) { event.preventDefault(); }
+  });
+
+  // ----- host console: the manage panel stays open and the people filter keeps its text -----
+  var openPanels = {};
+  var peopleFilter = "";
+  var lastFocusedId = null;
+  document.addEventListener("toggle", function (event) {
+    var el = event.target;
+    if (el && el.matches && el.matches("details[data-keep-open]") && el.id) { openPanels[el.id] = el.open; }
+  }, true);
+  document.addEventListener("focusin", function (event) { lastFocusedId = event.target && event.target.id ? event.target.id : null; });
+  function applyPeopleFilter() {
+    var needle = peopleFilter.trim().toLocaleLowerCase();
+    document.querySelectorAll("#people-list [data-person]").forEach(function (li) {
+      li.hidden = needle !== "" && li.textContent.toLocaleLowerCase().indexOf(needle) === -1;
+    });
+    document.querySelectorAll("[data-people-select] option").forEach(function (option) {
+      option.hidden = needle !== "" && option.textContent.toLocaleLowerCase().indexOf(needle) === -1;
+    });
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("[data-people-filter]")) {
+      peopleFilter = event.target.value;
+      applyPeopleFilter();
+    }
+  });
+  function restoreConsole() {
+    Object.keys(openPanels).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el && el.open !== openPanels[id]) { el.open = openPanels[id]; }
+    });
+    var filter = document.querySelector("[data-people-filter]");
+    if (filter) {
+      if (filter.value !== peopleFilter) { filter.value = peopleFilter; }
+      if (lastFocusedId === filter.id && (document.activeElement === document.body || !document.activeElement)) {
+        filter.focus();
+        try { filter.setSelectionRange(peopleFilter.length, peopleFilter.length); } catch (e) { /* search inputs may refuse */ }
+      }
+    }
+    applyPeopleFilter();
+  }
+  document.addEventListener("htmx:afterSettle", restoreConsole);
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail && event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("[data-reset-on-success]");
+    if (form && event.detail.successful) { form.reset(); }
+  });
+  roomHooks.push(restoreConsole);
+
   window.worldcafe = { socket: socket, outbox: readOutbox, csrfToken: csrfToken };
 })();

@@ -119,7 +119,8 @@ def test_a_cafe_runs_two_rounds_live(server: LiveServer, open_page: Any) -> None
     expect(mate.get_by_role("list", name=notes)).to_contain_text("Free public wifi")
 
     # Round two moves people; they see their new table's tablecloth.
-    host.get_by_role("button", name="End round").click()
+    host.get_by_role("button", name="End round", exact=True).click()
+    host.get_by_role("dialog").get_by_role("button", name="End round now").click()
     expect(phones[names_a[0]].locator(".next-table")).to_be_visible()
     host.get_by_role("button", name="Start round").click()
     moved = 0

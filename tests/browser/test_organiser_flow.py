@@ -86,7 +86,7 @@ def test_setup_run_and_harvest_in_the_browser(server: LiveServer, open_page: Any
     expect(projector.get_by_role("timer")).to_have_text(re.compile(r"^1[45]:\d\d$"))
     assert _seconds(projector.get_by_role("timer").inner_text()) > before + 250
 
-    host.get_by_label("Message").fill("Coffee is ready in the foyer")
+    host.get_by_role("textbox", name="Message to everyone").fill("Coffee is ready in the foyer")
     host.get_by_role("button", name="Send").click()
     for screen in (phones[0], phones[1], projector):
         expect(screen.locator("#broadcast")).to_contain_text("Coffee is ready in the foyer")
@@ -114,7 +114,9 @@ def test_setup_run_and_harvest_in_the_browser(server: LiveServer, open_page: Any
         page.locator("#note-text").fill(text)
         page.locator("[data-note-form] button[type=submit]").click()
     expect(host.locator("#console")).to_contain_text("Solardächer")
-    host.get_by_role("button", name="End round").click()
+    host.get_by_role("button", name="End round", exact=True).click()
+    host.get_by_role("dialog").get_by_role("button", name="End round now").click()
+    expect(host.get_by_role("heading", name=re.compile("ended"))).to_be_visible()
 
     organiser.get_by_role("link", name="Harvest and downloads").click()
     expect(organiser.get_by_role("heading", name=re.compile("Harvest"))).to_be_visible()

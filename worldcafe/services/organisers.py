@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -46,9 +46,11 @@ def organiser_count(session: Session) -> int:
 
 
 def cafes_of(session: Session, organiser: Organiser) -> list[Cafe]:
-    """The cafés an organiser owns, newest first."""
+    """The cafés an organiser owns and the demo cafés anyone may run, newest first."""
     return list(
         session.scalars(
-            select(Cafe).where(Cafe.owner_id == organiser.id).order_by(Cafe.created_at.desc())
+            select(Cafe)
+            .where(or_(Cafe.owner_id == organiser.id, Cafe.is_demo.is_(True)))
+            .order_by(Cafe.created_at.desc())
         )
     )

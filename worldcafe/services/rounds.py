@@ -111,6 +111,7 @@ def start_round(
     current.ends_at = moment + dt.timedelta(seconds=current.duration_seconds)
     current.paused_remaining = None
     cafe.status = CafeStatus.RUNNING
+    cafe.broadcast = ""  # a message belongs to the round it was sent in
     session.add(AuditEvent(cafe_id=cafe.id, actor="host", action="start_round", detail=str(number)))
     session.flush()
     return current, summary
@@ -193,6 +194,7 @@ def end_round(
     current.ended_at = moment
     current.ends_at = None
     current.paused_remaining = None
+    cafe.broadcast = ""  # a message belongs to the round it was sent in
     session.add(
         AuditEvent(cafe_id=cafe.id, actor="host", action="end_round", detail=str(current.number))
     )

@@ -10,7 +10,8 @@ from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe import access, presenters
 from worldcafe.extensions import database
-from worldcafe.models import Cafe
+from worldcafe.links import projector_path
+from worldcafe.models import AuditEvent, Cafe
 from worldcafe.offload import offload
 from worldcafe.realtime import (
     announce_broadcast,
@@ -18,6 +19,7 @@ from worldcafe.realtime import (
     announce_round,
     announce_seat,
     announce_timer,
+    socketio,
 )
 from worldcafe.services import participants as participant_service
 from worldcafe.services import rounds as round_service
@@ -76,8 +78,14 @@ def start_round(cafe_id: int, secret: str) -> str | BaseResponse:
         lambda db, cafe: round_service.start_round(
             db, cafe, plan_seconds=_plan_seconds(), runner=offload
         ),
-        announce_round,
+        announce_round_change,
     )
+
+
+def announce_round_change(cafe_id: int) -> None:
+    """A round started or ended: new seats everywhere, and the old round's message is gone."""
+    announce_round(cafe_id)
+    announce_broadcast(cafe_id)
 
 
 @bp.post("/round/pause")
@@ -113,20 +121,33 @@ def end_round(cafe_id: int, secret: str) -> str | BaseResponse:
         lambda db, cafe: round_service.end_round(
             db, cafe, plan_seconds=_plan_seconds(), runner=offload
         ),
-        announce_round,
+        announce_round_change,
     )
 
 
 @bp.post("/broadcast")
 def broadcast(cafe_id: int, secret: str) -> str | BaseResponse:
-    """Show a message on every screen (empty clears it)."""
-    message = request.form.get("message", "")
+    """Show a message on every screen; *Clear message* (or empty text) takes it down."""
+    message = "" if request.form.get("action") == "clear" else request.form.get("message", "")
     return _act(
         cafe_id,
         secret,
         lambda db, cafe: round_service.set_broadcast(db, cafe, message),
         announce_broadcast,
     )
+
+
+@bp.post("/projector/harvest")
+def projector_harvest(cafe_id: int, secret: str) -> str | BaseResponse:
+    """Switch every projector of the café to the harvest view."""
+    with database().write() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
+        db.add(AuditEvent(cafe_id=cafe.id, actor="host", action="projector_harvest"))
+        path = projector_path(cafe) + "/harvest"
+    socketio.emit("navigate", {"path": path}, to=f"projector:{cafe_id}")
+    if not is_htmx():
+        return redirect(url_for("host.console", cafe_id=cafe_id, secret=secret))
+    return console_fragment(cafe_id, secret)
 
 
 def _manage_person(

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import unicodedata
 from typing import Any
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -104,6 +106,35 @@ def _form_values(spec: cafe_service.CafeSpec | dict[str, Any]) -> dict[str, Any]
     return values
 
 
+# Where a validation message belongs on the setup form: the first words of the service's
+# message name the field.
+ERROR_FIELDS = (
+    ("Title", "title"),
+    ("Purpose", "purpose"),
+    ("Language", "cafe-language"),
+    ("Each offered language", "cafe-language"),
+    ("Rounds", "rounds"),
+    ("Round length", "round_minutes"),
+    ("Table capacity", "table_capacity"),
+    ("Retention", "retention_days"),
+    ("Give the expected head count", "head_count"),
+    ("The head count", "head_count"),
+)
+
+
+def error_field(error: str | None) -> str | None:
+    """The id of the form field a validation message is about (themes: the first theme)."""
+    if not error:
+        return None
+    for prefix, field_id in ERROR_FIELDS:
+        if error.startswith(prefix):
+            return field_id
+    lowered = error.lower()
+    if "theme" in lowered or "question" in lowered or "tables" in lowered:
+        return "theme-0-name"
+    return None
+
+
 def _render_form(
     template: str, values: dict[str, Any], error: str | None = None, **extra: Any
 ) -> str:
@@ -115,6 +146,7 @@ def _render_form(
         themes=themes,
         join_rows=join_form.field_rows(list(values.get("join_fields") or [])),
         error=error,
+        error_at=error_field(error),
         language_names=LANGUAGE_NAMES,
         **extra,
     )
@@ -284,8 +316,13 @@ def table_cards(cafe_id: int, secret: str) -> str:
     """Printable table cards: number, theme, question and the join QR code."""
     with database().read() as db:
         cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
+        links = links_for(cafe)
         return render_template(
-            "organiser/cards.html", cafe=cafe, links=links_for(cafe), tables=list(cafe.tables)
+            "organiser/cards.html",
+            cafe=cafe,
+            links=links,
+            site=str(links["join_url"]).split("://", 1)[-1].split("/", 1)[0],
+            tables=list(cafe.tables),
         )
 
 
@@ -299,11 +336,12 @@ EXPORT_TYPES = {
 
 
 def _harvest_context(db: Any, cafe: Any) -> dict[str, Any]:
-    result = harvest_service.harvest(db, cafe)
+    result, themes = harvest_service.harvest_points(db, cafe)
     return {
         "cafe": cafe,
         "links": links_for(cafe),
         "result": result,
+        "themes": themes,
         "notes": result.notes,
         "insights": harvest_service.key_insights(db, cafe),
         "attendance": harvest_service.attendance(db, cafe),
@@ -359,10 +397,20 @@ def export(cafe_id: int, secret: str) -> BaseResponse:
     with database().read() as db:
         cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
         data = harvest_service.export_cafe(db, cafe.id, fmt, anonymise=anonymise)
-        stem = re.sub(r"[^A-Za-z0-9]+", "-", cafe.title).strip("-").lower() or "cafe"
+        title = cafe.title
     response = Response(data, mimetype=EXPORT_TYPES[fmt])
-    response.headers["Content-Disposition"] = f'attachment; filename="{stem}-harvest.{fmt}"'
+    response.headers["Content-Disposition"] = download_disposition(title, fmt)
+    response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def download_disposition(title: str, fmt: str) -> str:
+    """An attachment named after the café: an ASCII name, and the real one (RFC 5987) with é."""
+    words = re.sub(r"[^\w]+", "-", title, flags=re.UNICODE).strip("-_").lower() or "cafe"
+    name = f"{words[:80].strip('-')}-harvest.{fmt}"
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-") or f"harvest.{fmt}"
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @bp.get("/cafe/<int:cafe_id>/<secret>/privacy")

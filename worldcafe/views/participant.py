@@ -82,7 +82,9 @@ def resume(code: str) -> tuple[str, int] | BaseResponse:
                 cafe=cafe,
                 suggestion=participant_service.suggest_name(),
                 name_max=NAME_MAX,
-                error=str(error),
+                error=None,
+                resume_error=str(error),
+                resume_value=request.form.get("resume_code", "")[:12],
             )
             return page, error.status
         access.remember_participant(cafe, participant)
@@ -117,17 +119,20 @@ def cafe_page(code: str) -> str | BaseResponse:
 
 
 @bp.post("/p/<code>/leave")
-def leave(code: str) -> BaseResponse:
-    """Leave the café: later rounds are planned without this person."""
+def leave(code: str) -> str:
+    """Leave the café: later rounds are planned without this person; the page says goodbye."""
+    name = ""
     with database().write() as db:
         cafe = access.cafe_by_join_code(db, code)
         participant = access.current_participant(db, cafe)
         if participant is not None:
             participant_service.set_presence(db, participant, False)
+            name = participant.name
         access.forget_participant(cafe)
-        cafe_id, join_code = cafe.id, cafe.join_code
+        cafe_id = cafe.id
+        page = render_template("participant/goodbye.html", cafe=cafe, name=name)
     announce_people(cafe_id)
-    return redirect(url_for("participant.join_page", code=join_code))
+    return page
 
 
 QR_FORMATS = {"svg": (qr_svg, "image/svg+xml"), "png": (qr_png, "image/png")}

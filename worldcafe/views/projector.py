@@ -21,6 +21,7 @@ def screen(cafe_id: int, secret: str) -> str:
             "projector/screen.html",
             links=links,
             short_join_url=str(links["join_url"]).split("://", 1)[-1],
+            site=str(links["join_url"]).split("://", 1)[-1].split("/", 1)[0],
             timer=presenters.timer_payload(cafe),
             **presenters.projector_context(db, cafe),
         )
