@@ -306,11 +306,11 @@ def people_csv(session: Session, cafe: Cafe, *, anonymise: bool = False) -> str:
     Anonymised: no names, rows sorted by the answers so that the order tells nothing.
     """
     fields = fields_of(cafe.join_fields)
-    people = session.scalars(
+    everyone = session.scalars(
         select(Participant).where(Participant.cafe_id == cafe.id).order_by(Participant.id)
     )
     rows = []
-    for p in people:
+    for p in everyone:
         answers = p.attributes or {}
         row = [display_answer(answers.get(f.key)) for f in fields]
         host = str(p.hosted_table.number) if p.hosted_table is not None else ""

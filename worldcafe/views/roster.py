@@ -90,14 +90,14 @@ def cards(cafe_id: int, secret: str) -> str:
     """Printable personal cards: name and a QR code that joins without typing the name."""
     with database().read() as db:
         cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
-        people = []
+        printed = []
         for person in roster_service.expected(db, cafe):
             assert person.invite_token is not None
             url = invite_url(cafe, person.invite_token)
             image = base64.b64encode(qr_svg(url, scale=6)).decode("ascii")
-            people.append((person, url, f"data:image/svg+xml;base64,{image}"))
+            printed.append((person, url, f"data:image/svg+xml;base64,{image}"))
         return render_template(
-            "organiser/people_cards.html", cafe=cafe, links=links_for(cafe), people=people
+            "organiser/people_cards.html", cafe=cafe, links=links_for(cafe), people=printed
         )
 
 
