@@ -239,3 +239,13 @@ def test_pdf_prints_cjk_arabic_and_emoji_and_marks_what_it_cannot() -> None:
     assert "树木" in text and "한국어" in text and "مرحبا بالعالم" in text
     assert printable("a\U0001d11eb") == f"a{MISSING}b"
     assert printable("👍🏽 ok") == "👍🏽 ok"
+
+
+def test_huge_notes_export_quickly_and_the_pdf_says_what_it_cut() -> None:
+    word = "x" * 100_000
+    notes = [Note("n1", "1", "T", word, 1), Note("n2", "1", "T", "ab@" * 30_000, 1)]
+    s = synthesize(notes)
+    assert word in render(s, "md", _context()).decode("utf-8")
+    pdf = pypdf.PdfReader(io.BytesIO(render(s, "pdf", _context())))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "[+98500]" in text

@@ -29,6 +29,9 @@ FALLBACKS = {
     "emoji": {"": "NotoEmoji-Regular.ttf"},
 }
 MISSING = "\ufffd"
+# Longer texts are cut in the PDF with a visible count of what is left out (the other formats
+# hold every character); line breaking of one huge word would take quadratic time.
+PDF_TEXT_LIMIT = 1500
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _LTR = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
 
@@ -82,6 +85,13 @@ def printable(text: str) -> str:
     return "".join(out)
 
 
+def shortened(text: str) -> str:
+    """The text up to PDF_TEXT_LIMIT characters, then "… [+N]" for the rest."""
+    if len(text) <= PDF_TEXT_LIMIT:
+        return text
+    return f"{text[:PDF_TEXT_LIMIT]} … [+{len(text) - PDF_TEXT_LIMIT}]"
+
+
 def right_to_left(text: str) -> bool:
     """Mostly Arabic or Hebrew letters."""
     return len(_RTL.findall(text)) > len(_LTR.findall(text))
@@ -103,7 +113,7 @@ STYLES = {
     "title": Style(24, 10.5, bold=True, space_after=4),
     "h1": Style(18, 8, bold=True, space_after=3),
     "h2": Style(13.5, 6.5, bold=True, space_before=5, space_after=1.5),
-    "h3": Style(11.5, 5.6, bold=True, space_before=4, space_after=0.8),
+    "h3": Style(11.5, 5.6, bold=True, space_before=3.5, space_after=0.6),
     "p": Style(10, 5, space_after=2),
     "meta": Style(8.5, 4.3, grey=True, space_after=2),
     "quote": Style(10.5, 5.4, indent=6, bar=True, space_before=1),
@@ -122,6 +132,8 @@ class Row:
     align: str
     bullet: bool = False
     first: bool = False
+    tail: str = ""
+    tail_style: Style | None = None
 
 
 class _Pdf(FPDF):
@@ -173,7 +185,7 @@ class _Layout:
     def rows(self, block: Block) -> list[Row]:
         kind = "p" if block.kind not in STYLES else block.kind
         style = STYLES[kind]
-        text = printable(block.text)
+        text = printable(shortened(block.text))
         if block.kind == "quote" and not right_to_left(text):
             text = f"“{text}”"
         rows = self._wrap(style, text, bullet=block.kind == "item")
@@ -181,8 +193,26 @@ class _Layout:
             detail_style = STYLES["detail"] if block.kind in ("quote", "item") else STYLES["meta"]
             if block.kind in ("h3", "h2"):
                 detail_style = Style(9, 4.5, bold=True, grey=False, space_after=1)
-            rows.extend(self._wrap(detail_style, printable(block.detail)))
+            detail = printable(block.detail)
+            tail = self._tail(rows[-1], detail_style, detail) if block.kind != "meta" else None
+            if tail is not None:
+                rows[-1] = tail
+            else:
+                rows.extend(self._wrap(detail_style, detail))
         return rows
+
+    def _tail(self, row: Row, style: Style, text: str) -> Row | None:
+        """The last line with the detail set after it, when both fit on one line."""
+        if row.align != "L" or needs_shaping(row.text + text):
+            return None
+        self._font(row.style)
+        used = self.pdf.get_string_width(row.text)
+        self._font(style)
+        room = self.width - row.style.indent - used - 3
+        if self.pdf.get_string_width(text) > room:
+            return None
+        tail_style = Style(style.size, row.style.height, grey=True, bold=style.bold)
+        return Row(row.style, row.text, row.align, row.bullet, row.first, text, tail_style)
 
     def _wrap(self, style: Style, text: str, *, bullet: bool = False) -> list[Row]:
         self._font(style)
@@ -253,7 +283,13 @@ class _Layout:
                 pdf.line(pdf.l_margin + 2, y + 0.4, pdf.l_margin + 2, y + style.height - 0.2)
             pdf.set_xy(x, pdf.get_y())
             self._shaping(row.text)
-            pdf.cell(self.width - style.indent, style.height, row.text, align=row.align)
+            if row.tail and row.tail_style is not None:
+                pdf.cell(pdf.get_string_width(row.text) + 3, style.height, row.text)
+                self._font(row.tail_style)
+                pdf.set_text_color(95, 95, 95)
+                pdf.cell(0, style.height, row.tail)
+            else:
+                pdf.cell(self.width - style.indent, style.height, row.text, align=row.align)
             pdf.ln(style.height)
         if end and rows:
             pdf.ln(rows[-1].style.space_after)

@@ -1,7 +1,7 @@
 """Questions at the door: a café's join fields, participants' answers and personal invitations
 
-Revision ID: 0003_join_fields
-Revises: 0002
+Revision ID: 0004_join_fields
+Revises: 0003_joining_open
 Create Date: 2026-12-01 03:30:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_join_fields"
-down_revision = "0002"
+revision = "0004_join_fields"
+down_revision = "0003_joining_open"
 branch_labels = None
 depends_on = None
 
