@@ -15,13 +15,18 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from worldcafe.models import NAME_MAX, AuditEvent, Cafe, Participant, utcnow
 from worldcafe.services.errors import InvalidInput, NotFound
 from worldcafe.services.join_fields import JoinField, clean_answers, display_answer, fields_of
-from worldcafe.services.participants import _new_resume_code, seat_late_joiner
+from worldcafe.services.participants import (
+    _new_resume_code,
+    participant_count,
+    seat_count,
+    seat_late_joiner,
+)
 from worldcafe.services.text_input import clean_text
 
 MAX_ROWS = 5000
@@ -199,13 +204,13 @@ def import_roster(session: Session, cafe: Cafe, data: bytes) -> list[Participant
             )
         )
     }
-    count = session.scalar(select(func.count(Participant.id)).where(Participant.cafe_id == cafe.id))
+    count = participant_count(session, cafe)
     new = sum(1 for line in lines if line.name.casefold() not in registered)
-    seats = sum(t.capacity for t in cafe.tables)
-    if (count or 0) + new > seats:
+    seats = seat_count(cafe)
+    if count + new > seats:
         raise InvalidInput(
             f"The café seats {seats} people (tables × seats per table); with this roster it "
-            f"would have {(count or 0) + new}."
+            f"would have {count + new}."
         )
     people: list[Participant] = []
     for line in lines:
