@@ -14,6 +14,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, database, sockets, languages, security and the role blueprints."""
     from worldcafe import i18n, realtime, security
     from worldcafe.database import Database
+    from worldcafe.rate_limits import RateLimits
     from worldcafe.schema import needs_upgrade, upgrade_database
     from worldcafe.settings import (
         PROJECT_ROOT,
@@ -64,6 +65,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["AUTO_UPGRADE"] and needs_upgrade(database.write_engine):
         upgrade_database(database.write_engine)
 
+    app.extensions["worldcafe.limits"] = RateLimits(
+        app.config.get("MESSAGE_QUEUE"), namespace=app.config["SECRET_KEY"]
+    )
     security.init_app(app)
     i18n.init_app(app)
     realtime.init_app(app)

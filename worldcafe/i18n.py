@@ -50,12 +50,18 @@ PHONE_MESSAGES = (
     N_("You can act only on notes of the table you sit at."),
     N_("Only this table's host can mark key insights."),
     N_("You are writing very fast: wait a moment before the next note."),
+    N_("You are going very fast: wait a moment and try again."),
     N_("Your note must not be empty."),
     N_("Your note must be text."),
 )
 OTHER_MESSAGES = (
     N_("No café has this join code."),
-    N_("This café is full."),
+    N_("This café is full: every seat is taken."),
+    N_("This café is not taking new participants right now."),
+    N_("You joined several times within a minute: wait a moment and try again."),
+    N_("Too many wrong sign-ins: wait a few minutes and try again."),
+    N_("Too many wrong codes: wait a few minutes and try again."),
+    N_("The café changed while the seats were planned: try again."),
     N_("Enter the code shown on your other device."),
     N_("No participant has this code."),
     N_("No such participant."),
@@ -99,6 +105,7 @@ OTHER_MESSAGES = (
     ),
 )
 FIELD_NAMES = (
+    N_("Expected head count"),
     N_("Your note"),
     N_("Your name"),
     N_("Title"),
@@ -122,6 +129,7 @@ MESSAGE_PATTERNS = (
     N_("%(field)s must be text."),
     N_("%(field)s is too long: %(n)s characters, at most %(max)s."),
     N_("%(field)s must not be empty."),
+    N_("%(field)s has no visible characters."),
     N_("A café has at most %(n)s themes."),
     N_("A café has at most %(n)s tables."),
     N_("Theme %(n)s must be an object with a name."),

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from worldcafe.models import (
+    MAX_ID,
     QUESTION_MAX,
     TITLE_MAX,
     AuditEvent,
@@ -30,6 +31,7 @@ MAX_TABLES = 300
 MAX_ROUNDS = 12
 MAX_ROUND_MINUTES = 240
 MAX_CAPACITY = 20
+MAX_HEAD_COUNT = 5000
 JOIN_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
@@ -59,7 +61,7 @@ def _int(value: object, *, field: str, low: int, high: int) -> int:
         raise InvalidInput(f"{field} must be a whole number.")
     try:
         number = float(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InvalidInput(f"{field} must be a whole number.") from None
     if not math.isfinite(number) or number != int(number):
         raise InvalidInput(f"{field} must be a whole number.")
@@ -73,7 +75,7 @@ def _number(value: object, *, field: str, low: float, high: float) -> float:
         raise InvalidInput(f"{field} must be a number.")
     try:
         number = float(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InvalidInput(f"{field} must be a number.") from None
     if not math.isfinite(number) or not low <= number <= high:
         raise InvalidInput(f"{field} must be a number between {low:g} and {high:g}.")
@@ -171,6 +173,8 @@ def suggest_tables(head_count: int, n_themes: int, *, low: int = 4, high: int = 
     """Tables per theme for an expected head count, aiming at low..high people a table."""
     if head_count < 1 or n_themes < 1:
         raise InvalidInput("The head count and the number of themes must be positive.")
+    if head_count > MAX_HEAD_COUNT:
+        raise InvalidInput(f"Expected head count must be between 1 and {MAX_HEAD_COUNT}.")
     total = max(n_themes, math.ceil(head_count / high))
     while total * low > head_count + low and total > n_themes:
         total -= 1
@@ -304,6 +308,8 @@ def get_cafe(session: Session, cafe_id: object) -> Cafe:
         key = int(str(cafe_id))
     except ValueError:
         raise NotFound("No such café.") from None
+    if not 0 < key <= MAX_ID:
+        raise NotFound("No such café.")
     cafe = session.get(Cafe, key)
     if cafe is None:
         raise NotFound("No such café.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -11,6 +12,8 @@ from worldcafe.models import AuditEvent, Cafe, Participant, utcnow
 from worldcafe.services.text_input import clean_text
 
 ERASED_NAME = ""
+# Shorter names (a single letter) would scrub every word they occur in.
+MIN_SCRUBBED_NAME = 2
 PRIVACY_NOTICE_MAX = 5000
 
 DEFAULT_PRIVACY_NOTICE = (
@@ -20,8 +23,37 @@ DEFAULT_PRIVACY_NOTICE = (
 )
 
 
+ERASED_MARK = "…"
+
+
+def _scrub(text: str, names: list[str]) -> str:
+    """The text with every one of the names replaced by an ellipsis (any letter case)."""
+    for name in names:
+        text = re.sub(re.escape(name), ERASED_MARK, text, flags=re.IGNORECASE)
+    return text
+
+
 def erase_names(db: Session, cafe: Cafe, *, actor: str = "organiser") -> int:
-    """Erase every participant's name in a café; notes stay, anonymous. Returns how many."""
+    """Erase every participant's name in a café; notes stay, anonymous. Returns how many.
+
+    Names also leave the host's broadcast message and the café's audit log. The caller
+    purges the database files afterwards (Database.purge), so no old copy stays on disk.
+    """
+    names = sorted(
+        {
+            name.strip()
+            for name in db.scalars(select(Participant.name).where(Participant.cafe_id == cafe.id))
+            if len(name.strip()) >= MIN_SCRUBBED_NAME
+        },
+        key=len,
+        reverse=True,
+    )
+    if names:
+        cafe.broadcast = _scrub(cafe.broadcast or "", names)
+        for event in db.scalars(select(AuditEvent).where(AuditEvent.cafe_id == cafe.id)):
+            scrubbed = _scrub(event.detail or "", names)
+            if scrubbed != event.detail:
+                event.detail = scrubbed
     result = db.execute(
         update(Participant)
         .where(Participant.cafe_id == cafe.id, Participant.name != ERASED_NAME)

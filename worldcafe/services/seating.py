@@ -6,11 +6,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from worldcafe import rotation
 from worldcafe.models import Cafe, Participant, Round, RoundStatus, Seat
+from worldcafe.services.errors import Conflict
 
 PLAN_SECONDS = 2.0
 
@@ -70,25 +71,78 @@ def _instance(session: Session, cafe: Cafe, first: int) -> rotation.Instance:
 Runner = Callable[[Callable[[], rotation.Plan]], rotation.Plan]
 
 
-def plan_remaining_rounds(
-    session: Session,
-    cafe: Cafe,
-    first: int,
-    *,
-    seconds: float = PLAN_SECONDS,
-    seed: int = 0,
-    runner: Runner | None = None,
+class PlanOutdated(Conflict):
+    """The café's rounds, tables or table hosts changed while its seats were planned."""
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What the planner works from, read in one short transaction, and the state it assumed."""
+
+    cafe_id: int
+    first: int
+    instance: rotation.Instance
+    state: tuple[object, ...]
+    seed: int
+
+
+def _state(session: Session, cafe: Cafe) -> tuple[object, ...]:
+    """What a stored plan depends on besides who is present: rounds, tables and table hosts."""
+    rounds = tuple(
+        (r.number, r.status, r.started_at is not None)
+        for r in sorted(cafe.rounds, key=lambda r: r.number)
+    )
+    tables = tuple((t.id, t.theme_id) for t in cafe.tables)
+    hosts = tuple(
+        session.execute(
+            select(Participant.id, Participant.hosted_table_id)
+            .where(
+                Participant.cafe_id == cafe.id,
+                Participant.hosted_table_id.is_not(None),
+                Participant.present.is_(True),
+            )
+            .order_by(Participant.id)
+        ).all()
+    )
+    return rounds, tables, hosts
+
+
+def prepare_plan(session: Session, cafe: Cafe, first: int, *, seed: int = 0) -> PlanRequest:
+    """Read what planning rounds `first`..n needs (no write, no lock held afterwards)."""
+    return PlanRequest(cafe.id, first, _instance(session, cafe, first), _state(session, cafe), seed)
+
+
+def compute_plan(request: PlanRequest, seconds: float = PLAN_SECONDS) -> rotation.Plan:
+    """The planner's work: pure, and safe to run in a worker thread beside the event loop."""
+    return rotation.plan_rounds(
+        request.instance, seed=request.seed + request.cafe_id, time_limit=seconds
+    )
+
+
+def store_plan(
+    session: Session, cafe: Cafe, request: PlanRequest, plan: rotation.Plan
 ) -> PlanSummary:
-    """Plan rounds `first`..n and store their seats (rounds before `first` stay as played)."""
+    """Write a plan's seats in one transaction, if the café is still as the plan assumed.
+
+    Rounds, tables or hosts that changed meanwhile make the plan worthless (PlanOutdated).
+    People who joined or left meanwhile are fitted in: leavers lose their planned seats, and
+    newcomers sit down at the emptiest table of each planned round, like any late joiner.
+    """
+    first = request.first
     if first > cafe.n_rounds:
         return PlanSummary(0, 0, 0, 1.0, 0)
-    instance = _instance(session, cafe, first)
-
-    def work() -> rotation.Plan:
-        return rotation.plan_rounds(instance, seed=seed + cafe.id, time_limit=seconds)
-
-    plan = runner(work) if runner is not None else work()
+    if _state(session, cafe) != request.state:
+        raise PlanOutdated("The café changed while the seats were planned: try again.")
+    present = set(
+        session.scalars(
+            select(Participant.id).where(
+                Participant.cafe_id == cafe.id, Participant.present.is_(True)
+            )
+        )
+    )
+    capacity = {t.id: t.capacity for t in cafe.tables}
     rounds_by_number = {r.number: r for r in cafe.rounds}
+    rows: list[dict[str, int]] = []
     for number in range(first, cafe.n_rounds + 1):
         planned = rounds_by_number.get(number)
         if planned is None:
@@ -101,11 +155,23 @@ def plan_remaining_rounds(
             session.add(planned)
             session.flush()
         session.execute(delete(Seat).where(Seat.round_id == planned.id))
-        for table_id, members in plan.rounds[number - 1].items():
-            for pid in members:
-                session.add(
-                    Seat(round_id=planned.id, participant_id=int(pid), table_id=int(table_id))
-                )
+        seating = {
+            int(table_id): [int(pid) for pid in members if int(pid) in present]
+            for table_id, members in plan.rounds[number - 1].items()
+        }
+        seated = {pid for members in seating.values() for pid in members}
+        for newcomer in sorted(present - seated):
+            if not seating:
+                break
+            emptiest = min(seating, key=lambda t: (len(seating[t]) / max(capacity.get(t, 1), 1), t))
+            seating[emptiest].append(newcomer)
+        rows += [
+            {"round_id": planned.id, "participant_id": pid, "table_id": table_id}
+            for table_id, members in seating.items()
+            for pid in members
+        ]
+    if rows:
+        session.execute(insert(Seat), rows)
     session.flush()
     session.expire(cafe, ["rounds"])
     return PlanSummary(
@@ -115,6 +181,31 @@ def plan_remaining_rounds(
         theme_coverage=plan.score.theme_coverage,
         rounds_planned=cafe.n_rounds - first + 1,
     )
+
+
+def plan_remaining_rounds(
+    session: Session,
+    cafe: Cafe,
+    first: int,
+    *,
+    seconds: float = PLAN_SECONDS,
+    seed: int = 0,
+    runner: Runner | None = None,
+) -> PlanSummary:
+    """Plan rounds `first`..n and store their seats (rounds before `first` stay as played).
+
+    All in the caller's transaction; the web edge instead plans between two short ones
+    (prepare_plan, compute_plan, store_plan), so that no lock is held while it searches.
+    """
+    if first > cafe.n_rounds:
+        return PlanSummary(0, 0, 0, 1.0, 0)
+    request = prepare_plan(session, cafe, first, seed=seed)
+
+    def work() -> rotation.Plan:
+        return compute_plan(request, seconds)
+
+    plan = runner(work) if runner is not None else work()
+    return store_plan(session, cafe, request, plan)
 
 
 def plan_summary(session: Session, cafe: Cafe) -> PlanSummary | None:
