@@ -1,7 +1,7 @@
 """Ids are never reused (SQLite AUTOINCREMENT); organisers' sign-outs end their sessions
 
-Revision ID: 0004_live_identity
-Revises: 0003_joining_open
+Revision ID: 0005_live_identity
+Revises: 0004_join_fields
 Create Date: 2026-12-01 04:00:00
 
 SQLite reuses the highest id after a delete unless a table is declared AUTOINCREMENT, which
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_live_identity"
-down_revision = "0003_joining_open"
+revision = "0005_live_identity"
+down_revision = "0004_join_fields"
 branch_labels = None
 depends_on = None
 
