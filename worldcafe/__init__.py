@@ -21,7 +21,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         read_or_create_secret_key,
         settings_from_environment,
     )
-    from worldcafe.views import errors, host, organiser, pages, participant, projector
+    from worldcafe.views import (
+        errors,
+        host,
+        invite,
+        organiser,
+        pages,
+        participant,
+        projector,
+        roster,
+    )
 
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
         "WORLDCAFE_INSTANCE_PATH"
@@ -72,6 +81,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     realtime.init_app(app)
     errors.init_app(app)
-    for blueprint in (pages.bp, organiser.bp, host.bp, participant.bp, projector.bp):
+    for blueprint in (
+        pages.bp,
+        organiser.bp,
+        roster.bp,
+        host.bp,
+        participant.bp,
+        invite.bp,
+        projector.bp,
+    ):
         app.register_blueprint(blueprint)
     return app

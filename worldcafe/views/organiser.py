@@ -35,6 +35,7 @@ from worldcafe.services import harvest as harvest_service
 from worldcafe.services import organisers as organiser_service
 from worldcafe.services import privacy as privacy_service
 from worldcafe.services.errors import InvalidInput, ServiceError
+from worldcafe.views import join_form
 from worldcafe.views.edge import links_for
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
@@ -77,6 +78,7 @@ def spec_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
         "table_capacity": form.get("table_capacity", "6"),
         "retention_days": form.get("retention_days", ""),
         "themes": themes,
+        "join_fields": join_form.fields_from_form(form),
     }
 
 
@@ -95,6 +97,7 @@ def _form_values(spec: cafe_service.CafeSpec | dict[str, Any]) -> dict[str, Any]
                 {"name": t.name, "tables": t.tables, "questions": "\n".join(t.questions)}
                 for t in spec.themes
             ],
+            "join_fields": [f.to_dict() for f in spec.join_fields],
         }
     values = dict(spec)
     values["languages"] = values.get("languages") or []
@@ -143,6 +146,7 @@ def _render_form(
         template,
         values=values,
         themes=themes,
+        join_rows=join_form.field_rows(list(values.get("join_fields") or [])),
         error=error,
         error_at=error_field(error),
         language_names=LANGUAGE_NAMES,

@@ -23,6 +23,7 @@ from worldcafe.qrcodes import qr_png, qr_svg
 from worldcafe.rate_limits import RateLimited
 from worldcafe.realtime import announce_people
 from worldcafe.services import harvest as harvest_service
+from worldcafe.services import join_fields
 from worldcafe.services import participants as participant_service
 from worldcafe.services import privacy as privacy_service
 from worldcafe.services.errors import NotFound, ServiceError
@@ -55,6 +56,7 @@ def _join_page(
         code_max=CODE_MAX,
         resume_error=resume_error,
         resume_value=request.form.get("resume_code", "")[:CODE_MAX] if resume_error else "",
+        join_answers=request.form.to_dict(flat=False) if error else None,
     )
 
 
@@ -99,8 +101,11 @@ def join(code: str) -> BaseResponse:
             cafe = access.cafe_by_join_code(db, code)
             if access.current_participant(db, cafe) is not None:
                 return redirect(url_for("participant.cafe_page", code=cafe.join_code))
+            answers = join_fields.answers_from_form(
+                join_fields.fields_of(cafe.join_fields), request.form.to_dict(flat=False)
+            )
             participant = participant_service.join_cafe(
-                db, cafe, request.form.get("name", ""), request.form.get("language")
+                db, cafe, request.form.get("name", ""), request.form.get("language"), answers
             )
             access.remember_participant(cafe, participant)
             cafe_id, join_code = cafe.id, cafe.join_code
