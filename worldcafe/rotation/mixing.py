@@ -276,7 +276,7 @@ def plan_with_people(
 ) -> tuple[Seating, Snapshot]:
     """Start each way (stopping at one that reaches the target), keep the best, anneal;
     the state and the best seats found."""
-    deadline = started + max(0.0, time_limit)
+    deadline = started + 0.9 * max(0.0, time_limit)  # a tenth left for scoring and output
     groups = _groups(instance, state.people) if instance.mix else []
     best: tuple[tuple[int, int, int, int], Snapshot] | None = None
     ways: tuple[str, ...] = ("grid", "themed", "dealt", "plain")
@@ -287,6 +287,8 @@ def plan_with_people(
             break
         if best is not None and state.n > LARGE and best[0][:2] <= (0, target[0]):
             break  # a large café with all themes and languages: no time for more starts
+        if best is not None and time.monotonic() > started + 0.5 * time_limit:
+            break  # a safety cap: half the time for starts at most
         _clear(state)
         if way == "grid" and not (instance.mix and grid_deal(state, groups)):
             continue
