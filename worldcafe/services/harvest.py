@@ -194,7 +194,9 @@ def _join_answers(cafe: Cafe, people: list[Participant], *, anonymise: bool) -> 
 
 def harvest(db: Session, cafe: Cafe, *, anonymise: bool = False) -> synthesis.Synthesis:
     """The café's synthesis with the organiser's curation applied."""
-    return synthesis.synthesize(synthesis_notes(db, cafe, anonymise=anonymise), curation_of(cafe))
+    return synthesis.synthesize(
+        synthesis_notes(db, cafe, anonymise=anonymise), curation_of(cafe), language=cafe.language
+    )
 
 
 def _date(cafe: Cafe) -> str:
