@@ -83,6 +83,42 @@ def _quotes(ids: Sequence[str], scores: Mapping[str, float], material: Material)
     return chosen or list(ranked[:1])
 
 
+def _dissent(
+    ids: Sequence[str], source: str, central: Mapping[str, float], material: Material
+) -> list[str]:
+    """Notes on the headline's matter that take the other position.
+
+    First those opposite to the headline note; then, of two remaining notes on one matter
+    that oppose each other, the one less central and less voted.
+    """
+    text = material.notes
+
+    def near(a: str, b: str) -> bool:
+        return _similarity(a, b, material) >= DISSENT_SIMILARITY
+
+    dissent = [
+        i
+        for i in ids
+        if i != source and near(i, source) and opposite(text[i].text, text[source].text)
+    ]
+    rest = sorted(
+        (i for i in ids if i not in dissent),
+        key=lambda i: (-text[i].votes, -central[i], natural_key(i)),
+    )
+    for index, first in enumerate(rest):
+        if first in dissent:
+            continue
+        for second in rest[index + 1 :]:
+            if (
+                second != source
+                and second not in dissent
+                and near(first, second)
+                and opposite(text[first].text, text[second].text)
+            ):
+                dissent.append(second)
+    return dissent
+
+
 def make_point(cluster: Cluster, material: Material) -> Point | None:
     """The point a cluster makes, or None when no idea is shared by several of its notes."""
     ids = list(cluster.notes)
@@ -99,13 +135,7 @@ def make_point(cluster: Cluster, material: Material) -> Point | None:
     language = title_language([c.analysed.language for c in candidates], material.language)
     title, source_index = make_title(candidates, language)
     source = core[source_index]
-    dissent = [
-        i
-        for i in ids
-        if i != source
-        and _similarity(i, source, material) >= DISSENT_SIMILARITY
-        and opposite(material.notes[i].text, material.notes[source].text)
-    ]
+    dissent = _dissent(ids, source, central, material)
     members = [i for i in core if i not in dissent]
     if len(members) < 2 and not key:
         return None

@@ -12,7 +12,7 @@ from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe import access
 from worldcafe.extensions import database
-from worldcafe.realtime import announce_harvest
+from worldcafe.live.announce import announce_harvest
 from worldcafe.services import harvest as harvest_service
 from worldcafe.services.errors import InvalidInput
 from worldcafe.views.edge import links_for
