@@ -184,15 +184,15 @@ def test_one_support_figure_everywhere(synthesis: Synthesis) -> None:
 def test_cross_table_merge_and_key_points_pinned_first(synthesis: Synthesis) -> None:
     before = theme_points(synthesis, "Wohnen")
     holder = {i: p for p in before for i in p.notes}
-    assert holder["a1"] is not holder["b1"]
+    assert holder["a3"] is not holder["b1"]
     curation = Curation()
-    curation.merge(["a1", "b1"])
+    curation.merge(["a3", "b1"])
     last = before[-1]
     curation.mark_key(last.notes[0])
     curated = synthesize(_notes(), curation)
     context = _context(curation=curation.to_dict()["ops"])
     points = theme_points(curated, "Wohnen", context.curation)
-    merged = next(p for p in points if "a1" in p.notes)
+    merged = next(p for p in points if "a3" in p.notes)
     assert "b1" in merged.notes and merged.tables == ("Table 1", "Table 2")
     assert points[0].key and last.notes[0] in points[0].notes
     data = json.loads(render(curated, "json", context))
@@ -259,15 +259,21 @@ def test_points_of_the_plenary_layer_keep_their_dissent_and_follow_curation(
     summary = {
         "points": [
             {"title": "Günstige Wohnungen", "notes": ["a1", "a2", "b1"], "quotes": ["a1", "b1"]},
-            {"title": "Leerstand", "notes": ["a3", "a4"], "quotes": ["a3"], "dissent": ["b2"]},
+            {
+                "title": "Leerstand",
+                "notes": ["a3", "a4", "b2"],
+                "quotes": ["a3"],
+                "dissent": ["b2"],
+            },
         ]
     }
     points = _from_summary(synthesis, summary)
     assert points is not None
-    assert [p.support for p in points] == [4, 5]
-    assert points[1].dissent == ("b2",) and points[0].tables == ("Table 1", "Table 2")
+    assert [p.support for p in points] == [4, 6]
+    assert points[1].dissent == ("b2",) and points[1].tables == ("Table 1", "Table 2")
     data = point_json(points[0])
     assert data["cross_table"] is True and data["questions"] == ["Was?", "Wie?"]
+    assert point_json(points[1])["cross_table"] is True
     ops = [
         {"op": "key", "note_id": "a1", "key": True},
         {"op": "rename", "note_id": "a3", "label": "Leerstand besteuern"},
