@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
-from worldcafe import access, presenters
+from worldcafe import access, presenters, socket_json
 from worldcafe.extensions import database
 from worldcafe.i18n import APP_LANGUAGES
 from worldcafe.i18n import offered_languages as offered_languages_for_socket
@@ -52,6 +52,7 @@ def init_app(app: Flask) -> None:
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config.get("MESSAGE_QUEUE"),
         max_http_buffer_size=MAX_SOCKET_MESSAGE,
+        json=socket_json,
         ping_interval=20,
         ping_timeout=25,
     )
@@ -64,6 +65,12 @@ def init_app(app: Flask) -> None:
             return _answer(lambda: add_note(sid, data))
 
     socketio.server.on("note:add", on_note_add, namespace="/")
+
+    def on_malformed(_sid: str, *_data: object) -> dict[str, Any]:
+        # A packet that could not be decoded (socket_json): answered, never a traceback.
+        return {"ok": False, "error": "The request is malformed.", "status": 400}
+
+    socketio.server.on(socket_json.MALFORMED, on_malformed, namespace="/")
     for websocket in (False, True):
         app.add_url_rule(
             "/socket.io/",
