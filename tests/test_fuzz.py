@@ -320,7 +320,7 @@ def test_socket_events_with_crowd_inputs(
 def test_a_socket_connect_with_an_id_out_of_range_is_refused(
     app: Flask, client: FlaskClient, cafe: dict[str, Any]
 ) -> None:
-    from worldcafe.realtime import socketio
+    from worldcafe.live.transport import socketio
 
     client.get(str(cafe["host_url"]))
     for cafe_id in (int(HUGE_ID), HUGE_ID, 10**99, -1, [1]):

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from babel import Locale
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, g, request, session
 from flask_babel import Babel, format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 
@@ -99,10 +99,30 @@ OTHER_MESSAGES = (
     N_("Unknown action."),
     N_("Type the café's title to confirm that it should be deleted."),
     N_("Choose what to do."),
+    N_("Choose a CSV file first."),
+    N_("This personal link is not valid any more."),
+    N_("The roster must be a text (CSV) file."),
+    N_("The roster is empty: give a header row and one line per person."),
+    N_("The roster's header row cannot be read."),
+    N_("the name is missing."),
+    N_("more cells than the header has columns."),
+    N_("the header needs a column called name."),
+    N_("two columns mean the same thing."),
+    N_("table_host must be yes, no or a table number."),
+    N_("every table has a host already."),
+    N_("Two join fields have the same key."),
+    N_("A café asks at most one languages field."),
+    N_('Join fields must be a list such as [{"key": "city", "label": "..."}].'),
     N_(
-        "This café collects the name you give (a nickname is fine), the notes you write, your "
-        "dot-votes and the tables you sit at. They are used only to run this café and to write its "
-        "summary. Nothing is sent to third parties. Ask the organisers to see or delete your data."
+        "A languages field cannot be mixed: the seating gives every table a shared "
+        "language instead."
+    ),
+    N_('The key "languages" is kept for a languages field.'),
+    N_(
+        "This café collects the name you give (a nickname is fine), your answers to its optional "
+        "questions at the door, the notes you write, your dot-votes and the tables you sit at. "
+        "They are used only to run this café and to write its summary. Nothing is sent to third "
+        "parties. Ask the organisers to see or delete your data."
     ),
 )
 FIELD_NAMES = (
@@ -120,6 +140,8 @@ FIELD_NAMES = (
     N_("Theme %(n)s name"),
     N_("Tables of theme %(name)s"),
     N_("A question of theme %(name)s"),
+    N_("Join field %(n)s label"),
+    N_("Name"),
 )
 MESSAGE_PATTERNS = (
     N_("%(field)s must be a whole number."),
@@ -144,6 +166,25 @@ MESSAGE_PATTERNS = (
     N_("At most %(n)s key insights a round."),
     N_("The password needs at least %(n)s characters."),
     N_("Choose one of: %(choices)s."),
+    N_("%(field)s: no language is called %(name)s; write names or codes, such as German, fr."),
+    N_("%(field)s: at most %(n)s languages."),
+    N_("A café asks at most %(n)s join fields."),
+    N_("Join field %(n)s must be an object with a key and a label."),
+    N_("Join field %(n)s has an unknown setting: %(name)s."),
+    N_(
+        "Join field %(n)s key must be lower-case letters, digits and _ (at most %(max)s), "
+        "starting with a letter."
+    ),
+    N_("Join field %(n)s mix must be true or false."),
+    N_("unknown column %(name)s: the columns are %(columns)s."),
+    N_("there is no table %(n)s."),
+    N_("table %(n)s has a host already."),
+    N_("the CSV cannot be read (%(error)s)."),
+    N_("A roster has at most %(n)s people."),
+    N_(
+        "The café seats %(n)s people (tables × seats per table); with this roster it would "
+        "have %(m)s."
+    ),
 )
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -180,34 +221,7 @@ def translate_message(message: str) -> str:
 def offered_languages() -> list[str]:
     """The languages this page offers: the café's list, or every language of the app."""
     offered = getattr(g, "cafe_languages", None)
-    if offered is None:
-        _socket_cafe()
-        offered = getattr(g, "cafe_languages", None)
     return [code for code in offered if code in APP_LANGUAGES] if offered else list(APP_LANGUAGES)
-
-
-def _socket_cafe() -> None:
-    """In a socket event the café comes from the connection, not from the URL."""
-    ident = session.get("_socket") if has_request_context() else None
-    if not isinstance(ident, dict) or "cafe" not in ident or g.get("_socket_cafe_checked"):
-        return
-    g._socket_cafe_checked = True
-    if "languages" in ident:
-        # Read from the café when the socket connected: no query per event.
-        g.cafe_languages = ident["languages"]
-        g.cafe_language = ident.get("language")
-        return
-    from worldcafe.extensions import database
-    from worldcafe.services import cafes as cafe_service
-    from worldcafe.services.errors import NotFound
-
-    try:
-        with database().read() as db:
-            cafe = cafe_service.get_cafe(db, ident["cafe"])
-            g.cafe_languages = cafe_service.offered_languages(cafe)
-            g.cafe_language = cafe.language
-    except NotFound:
-        return
 
 
 def select_locale() -> str:

@@ -184,15 +184,15 @@ def test_one_support_figure_everywhere(synthesis: Synthesis) -> None:
 def test_cross_table_merge_and_key_points_pinned_first(synthesis: Synthesis) -> None:
     before = theme_points(synthesis, "Wohnen")
     holder = {i: p for p in before for i in p.notes}
-    assert holder["a1"] is not holder["b1"]
+    assert holder["a3"] is not holder["b1"]
     curation = Curation()
-    curation.merge(["a1", "b1"])
+    curation.merge(["a3", "b1"])
     last = before[-1]
     curation.mark_key(last.notes[0])
     curated = synthesize(_notes(), curation)
     context = _context(curation=curation.to_dict()["ops"])
     points = theme_points(curated, "Wohnen", context.curation)
-    merged = next(p for p in points if "a1" in p.notes)
+    merged = next(p for p in points if "a3" in p.notes)
     assert "b1" in merged.notes and merged.tables == ("Table 1", "Table 2")
     assert points[0].key and last.notes[0] in points[0].notes
     data = json.loads(render(curated, "json", context))
@@ -249,3 +249,39 @@ def test_huge_notes_export_quickly_and_the_pdf_says_what_it_cut() -> None:
     pdf = pypdf.PdfReader(io.BytesIO(render(s, "pdf", _context())))
     text = "\n".join(page.extract_text() for page in pdf.pages)
     assert "[+98500]" in text
+
+
+def test_points_of_the_plenary_layer_keep_their_dissent_and_follow_curation(
+    synthesis: Synthesis,
+) -> None:
+    from worldcafe.synthesis.plenary import _from_summary, curate_points, point_json
+
+    summary = {
+        "points": [
+            {"title": "Günstige Wohnungen", "notes": ["a1", "a2", "b1"], "quotes": ["a1", "b1"]},
+            {
+                "title": "Leerstand",
+                "notes": ["a3", "a4", "b2"],
+                "quotes": ["a3"],
+                "dissent": ["b2"],
+            },
+        ]
+    }
+    points = _from_summary(synthesis, summary)
+    assert points is not None
+    assert [p.support for p in points] == [4, 6]
+    assert points[1].dissent == ("b2",) and points[1].tables == ("Table 1", "Table 2")
+    data = point_json(points[0])
+    assert data["cross_table"] is True and data["questions"] == ["Was?", "Wie?"]
+    assert point_json(points[1])["cross_table"] is True
+    ops = [
+        {"op": "key", "note_id": "a1", "key": True},
+        {"op": "rename", "note_id": "a3", "label": "Leerstand besteuern"},
+        {"op": "hide", "note_id": "b2"},
+    ]
+    curated = curate_points(synthesis, points, ops)
+    assert [p.title for p in curated] == ["Günstige Wohnungen", "Leerstand besteuern"]
+    assert curated[0].key and curated[1].dissent == ()
+    merged = curate_points(synthesis, points, [{"op": "merge", "note_ids": ["a3", "b1"]}])
+    assert len(merged) == 1 and merged[0].title == "Leerstand"
+    assert merged[0].support == sum(1 + synthesis.notes[i].votes for i in merged[0].notes)

@@ -26,10 +26,8 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import replace
 from itertools import combinations
 
-from worldcafe.rotation.anneal import Anneal
 from worldcafe.rotation.constructions import (
     cyclic_hosted_rounds,
     grid_rounds,
@@ -38,6 +36,7 @@ from worldcafe.rotation.constructions import (
 )
 from worldcafe.rotation.dense import DenseSearch
 from worldcafe.rotation.designs import resolvable_rounds
+from worldcafe.rotation.mixing import plan_with_people
 from worldcafe.rotation.model import (
     Instance,
     InstanceError,
@@ -69,7 +68,7 @@ __all__ = [
 
 ITERATIONS_PER_SECOND = 5_000
 DENSE_ITERATIONS_PER_SECOND = 500
-ANNEAL_STEPS_PER_SECOND = 12_000
+ANNEAL_STEPS_PER_SECOND = 8_000
 DENSE_LIMIT = 200  # up to this many people, the vectorised search over whole neighbourhoods
 
 
@@ -323,16 +322,14 @@ def plan_rounds(instance: Instance, *, seed: int = 0, time_limit: float = 10.0) 
     rng = random.Random(seed)
     state = Seating(instance, rng)
     deadline = started + max(0.0, time_limit)
-    mixing = state.code is not None and not instance.common_language
-    if mixing:  # start from the best repeat-free seating, then mix people by annealing
-        state = Seating(replace(instance, attributes={}, mix=()), rng)
-    if not _constructed_start(state, deadline) and not _hosted_start(state):
-        for r in range(state.played, state.n_rounds):
-            greedy_round(state, r)
-    if mixing:
-        start = state.snapshot()
-        state = Seating(instance, rng)
-        state.restore(start)
+
+    def start(seating: Seating, attempts: int = 8) -> None:
+        if not _constructed_start(seating, deadline, attempts) and not _hosted_start(seating):
+            for r in range(seating.played, seating.n_rounds):
+                greedy_round(seating, r)
+
+    if state.code is None:
+        start(state)
     themed_bound = lower_bound(instance, full_coverage=True)
     plain_bound = lower_bound(instance)
     gap = missing_themes_bound(instance)
@@ -343,12 +340,9 @@ def plan_rounds(instance: Instance, *, seed: int = 0, time_limit: float = 10.0) 
     if state.n == 0 or state.played == state.n_rounds:
         snap = state.snapshot()
     elif state.code is not None:
-        budget = int(max(0.0, time_limit) * ANNEAL_STEPS_PER_SECOND)
-        first = started + 0.8 * max(0.0, time_limit)
-        snap, cost = Anneal(state, target, first).run(budget * 4 // 5)
-        if cost[1] > theme_target:  # themes missed: the tabu search weighs them above mixing
-            state.restore(snap)
-            snap, _ = Search(state, target, deadline).run(budget // 20)
+        state, snap = plan_with_people(
+            instance, state, start, target, time_limit, started, ANNEAL_STEPS_PER_SECOND
+        )
     elif state.n <= DENSE_LIMIT:
         snap, _ = DenseSearch(state, target, deadline).run(
             int(max(0.0, time_limit) * DENSE_ITERATIONS_PER_SECOND)

@@ -23,6 +23,7 @@ from worldcafe.models import (
     Theme,
 )
 from worldcafe.services.errors import Conflict, InvalidInput, NotFound
+from worldcafe.services.join_fields import JoinField, fields_of, parse_join_fields
 from worldcafe.services.text_input import clean_text, require_text
 
 LANGUAGES = ("en", "de", "fr", "es", "it", "pl")
@@ -53,6 +54,7 @@ class CafeSpec:
     table_capacity: int = 6
     purpose: str = ""
     retention_days: int | None = None
+    join_fields: list[JoinField] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -166,6 +168,7 @@ def parse_cafe_spec(obj: object) -> CafeSpec:
         table_capacity=capacity,
         purpose=purpose,
         retention_days=retention_days,
+        join_fields=parse_join_fields(obj.get("join_fields")),
     )
 
 
@@ -210,6 +213,7 @@ def create_cafe(session: Session, spec: CafeSpec, *, owner_id: int | None = None
         organiser_secret=new_secret(),
         owner_id=owner_id,
         retention_days=spec.retention_days,
+        join_fields=[f.to_dict() for f in spec.join_fields] or None,
     )
     session.add(cafe)
     _apply_themes(session, cafe, spec)
@@ -255,6 +259,7 @@ def update_cafe(session: Session, cafe: Cafe, spec: CafeSpec) -> Cafe:
     cafe.n_rounds = spec.rounds
     cafe.round_minutes = spec.round_minutes
     cafe.retention_days = spec.retention_days
+    cafe.join_fields = [f.to_dict() for f in spec.join_fields] or None
     if started:
         structure = [(t.name, len(t.tables)) for t in cafe.themes]
         wanted = [(t.name, t.tables) for t in spec.themes]
@@ -299,6 +304,7 @@ def cafe_spec_of(cafe: Cafe) -> CafeSpec:
         table_capacity=cafe.table_capacity,
         purpose=cafe.purpose,
         retention_days=cafe.retention_days,
+        join_fields=fields_of(cafe.join_fields),
     )
 
 

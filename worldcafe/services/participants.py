@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -97,11 +97,18 @@ def set_joining_open(session: Session, cafe: Cafe, is_open: bool) -> None:
     session.flush()
 
 
-def join_cafe(session: Session, cafe: Cafe, name: object, language: object = None) -> Participant:
+def join_cafe(
+    session: Session,
+    cafe: Cafe,
+    name: object,
+    language: object = None,
+    answers: dict[str, Any] | None = None,
+) -> Participant:
     """Add a participant (no account); an empty name becomes a friendly nickname.
 
     Refused while the host has closed joining, and once every seat is taken: a café never
-    holds more participants than its tables seat.
+    holds more participants than its tables seat. `answers`: the café's join fields as
+    `join_fields.answers_from_form` cleaned them.
     """
     if not cafe.joining_open:
         raise Conflict("This café is not taking new participants right now.")
@@ -118,10 +125,11 @@ def join_cafe(session: Session, cafe: Cafe, name: object, language: object = Non
         resume_token=secrets.token_urlsafe(32),
         resume_code=_new_resume_code(session, cafe),
         present=True,
+        attributes=answers or None,
     )
     session.add(participant)
     session.flush()
-    _seat_late_joiner(session, cafe, participant)
+    seat_late_joiner(session, cafe, participant)
     return participant
 
 
@@ -191,6 +199,14 @@ def list_participants(session: Session, cafe: Cafe) -> list[Participant]:
 def set_presence(session: Session, participant: Participant, present: bool) -> None:
     """Mark someone as here or gone; the seating of later rounds follows."""
     participant.present = present
+    session.flush()
+
+
+def leave_cafe(session: Session, participant: Participant) -> None:
+    """The participant leaves: gone from later rounds, and their resume token is replaced, so
+    the cookie that held it (and every socket opened with it) no longer stands for them."""
+    participant.present = False
+    participant.resume_token = secrets.token_urlsafe(32)
     session.flush()
 
 
@@ -285,7 +301,8 @@ def move_participant(
     return seat
 
 
-def _seat_late_joiner(session: Session, cafe: Cafe, participant: Participant) -> None:
+def seat_late_joiner(session: Session, cafe: Cafe, participant: Participant) -> None:
+    """Seat someone who arrives while a round is on at the emptiest table."""
     current = latest_started_round(session, cafe)
     if current is None or current.ended_at is not None:
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -12,19 +13,69 @@ from sqlalchemy.orm import Session
 from worldcafe import rotation
 from worldcafe.models import Cafe, Participant, Round, RoundStatus, Seat
 from worldcafe.services.errors import Conflict
+from worldcafe.services.join_fields import LANGUAGES_KEY, fields_of, languages_field
 
 PLAN_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
 class PlanSummary:
-    """What the host sees of a plan: repeats against the bound, and theme coverage."""
+    """What the host sees of a plan: repeats against the bound, theme coverage, and (when the
+    café asks at the door) pairs sharing a mixed answer against their bound, and tables without
+    a shared language."""
 
     repeat_pairs: int
     lower_bound: int
     max_meetings: int
     theme_coverage: float
     rounds_planned: int
+    mix: tuple[str, ...] = ()
+    mix_conflicts: int = 0
+    mix_bound: int = 0
+    common_language: bool = False
+    language_violations: int = 0
+
+
+def _who(cafe: Cafe, participants: list[Participant]) -> dict[str, Any]:
+    """The planner's view of the answers at the door: attributes, mix and common_language.
+
+    Mixed answers are compared without case and surrounding space ("Leipzig" = "leipzig ");
+    the languages field's codes go under the planner's `languages` attribute.
+    """
+    fields = fields_of(cafe.join_fields)
+    mix = tuple(f.key for f in fields if f.mix)
+    spoken = languages_field(fields)
+    attributes: dict[str, dict[str, object]] = {}
+    for p in participants:
+        given = p.attributes or {}
+        attrs: dict[str, object] = {}
+        for key in mix:
+            value = given.get(key)
+            if isinstance(value, str) and value.strip():
+                attrs[key] = " ".join(value.split()).casefold()
+        codes = given.get(spoken.key) if spoken is not None else None
+        if isinstance(codes, list) and codes:
+            attrs[LANGUAGES_KEY] = [str(c) for c in codes]
+        if attrs:
+            attributes[str(p.id)] = attrs
+    return {"attributes": attributes, "mix": mix, "common_language": spoken is not None}
+
+
+def _summary(
+    score: rotation.Score, bound: int, rounds: int, instance: rotation.Instance
+) -> PlanSummary:
+    return PlanSummary(
+        repeat_pairs=score.repeat_pairs,
+        lower_bound=bound,
+        max_meetings=score.max_meetings,
+        theme_coverage=score.theme_coverage,
+        rounds_planned=rounds,
+        mix=instance.mix,
+        mix_conflicts=score.mix_conflicts,
+        mix_bound=score.mix_bound,
+        common_language=instance.common_language,
+        language_violations=score.language_violations,
+    )
 
 
 def _instance(session: Session, cafe: Cafe, first: int) -> rotation.Instance:
@@ -65,6 +116,7 @@ def _instance(session: Session, cafe: Cafe, first: int) -> rotation.Instance:
         hosts=hosts,
         rounds=rounds,
         present=present,
+        **_who(cafe, participants),
     )
 
 
@@ -174,13 +226,7 @@ def store_plan(
         session.execute(insert(Seat), rows)
     session.flush()
     session.expire(cafe, ["rounds"])
-    return PlanSummary(
-        repeat_pairs=plan.score.repeat_pairs,
-        lower_bound=plan.lower_bound,
-        max_meetings=plan.score.max_meetings,
-        theme_coverage=plan.score.theme_coverage,
-        rounds_planned=cafe.n_rounds - first + 1,
-    )
+    return _summary(plan.score, plan.lower_bound, cafe.n_rounds - first + 1, request.instance)
 
 
 def plan_remaining_rounds(
@@ -227,12 +273,9 @@ def plan_summary(session: Session, cafe: Cafe) -> PlanSummary | None:
         hosts=instance.hosts,
         rounds=[],
         present=[[p for members in r.values() for p in members] for r in rounds],
+        attributes=instance.attributes,
+        mix=instance.mix,
+        common_language=instance.common_language,
     )
     score = rotation.score_plan(full, rounds)
-    return PlanSummary(
-        repeat_pairs=score.repeat_pairs,
-        lower_bound=rotation.lower_bound(full),
-        max_meetings=score.max_meetings,
-        theme_coverage=score.theme_coverage,
-        rounds_planned=len(rounds),
-    )
+    return _summary(score, rotation.lower_bound(full), len(rounds), full)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +17,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue
+from fpdf.outline import OutlineSection
 
 from .outline import Block, ReportContext
 
@@ -240,29 +241,35 @@ class _Layout:
     def space(self) -> float:
         return self.bottom - self.pdf.get_y()
 
-    def place(self, rows: list[Row], keep: float, *, splittable: bool) -> None:
-        """Print rows; ``keep`` is the height of what must follow on the same page."""
+    def place(
+        self, rows: list[Row], keep: float, *, splittable: bool, section: tuple[str, int] | None
+    ) -> None:
+        """Print rows; ``keep`` is the height of what must follow on the same page; a section
+        (heading, level) becomes a bookmark and an entry of the contents."""
         if not rows:
             return
         needed = self.height(rows) + keep
-        if needed <= self.space() or self.pdf.get_y() <= self.pdf.t_margin + 0.1:
-            self._print(rows)
-            return
-        if not splittable or len(rows) < 4:
+        if needed > self.space() and self.pdf.get_y() > self.pdf.t_margin + 0.1:
+            if splittable and len(rows) >= 4:
+                self._split(rows, keep)
+                return
             self.pdf.add_page()
-            self._print(rows)
-            return
+        if section is not None:
+            self.pdf.start_section(section[0], level=section[1], strict=False)
+        self._print(rows)
+
+    def _split(self, rows: list[Row], keep: float) -> None:
         fit = 0
         while fit < len(rows) and self.height(rows[: fit + 1]) <= self.space():
             fit += 1
         if fit < 2:
             self.pdf.add_page()
-            self.place(rows, keep, splittable=True)
+            self.place(rows, keep, splittable=True, section=None)
             return
         fit = min(fit, len(rows) - 2)
         self._print(rows[:fit], end=False)
         self.pdf.add_page()
-        self.place(rows[fit:], keep, splittable=True)
+        self.place(rows[fit:], keep, splittable=True, section=None)
 
     def _print(self, rows: Sequence[Row], *, end: bool = True) -> None:
         pdf = self.pdf
@@ -304,6 +311,32 @@ def _keep_height(layout: _Layout, following: Sequence[list[Row]]) -> float:
     return layout.height(rows if len(rows) <= 4 else rows[:2])
 
 
+def _contents(title: str) -> Callable[[FPDF, list[OutlineSection]], None]:
+    """Prints the contents: every theme and table with its page number."""
+
+    def render(pdf: FPDF, outline: list[OutlineSection]) -> None:
+        width = pdf.w - pdf.l_margin - pdf.r_margin
+        pdf.set_x(pdf.l_margin)
+        pdf.set_font("main", "B", 18)
+        pdf.cell(width, 10, printable(title))
+        pdf.ln(14)
+        for section in outline:
+            indent = 6.0 * section.level
+            pdf.set_font(
+                "main", "B" if section.level == 0 else "", 11 if section.level == 0 else 10
+            )
+            if section.level == 0:
+                pdf.ln(2)
+            pdf.set_x(pdf.l_margin + indent)
+            pdf.set_text_shaping(needs_shaping(section.name))
+            pdf.cell(width - indent - 14, 6, section.name)
+            pdf.cell(14, 6, str(section.page_number), align="R")
+            pdf.ln(6)
+        pdf.set_text_shaping(False)
+
+    return render
+
+
 def render_pdf(blocks: Sequence[Block], context: ReportContext) -> bytes:
     """A PDF of the outline, with embedded fonts."""
     texts = [b.text + b.detail for b in blocks] + [context.title]
@@ -317,12 +350,21 @@ def render_pdf(blocks: Sequence[Block], context: ReportContext) -> bytes:
             prepared.append((block, []))
         else:
             prepared.append((block, layout.rows(block)))
+    after_contents = False
+    listed = not any(b.kind == "toc" for b in blocks)
     for index, (block, rows) in enumerate(prepared):
         if block.kind == "break":
-            pdf.add_page()
+            if not after_contents:
+                pdf.add_page()
+            after_contents = False
             continue
         if block.kind == "toc":
+            entries = sum(1 for b in blocks if b.kind in ("h1", "h2"))
+            pdf.add_page()
+            pdf.insert_toc_placeholder(_contents(block.text), pages=1 + entries // 42)
+            after_contents = listed = True
             continue
+        after_contents = False
         keep = 0.0
         if block.kind in ("title", "h1", "h2", "h3", "meta"):
             after = [r for b, r in prepared[index + 1 : index + 3] if b.kind != "break"]
@@ -333,5 +375,9 @@ def render_pdf(blocks: Sequence[Block], context: ReportContext) -> bytes:
                 and prepared[index + 1][0].kind == "meta"
             ):
                 keep += _keep_height(layout, after[1:])
-        layout.place(rows, keep, splittable=block.kind in ("p", "quote", "item"))
+        levels = {"h1": 0, "h2": 1}
+        section = None
+        if listed and block.kind in levels:
+            section = (printable(block.text), levels[block.kind])
+        layout.place(rows, keep, splittable=block.kind in ("p", "quote", "item"), section=section)
     return bytes(pdf.output())

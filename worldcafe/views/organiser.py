@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
-import unicodedata
 from typing import Any
-from urllib.parse import quote
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     make_response,
@@ -27,14 +23,19 @@ from werkzeug.wrappers.response import Response as BaseResponse
 from worldcafe import access
 from worldcafe.extensions import database, limits
 from worldcafe.i18n import LANGUAGE_NAMES
+from worldcafe.live.announce import (
+    announce_broadcast,
+    cut_off_cafe,
+    cut_off_link,
+    cut_off_organiser,
+)
 from worldcafe.models import Organiser
 from worldcafe.rate_limits import RateLimited
-from worldcafe.realtime import announce_broadcast, announce_harvest
 from worldcafe.services import cafes as cafe_service
-from worldcafe.services import harvest as harvest_service
 from worldcafe.services import organisers as organiser_service
 from worldcafe.services import privacy as privacy_service
 from worldcafe.services.errors import InvalidInput, ServiceError
+from worldcafe.views import join_form
 from worldcafe.views.edge import links_for
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
@@ -48,11 +49,7 @@ def setup_token(secret_key: str) -> str:
 
 
 def _signed_in(db: Any) -> Organiser | None:
-    organiser_id = session.get("organiser_id")
-    if not isinstance(organiser_id, int):
-        return None
-    organiser: Organiser | None = db.get(Organiser, organiser_id)
-    return organiser
+    return access.signed_in_organiser(db)
 
 
 def spec_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
@@ -77,6 +74,7 @@ def spec_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
         "table_capacity": form.get("table_capacity", "6"),
         "retention_days": form.get("retention_days", ""),
         "themes": themes,
+        "join_fields": join_form.fields_from_form(form),
     }
 
 
@@ -95,6 +93,7 @@ def _form_values(spec: cafe_service.CafeSpec | dict[str, Any]) -> dict[str, Any]
                 {"name": t.name, "tables": t.tables, "questions": "\n".join(t.questions)}
                 for t in spec.themes
             ],
+            "join_fields": [f.to_dict() for f in spec.join_fields],
         }
     values = dict(spec)
     values["languages"] = values.get("languages") or []
@@ -143,6 +142,7 @@ def _render_form(
         template,
         values=values,
         themes=themes,
+        join_rows=join_form.field_rows(list(values.get("join_fields") or [])),
         error=error,
         error_at=error_field(error),
         language_names=LANGUAGE_NAMES,
@@ -209,15 +209,20 @@ def login() -> str | BaseResponse | tuple[str, int]:
     session.clear()
     if language:
         session["lang"] = language
-    session["organiser_id"] = organiser.id
-    session.permanent = True
+    access.sign_in(organiser)
     return redirect(url_for("organiser.dashboard"))
 
 
 @bp.post("/logout")
 def logout() -> BaseResponse:
-    """Sign out."""
-    session.pop("organiser_id", None)
+    """Sign out: this account's sessions end on every device, and their open sockets with them."""
+    organiser_id = session.pop("organiser_id", None)
+    session.pop("organiser_epoch", None)
+    if isinstance(organiser_id, int):
+        with database().write() as db:
+            ended = organiser_service.sign_out(db, organiser_id)
+        if ended is not None:
+            cut_off_organiser(organiser_id, ended)
     return redirect(url_for("organiser.login"))
 
 
@@ -237,11 +242,9 @@ def setup(token: str) -> str | BaseResponse | tuple[str, int]:
             organiser = organiser_service.create_organiser(
                 db, request.form.get("email"), request.form.get("password")
             )
-            organiser_id = organiser.id
+            access.sign_in(organiser)
     except ServiceError as error:
         return render_template("organiser/setup.html", error=str(error)), error.status
-    session["organiser_id"] = organiser_id
-    session.permanent = True
     return redirect(url_for("organiser.dashboard"))
 
 
@@ -314,7 +317,9 @@ def renew(cafe_id: int, secret: str, role: str) -> BaseResponse:
         abort(404)
     with database().write() as db:
         cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
+        old = getattr(cafe, f"{role}_secret")
         new = cafe_service.renew_secret(db, cafe, role)
+    cut_off_link(cafe_id, role, old)
     target_secret = new if role == "organiser" else secret
     return redirect(url_for("organiser.cafe_page", cafe_id=cafe_id, secret=target_secret))
 
@@ -332,93 +337,6 @@ def table_cards(cafe_id: int, secret: str) -> str:
             site=str(links["join_url"]).split("://", 1)[-1].split("/", 1)[0],
             tables=list(cafe.tables),
         )
-
-
-EXPORT_TYPES = {
-    "json": "application/json",
-    "md": "text/markdown; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
-
-
-def _harvest_context(db: Any, cafe: Any) -> dict[str, Any]:
-    result, themes = harvest_service.harvest_points(db, cafe)
-    return {
-        "cafe": cafe,
-        "links": links_for(cafe),
-        "result": result,
-        "themes": themes,
-        "notes": result.notes,
-        "insights": harvest_service.key_insights(db, cafe),
-        "attendance": harvest_service.attendance(db, cafe),
-        "formats": list(EXPORT_TYPES),
-    }
-
-
-@bp.get("/cafe/<int:cafe_id>/<secret>/harvest")
-def harvest(cafe_id: int, secret: str) -> str:
-    """The synthesis per theme and table, to curate and download."""
-    with database().read() as db:
-        cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
-        return render_template("organiser/harvest.html", **_harvest_context(db, cafe))
-
-
-@bp.post("/cafe/<int:cafe_id>/<secret>/harvest")
-def curate(cafe_id: int, secret: str) -> str | BaseResponse:
-    """One curation step: rename, merge, split, move, hide, unhide or mark as key."""
-    form = request.form
-    op = form.get("op", "")
-    step: dict[str, Any] = {"op": op}
-    if op in ("merge", "split"):
-        step["note_ids"] = [i for i in form.getlist("note_ids") if i]
-    else:
-        step["note_id"] = form.get("note_id", "")
-    if op == "rename":
-        step["label"] = form.get("label", "")
-    elif op == "move":
-        step["to"] = form.get("to", "")
-    elif op == "key":
-        step["key"] = form.get("key") == "1"
-    with database().write() as db:
-        cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
-        if op == "reset":
-            harvest_service.reset_curation(db, cafe)
-        else:
-            harvest_service.curate(db, cafe, step)
-    announce_harvest(cafe_id)
-    return redirect(
-        url_for("organiser.harvest", cafe_id=cafe_id, secret=secret)
-        + "#"
-        + form.get("anchor", "top")
-    )
-
-
-@bp.get("/cafe/<int:cafe_id>/<secret>/export")
-def export(cafe_id: int, secret: str) -> BaseResponse:
-    """Download the synthesis as PDF, DOCX, Markdown, CSV or JSON."""
-    fmt = request.args.get("format", "pdf")
-    if fmt not in EXPORT_TYPES:
-        raise InvalidInput(f"Choose one of: {', '.join(EXPORT_TYPES)}.")
-    anonymise = request.args.get("anonymise") == "1"
-    with database().read() as db:
-        cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
-        data = harvest_service.export_cafe(db, cafe.id, fmt, anonymise=anonymise)
-        title = cafe.title
-    response = Response(data, mimetype=EXPORT_TYPES[fmt])
-    response.headers["Content-Disposition"] = download_disposition(title, fmt)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def download_disposition(title: str, fmt: str) -> str:
-    """An attachment named after the café: an ASCII name, and the real one (RFC 5987) with é."""
-    words = re.sub(r"[^\w]+", "-", title, flags=re.UNICODE).strip("-_").lower() or "cafe"
-    name = f"{words[:80].strip('-')}-harvest.{fmt}"
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    plain = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-") or f"harvest.{fmt}"
-    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @bp.get("/cafe/<int:cafe_id>/<secret>/privacy")
@@ -455,6 +373,7 @@ def privacy_action(cafe_id: int, secret: str) -> str | BaseResponse | tuple[str,
     if action in ("erase", "delete"):
         database().purge()
     if action == "delete":
+        cut_off_cafe(cafe_id)
         return redirect(url_for("organiser.dashboard"))
     if action == "erase":
         announce_broadcast(cafe_id)

@@ -24,11 +24,12 @@ from werkzeug.wrappers.response import Response as BaseResponse
 from worldcafe import access, presenters
 from worldcafe.extensions import database, limits
 from worldcafe.i18n import translate_message
+from worldcafe.live.announce import announce_people, cut_off_participant
 from worldcafe.models import NAME_MAX, NOTE_MAX, Cafe
 from worldcafe.qrcodes import qr_png, qr_svg
 from worldcafe.rate_limits import RateLimited
-from worldcafe.realtime import announce_people
 from worldcafe.services import harvest as harvest_service
+from worldcafe.services import join_fields
 from worldcafe.services import participants as participant_service
 from worldcafe.services import privacy as privacy_service
 from worldcafe.services.errors import NotFound, ServiceError
@@ -91,6 +92,7 @@ def _join_page(
         code_max=CODE_MAX,
         resume_error=resume_error,
         resume_value=request.form.get("resume_code", "")[:CODE_MAX] if resume_error else "",
+        join_answers=request.form.to_dict(flat=False) if error else None,
     )
 
 
@@ -137,8 +139,11 @@ def join(code: str) -> BaseResponse:
             cafe = access.cafe_by_join_code(db, code)
             if access.current_participant(db, cafe) is not None:
                 return redirect(url_for("participant.cafe_page", code=cafe.join_code))
+            answers = join_fields.answers_from_form(
+                join_fields.fields_of(cafe.join_fields), request.form.to_dict(flat=False)
+            )
             participant = participant_service.join_cafe(
-                db, cafe, request.form.get("name", ""), request.form.get("language")
+                db, cafe, request.form.get("name", ""), request.form.get("language"), answers
             )
             access.remember_participant(cafe, participant)
             cafe_id, join_code = cafe.id, cafe.join_code
@@ -185,15 +190,8 @@ def cafe_page(code: str) -> str | BaseResponse:
         participant = access.current_participant(db, cafe)
         if participant is None:
             return redirect(url_for("participant.join_page", code=cafe.join_code))
-        language = str(get_locale() or cafe.language)
-    if participant.language != language:
-        # Live updates to this phone are rendered in the language it shows.
-        with database().write() as db:
-            participant_service.set_language(db, participant.id, language)
-    with database().read() as db:
-        cafe = access.cafe_by_join_code(db, code)
-        participant = access.current_participant(db, cafe)
-        assert participant is not None
+        # Live updates follow the language this page is shown in (its socket reads this).
+        access.remember_page_language(cafe, str(get_locale() or cafe.language))
         return render_template(
             "participant/cafe.html",
             cafe=cafe,
@@ -211,12 +209,15 @@ def leave(code: str) -> str:
     with database().write() as db:
         cafe = access.cafe_by_join_code(db, code)
         participant = access.current_participant(db, cafe)
+        left = participant.id if participant is not None else None
         if participant is not None:
-            participant_service.set_presence(db, participant, False)
+            participant_service.leave_cafe(db, participant)
             name = participant.name
         access.forget_participant(cafe)
         cafe_id = cafe.id
         page = render_template("participant/goodbye.html", cafe=cafe, name=name)
+    if left is not None:
+        cut_off_participant(left)
     announce_people(cafe_id)
     return page
 
