@@ -108,8 +108,11 @@ def _dissent(
 
 def make_point(cluster: Cluster, material: Material) -> Point | None:
     """The point a cluster makes, or None when no idea is shared by several of its notes."""
-    ids = list(cluster.notes)
+    # A note of punctuation only ("?!") says nothing a point could share.
+    ids = [i for i in cluster.notes if any(ch.isalnum() for ch in material.notes[i].text)]
     key = cluster.key or any(material.notes[i].key for i in ids)
+    if not ids:
+        return None
     if len(ids) < 2 and not key:
         return None
     centrality = _centralities(ids, material)
