@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
 
+from tests.test_rotation import check_hard
 from worldcafe.rotation import (
     Instance,
     InstanceError,
@@ -13,6 +15,7 @@ from worldcafe.rotation import (
     instance_to_json,
     mix_bound,
     parse_instance,
+    plan_rounds,
     score_plan,
 )
 from worldcafe.rotation.people import mix_value, spoken, spread_pairs
@@ -144,3 +147,98 @@ def test_language_violations_count_tables_without_a_shared_language() -> None:
     score = score_plan(instance, [ROWS])
     assert score.language_violations == 1  # table B: {de} and {fr, en}
     assert score.mix_conflicts == 0
+
+
+def conference(n: int, tables: int, rounds: int, seed: int, *, hosts: int = 0) -> Instance:
+    """A generated conference: countries of uneven size, cities within them, most speak
+    English, a few speak only their own language (always with enough speakers to share it)."""
+    rng = random.Random(seed)
+    countries = [f"Land {k}" for k in range(max(3, n // 6))]
+    weights = [1.0 / (k + 1) for k in range(len(countries))]
+    people = [f"x{i}" for i in range(n)]
+    attributes: dict[str, dict[str, object]] = {}
+    for p in people:
+        country = rng.choices(countries, weights)[0]
+        city = f"{country} city {rng.randrange(3)}"
+        own = f"l{countries.index(country) % 4}"
+        languages = [own] if rng.random() < 0.08 else [own, "en"]
+        attributes[p] = {"country": country.upper(), "city": city, "languages": languages}
+    cap = -(-n // tables)
+    specs = [TableSpec(f"t{j}", f"theme {j % 3}", cap) for j in range(tables)]
+    return Instance(
+        people,
+        specs,
+        rounds,
+        {f"t{j}": people[j] for j in range(hosts)},
+        attributes=attributes,
+        mix=("country", "city"),
+        common_language=True,
+    )
+
+
+@pytest.mark.parametrize(("n", "tables", "rounds", "seed"), [(30, 6, 3, 1), (48, 12, 3, 2)])
+def test_every_table_shares_a_language_and_mixing_is_near_its_bound(
+    n: int, tables: int, rounds: int, seed: int
+) -> None:
+    instance = conference(n, tables, rounds, seed)
+    plan = plan_rounds(instance, seed=0, time_limit=3.0)
+    check_hard(instance, plan.rounds)
+    assert plan.score.language_violations == 0
+    assert plan.score.theme_coverage == 1.0
+    # mixing alone, against the same café planned with nobody's attributes known
+    instance.common_language = False
+    mixed = plan_rounds(instance, seed=0, time_limit=1.0).score
+    blind = plan_rounds(
+        Instance(instance.participants, instance.tables, rounds), seed=0, time_limit=0.2
+    )
+    assert mixed.theme_coverage == 1.0
+    assert score_plan(instance, blind.rounds).mix_conflicts > mixed.mix_conflicts
+
+
+def test_a_language_nobody_else_speaks_is_reported_not_hidden() -> None:
+    instance = conference(20, 4, 2, 3)
+    instance.attributes["x0"] = {"languages": ["xx"]}
+    plan = plan_rounds(instance, seed=0, time_limit=0.5)
+    check_hard(instance, plan.rounds)
+    assert plan.score.language_violations == 2  # one table per round, no plan avoids it
+
+
+def test_mixing_plans_are_the_same_for_a_seed() -> None:
+    instance = conference(36, 9, 3, 4)
+    first = plan_rounds(instance, seed=5, time_limit=0.5)
+    assert plan_rounds(instance, seed=5, time_limit=0.5).rounds == first.rounds
+
+
+def test_replanning_for_joiners_and_leavers_keeps_languages_and_mixing() -> None:
+    base = conference(44, 9, 3, 6, hosts=3)
+    people = base.participants
+    first = plan_rounds(
+        Instance(
+            people[:40],
+            base.tables,
+            3,
+            base.hosts,
+            attributes={p: base.attributes[p] for p in people[:40]},
+            mix=base.mix,
+            common_language=True,
+        ),
+        seed=0,
+        time_limit=0.5,
+    )
+    later = [p for p in people if p not in ("x10", "x11")]
+    instance = Instance(
+        people,
+        base.tables,
+        3,
+        base.hosts,
+        first.rounds[:1],
+        [people[:40], later, later],
+        base.attributes,
+        base.mix,
+        True,
+    )
+    plan = plan_rounds(instance, seed=0, time_limit=1.0)
+    check_hard(instance, plan.rounds)
+    assert plan.rounds[0] == first.rounds[0]
+    assert plan.score.language_violations == 0
+    assert plan.score.mix_excess <= max(2, plan.score.mix_bound)

@@ -175,7 +175,10 @@ def cmd_synthesize(args: argparse.Namespace) -> int:
     except synthesis.NotesError as error:
         _fail(f"invalid notes file: {error}")
     result = synthesis.synthesize(notes)
-    context = synthesis.ReportContext(title=args.title or Path(args.notes).stem)
+    context = synthesis.ReportContext(
+        title=args.title or Path(args.notes).stem,
+        theme_order=list(dict.fromkeys(note.theme for note in notes)),
+    )
     _write_output(synthesis.render(result, args.format, context), args.output)
     return 0
 

@@ -301,14 +301,17 @@ def projector_join_count_html(db: Session, cafe: Cafe) -> str:
     return render_template("projector/_join_count.html", joined=joined or 0, oob=True)
 
 
-HARVEST_TOP = 3
+HARVEST_TOP = 4
 
 
 def projector_harvest_context(db: Session, cafe: Cafe) -> dict[str, Any]:
-    """The strongest clusters of each theme, for the plenary."""
-    result = harvest_service.harvest(db, cafe)
-    themes = [(t.theme, list(t.clusters[:HARVEST_TOP])) for t in result.themes]
-    return {"cafe": cafe, "themes": themes, "notes": result.notes}
+    """The strongest points of each theme (key points first), for the plenary."""
+    result, themes = harvest_service.harvest_points(db, cafe)
+    return {
+        "cafe": cafe,
+        "themes": [(name, points[:HARVEST_TOP]) for name, points in themes],
+        "notes": result.notes,
+    }
 
 
 def projector_harvest_html(db: Session, cafe: Cafe) -> str:

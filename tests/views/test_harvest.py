@@ -120,7 +120,23 @@ def test_the_projector_harvest_shows_top_clusters_per_theme(
     html = client.get(f"{harvested['projector_url']}/harvest").get_data(as_text=True)
     assert "What we harvested" in html
     assert "Citizen participation" in html and "Investment" in html
-    assert len(re.findall(r"<li><strong", html)) >= 2
+    assert len(re.findall(r'<li class="harvest-point', html)) >= 2
+
+
+def test_downloads_keep_the_cafes_name_and_are_never_cached(
+    app: Flask, client: FlaskClient, harvested: dict[str, Any]
+) -> None:
+    with app.app_context(), database().write() as db:
+        from worldcafe.models import Cafe
+
+        db.get(Cafe, harvested["cafe_id"]).title = "Café Élan: Zürich"
+    for fmt in ("pdf", "docx", "md", "csv", "json"):
+        response = client.get(f"{harvested['organiser_url']}/export?format={fmt}")
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "no-store"
+        disposition = response.headers["Content-Disposition"]
+        assert f"filename*=UTF-8''caf%C3%A9-%C3%A9lan-z%C3%BCrich-harvest.{fmt}" in disposition
+        assert f'filename="cafe-elan-zurich-harvest.{fmt}"' in disposition
 
 
 def test_only_the_table_host_reviews_the_table_summary(

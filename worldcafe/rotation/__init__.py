@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import replace
 from itertools import combinations
 
+from worldcafe.rotation.anneal import Anneal
 from worldcafe.rotation.constructions import (
     cyclic_hosted_rounds,
     grid_rounds,
@@ -65,6 +67,7 @@ __all__ = [
 
 ITERATIONS_PER_SECOND = 5_000
 DENSE_ITERATIONS_PER_SECOND = 500
+ANNEAL_STEPS_PER_SECOND = 40_000
 DENSE_LIMIT = 200  # up to this many people, the vectorised search over whole neighbourhoods
 
 
@@ -269,20 +272,22 @@ def _hosted_start(state: Seating) -> bool:
     return bool(built)
 
 
-def _constructed_start(state: Seating, attempts: int = 8) -> bool:
+def _constructed_start(state: Seating, deadline: float, attempts: int = 8) -> bool:
     """Seat all rounds from a construction (extra rounds greedily), labelled for coverage.
 
     Tries a few random labellings of people for each construction in turn and stops at the
     first with full coverage; failing that, keeps the lowest cost found with the last one (the
     grid: the search repairs it towards coverage better than the rigid translation rounds).
     """
-    best: tuple[tuple[int, int, int], list[list[int]]] | None = None
+    best: tuple[tuple[int, int, int, int], list[list[int]]] | None = None
     candidates = _constructions(state)
     drawn = state.rng.getstate()
     for k, built in enumerate(candidates):
         if k == len(candidates) - 1:
             state.rng.setstate(drawn)  # the last one's labellings as if tried alone
-        for _ in range(attempts):
+        for attempt in range(attempts):
+            if attempt and time.monotonic() > deadline:
+                break
             order = list(range(state.n))
             state.rng.shuffle(order)
             for r in range(state.n_rounds):
@@ -292,7 +297,7 @@ def _constructed_start(state: Seating, attempts: int = 8) -> bool:
                     greedy_round(state, r)
             relabel(state, 200 * state.n)
             cost = state.cost()
-            if cost[0] == 0:
+            if cost[:2] == (0, 0):
                 return True
             if k == len(candidates) - 1 and (best is None or cost < best[0]):
                 best = (cost, state.snapshot())
@@ -312,18 +317,33 @@ def plan_rounds(instance: Instance, *, seed: int = 0, time_limit: float = 10.0) 
         open_tables(instance, r)  # raises InstanceError when a round cannot be seated
     rng = random.Random(seed)
     state = Seating(instance, rng)
-    if not _constructed_start(state) and not _hosted_start(state):
+    deadline = started + max(0.0, time_limit)
+    mixing = state.code is not None and not instance.common_language
+    if mixing:  # start from the best repeat-free seating, then mix people by annealing
+        state = Seating(replace(instance, attributes={}, mix=()), rng)
+    if not _constructed_start(state, deadline) and not _hosted_start(state):
         for r in range(state.played, state.n_rounds):
             greedy_round(state, r)
+    if mixing:
+        start = state.snapshot()
+        state = Seating(instance, rng)
+        state.restore(start)
     themed_bound = lower_bound(instance, full_coverage=True)
     plain_bound = lower_bound(instance)
     gap = missing_themes_bound(instance)
     weights = {w for w in state.weight if w}
     theme_target = gap * weights.pop() if len(weights) == 1 else 0
-    target = (theme_target, themed_bound if state.themed and not gap else plain_bound)
-    deadline = started + max(0.0, time_limit)
+    repeat_target = themed_bound if state.themed and not gap else plain_bound
+    target = (theme_target, repeat_target + mix_bound(instance))
     if state.n == 0 or state.played == state.n_rounds:
         snap = state.snapshot()
+    elif state.code is not None:
+        budget = int(max(0.0, time_limit) * ANNEAL_STEPS_PER_SECOND)
+        first = started + 0.8 * max(0.0, time_limit)
+        snap, cost = Anneal(state, target, first).run(budget * 4 // 5)
+        if cost[1] > theme_target:  # themes missed: the tabu search weighs them above mixing
+            state.restore(snap)
+            snap, _ = Search(state, target, deadline).run(budget // 20)
     elif state.n <= DENSE_LIMIT:
         snap, _ = DenseSearch(state, target, deadline).run(
             int(max(0.0, time_limit) * DENSE_ITERATIONS_PER_SECOND)

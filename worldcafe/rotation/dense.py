@@ -14,7 +14,7 @@ import time
 import numpy as np
 import numpy.typing as npt
 
-from worldcafe.rotation.search import W_REPEAT, Seating
+from worldcafe.rotation.search import MIX_MASK, W_REPEAT, Seating
 
 Ints = npt.NDArray[np.int64]
 BIG = 1 << 62
@@ -37,6 +37,16 @@ class DenseSearch:
         self.tc = np.array(s.tcount, dtype=np.int64).reshape(n, -1)
         self.add = np.array(s.add, dtype=np.int64)
         self.add_prev = np.concatenate([[0], self.add[:-1]])
+        # what a pair seated together wastes besides repeats: shared mix values, no language
+        codes = np.zeros(n * n, dtype=np.int64) if s.code is None else np.array(s.code)
+        codes = codes.astype(np.int64).reshape(n, n)
+        self.mix_w = codes & MIX_MASK
+        self.apart = codes >> 6
+        top = max(s.weight, default=0) + 1
+        self.w_lang = 4 * top * W_THEME_SEARCH
+        self.extra = self.mix_w * (W_REPEAT + 1) + self.apart * self.w_lang
+        self.marked = codes > 0
+        self.mix_total, self.lang_total = s.mix_total, s.lang_total
         self.cost_of = np.array(s.pair_cost, dtype=np.int64)
         self.movable = ~np.array(s.is_host, dtype=bool)
         self.w = np.array(s.weight, dtype=np.int64) * W_THEME_SEARCH
@@ -53,20 +63,26 @@ class DenseSearch:
         self.kick = (3, 6)  # random swaps after a stall
         self.conflicts: tuple[Ints, Ints] = (np.zeros(0, np.int64), np.zeros(0, np.int64))
 
-    def cost(self) -> tuple[int, int, int]:
-        """(weighted missing themes, repeat pairs, spread) of the current seats."""
+    def cost(self) -> tuple[int, int, int, int]:
+        """(pairs without a common language, weighted missing themes, wasted encounters,
+        spread) of the current seats, as `Seating.cost`."""
         upper = np.triu(self.meet, 1)
         extra = np.maximum(upper - 1, 0)
         distinct = (self.tc > 0).sum(axis=1)
         theme = int(((self.den - distinct) * (self.w // W_THEME_SEARCH)).sum())
-        return theme, int(extra.sum()), int((extra * extra).sum())
+        mix = self.mix_total
+        return self.lang_total, theme, int(extra.sum()) + mix, int((extra * extra).sum()) + mix
 
-    @staticmethod
-    def fold(cost: tuple[int, int, int]) -> int:
-        return cost[0] * W_THEME_SEARCH + cost[1] * W_REPEAT + cost[2]
+    def fold(self, cost: tuple[int, int, int, int]) -> int:
+        return cost[0] * self.w_lang + cost[1] * W_THEME_SEARCH + cost[2] * W_REPEAT + cost[3]
 
-    def done(self, cost: tuple[int, int, int]) -> bool:
-        return cost[0] <= self.target[0] and cost[1] <= self.target[1] and cost[2] == cost[1]
+    def done(self, cost: tuple[int, int, int, int]) -> bool:
+        return (
+            cost[0] == 0
+            and cost[1] <= self.target[0]
+            and cost[2] <= self.target[1]
+            and cost[3] == cost[2]
+        )
 
     def neighbourhood(self, it: int, cost: int, best: int) -> tuple[Ints, Ints, Ints]:
         """Deltas of every admissible swap [round, p, q], move [round, p, table] and exchange of
@@ -78,12 +94,13 @@ class DenseSearch:
         onehot = np.zeros((n_r, n, self.m), dtype=np.int64)
         rr, pp = np.nonzero(here)
         onehot[rr, pp, seat[rr, pp]] = 1
-        a_cost = self.add[self.meet]
+        a_cost = self.add[self.meet] + self.extra
         as_float = onehot.astype(np.float64)  # BLAS products; every value is a small integer
         join = np.rint(np.matmul(a_cost.astype(np.float64)[None], as_float)).astype(np.int64)
-        prev = np.rint(np.matmul(self.add_prev[self.meet].astype(np.float64)[None], as_float))
+        prev_cost = (self.add_prev[self.meet] + self.extra).astype(np.float64)
+        prev = np.rint(np.matmul(prev_cost[None], as_float))
         leave = -np.take_along_axis(prev.astype(np.int64), sc[:, :, None], 2)[:, :, 0]
-        bad = np.matmul((self.meet >= 2).astype(np.float64)[None], as_float)
+        bad = np.matmul(((self.meet >= 2) | self.marked).astype(np.float64)[None], as_float)
         conflict = np.take_along_axis(bad, sc[:, :, None], 2)[:, :, 0] > 0
         th = self.theme[sc]
         own = self.tc[self.rows[None, :], th]
@@ -150,11 +167,14 @@ class DenseSearch:
         self.meet[old, p] -= 1
         self.meet[p, new] += 1
         self.meet[new, p] += 1
+        if self.marked[p].any():
+            self.mix_total += int(self.mix_w[p, new].sum() - self.mix_w[p, old].sum())
+            self.lang_total += int(self.apart[p, new].sum() - self.apart[p, old].sum())
         self.tc[p, self.theme[a]] -= 1
         self.tc[p, self.theme[b]] += 1
         seat[p] = b
 
-    def run(self, budget: int) -> tuple[list[list[int]], tuple[int, int, int]]:
+    def run(self, budget: int) -> tuple[list[list[int]], tuple[int, int, int, int]]:
         """Search for at most `budget` iterations; the best seats found and their cost."""
         rng = self.s.rng
         best3 = self.cost()

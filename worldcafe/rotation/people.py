@@ -19,6 +19,9 @@ import heapq
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
+import numpy as np
+import numpy.typing as npt
+
 from worldcafe.rotation.model import Instance, TableSpec, present_in
 
 LANGUAGES_KEY = "languages"
@@ -176,3 +179,34 @@ def mix_figures(
             if langs and not shares_language(people, langs):
                 violations += 1
     return conflicts, violations
+
+
+def pair_codes(instance: Instance, people: Sequence[str]) -> npt.NDArray[np.uint8] | None:
+    """For every pair of people (row-major, n x n), what seating them together wastes: the
+    number of `mix` attributes they share (0..63), plus 64 when the café asks for a common
+    language and both gave languages but share none. None when nothing of this applies."""
+    n = len(people)
+    mix = mix_values(instance) if instance.mix else {}
+    langs = languages_of(instance) if instance.common_language else {}
+    if n == 0 or (not any(mix.values()) and len(langs) < 2):
+        return None
+    codes = np.zeros((n, n), dtype=np.int64)
+    for by_person in mix.values():
+        ids: dict[str | tuple[str, ...], int] = {}
+        value = np.array(
+            [ids.setdefault(by_person[p], len(ids)) if p in by_person else -1 for p in people],
+            dtype=np.int64,
+        )
+        codes += (value[:, None] == value[None, :]) & (value >= 0)[:, None]
+    np.minimum(codes, 63, out=codes)
+    if len(langs) >= 2:
+        vocabulary = {code: k for k, code in enumerate(sorted(set().union(*langs.values())))}
+        speaks = np.zeros((n, len(vocabulary)), dtype=np.float64)
+        for i, p in enumerate(people):
+            for code in langs.get(p, ()):
+                speaks[i, vocabulary[code]] = 1.0
+        given = np.asarray(speaks.any(axis=1))
+        apart = (speaks @ speaks.T < 0.5) & given[:, None] & given[None, :]
+        codes += 64 * apart
+    np.fill_diagonal(codes, 0)
+    return codes.astype(np.uint8)

@@ -1,7 +1,9 @@
 """Planning the remaining rounds: a greedy start and a tabu search over seat swaps.
 
-The cost is lexicographic, folded into one integer: missing themes first, then repeat pairs,
-then the spread of repeats (sum of squared extra meetings). The search follows Dotú and Van
+The cost is lexicographic, folded into one integer: pairs who share no language at a table
+(where the café asks for a common language) first, then missing themes, then wasted encounters
+(repeat pairs and pairs sharing a value the café mixes), then the spread of repeats (sum of
+squared extra meetings). The search follows Dotú and Van
 Hentenryck's swap tabu search: take a conflict (a pair that met before, or a traveller back on
 a theme), try every swap or move of one of its people in that round, make the best move that is
 not tabu, and perturb when it stalls.
@@ -15,10 +17,13 @@ import time
 from array import array
 
 from worldcafe.rotation.model import Instance, open_tables, present_in
+from worldcafe.rotation.people import pair_codes
 from worldcafe.rotation.scoring import theme_key
 
 W_REPEAT = 1 << 12  # one repeat outweighs any spread change a move makes
 W_THEME = 1 << 32  # one missing theme outweighs any repeat change a move makes
+W_LANG = 1 << 48  # a pair without a common language outweighs any theme change a move makes
+MIX_MASK = 63  # a pair code's shared mix values; the bit above: no common language
 SAMPLE_TABLES = 40  # tables tried per move in large cafés
 
 
@@ -27,6 +32,7 @@ class Seating:
 
     def __init__(self, instance: Instance, rng: random.Random) -> None:
         self.rng = rng
+        self.instance = instance
         self.people = list(instance.participants)
         index = {p: i for i, p in enumerate(self.people)}
         self.table_ids = [t.id for t in instance.tables]
@@ -74,15 +80,26 @@ class Seating:
         self.pair_cost = [W_REPEAT * max(0, m - 1) + max(0, m - 1) ** 2 for m in range(reps)]
         self.bad: list[tuple[int, int]] = []
         self.bad_at: dict[tuple[int, int], int] = {}
+        codes = pair_codes(instance, self.people)
+        self.code = array("B", codes.tobytes()) if codes is not None else None
+        # who is hardest to seat: many partners without a common language, then many to mix
+        self.hardness = [0] * n
+        if codes is not None:
+            apart = (codes >> 6).sum(axis=1, dtype="int64")
+            shared = ((codes & MIX_MASK) > 0).sum(axis=1, dtype="int64")
+            self.hardness = [int(x) for x in apart * (n + 1) + shared]
+        self.extra = [(c & MIX_MASK) * (W_REPEAT + 1) + (c >> 6) * W_LANG for c in range(256)]
+        self.mix_total = 0  # shared mix values of pairs seated together, over all rounds
+        self.lang_total = 0  # pairs without a common language seated together
         for r, rnd in enumerate(instance.rounds):
             for tid, group in rnd.items():
                 for pid in group:
                     self.place(r, index[pid], tindex[tid])
 
     # ---- incremental updates
-    def _mark(self, a: int, b: int, m: int) -> None:
+    def _mark(self, a: int, b: int, m: int, code: int = 0) -> None:
         key = (a, b) if a < b else (b, a)
-        if m >= 2:
+        if m >= 2 or (code and m >= 1):
             if key not in self.bad_at:
                 self.bad_at[key] = len(self.bad)
                 self.bad.append(key)
@@ -99,13 +116,17 @@ class Seating:
 
     def place(self, r: int, p: int, t: int) -> None:
         """Seat p at table t in round r."""
-        meet, n = self.meet, self.n
+        meet, n, code = self.meet, self.n, self.code
         for x in self.members[r][t]:
             m = meet[p * n + x] + 1
             meet[p * n + x] = m
             meet[x * n + p] = m
-            if m >= 2:
-                self._mark(p, x, m)
+            c = code[p * n + x] if code is not None else 0
+            if c:
+                self.mix_total += c & MIX_MASK
+                self.lang_total += c >> 6
+            if m >= 2 or c:
+                self._mark(p, x, m, c)
         self.members[r][t].append(p)
         self.seat[r][p] = t
         th = self.theme[t]
@@ -118,13 +139,17 @@ class Seating:
         t = self.seat[r][p]
         group = self.members[r][t]
         group.remove(p)
-        meet, n = self.meet, self.n
+        meet, n, code = self.meet, self.n, self.code
         for x in group:
             m = meet[p * n + x] - 1
             meet[p * n + x] = m
             meet[x * n + p] = m
-            if m == 1:
-                self._mark(p, x, m)
+            c = code[p * n + x] if code is not None else 0
+            if c:
+                self.mix_total -= c & MIX_MASK
+                self.lang_total -= c >> 6
+            if m == 1 or (c and m == 0):
+                self._mark(p, x, m, c)
         self.seat[r][p] = -1
         th = self.theme[t]
         self.tcount[p][th] -= 1
@@ -136,8 +161,10 @@ class Seating:
         """Themes p could still visit."""
         return self.den[p] - self.distinct[p] if self.weight[p] else 0
 
-    def cost(self) -> tuple[int, int, int]:
-        """(weighted missing themes, repeat pairs, spread) of the whole plan."""
+    def cost(self) -> tuple[int, int, int, int]:
+        """(pairs without a common language, weighted missing themes, wasted encounters,
+        spread) of the whole plan; wasted = repeat pairs + mix conflicts, and the spread adds
+        the squares of extra meetings to the mix conflicts."""
         theme = sum(self.weight[p] * self.missing(p) for p in range(self.n))
         repeats = spread = 0
         meet, n = self.meet, self.n
@@ -145,7 +172,8 @@ class Seating:
             m = meet[a * n + b]
             repeats += m - 1
             spread += (m - 1) ** 2
-        return theme, repeats, spread
+        mix = self.mix_total
+        return self.lang_total, theme, repeats + mix, spread + mix
 
     def theme_delta(self, p: int, old: int, new: int) -> int:
         """Cost change when p goes from a table of theme old to one of theme new."""
@@ -157,12 +185,22 @@ class Seating:
 
     def leave(self, r: int, p: int, t: int) -> int:
         """Cost change of taking p away from table t's group in round r."""
-        meet, add, base = self.meet, self.add, p * self.n
+        meet, add, base, code = self.meet, self.add, p * self.n, self.code
+        if code is not None:
+            extra = self.extra
+            return -sum(
+                add[meet[base + x] - 1] + extra[code[base + x]]
+                for x in self.members[r][t]
+                if x != p
+            )
         return -sum(add[meet[base + x] - 1] for x in self.members[r][t] if x != p)
 
     def join(self, r: int, p: int, t: int) -> int:
         """Cost change of adding p to table t's group in round r (p not there)."""
-        meet, add, base = self.meet, self.add, p * self.n
+        meet, add, base, code = self.meet, self.add, p * self.n, self.code
+        if code is not None:
+            extra = self.extra
+            return sum(add[meet[base + x]] + extra[code[base + x]] for x in self.members[r][t])
         return sum(add[meet[base + x]] for x in self.members[r][t])
 
     def rounds_out(self) -> list[dict[str, list[str]]]:
@@ -198,7 +236,7 @@ class Search:
 
     def __init__(self, state: Seating, target: tuple[int, int], deadline: float) -> None:
         self.s = state
-        self.target_theme, self.target_repeats = target
+        self.target_theme, self.target_repeats = target  # wasted encounters, with mixing
         self.deadline = deadline
         self.future = list(range(state.played, state.n_rounds))
         self.tabu = [[0] * state.n for _ in range(state.n_rounds)]
@@ -218,12 +256,17 @@ class Search:
         self.lacking = [p for p in range(s.n) if s.missing(p) > 0]
 
     def total(self) -> int:
-        theme, repeats, spread = self.s.cost()
-        return theme * W_THEME + repeats * W_REPEAT + spread
+        lang, theme, wasted, spread = self.s.cost()
+        return lang * W_LANG + theme * W_THEME + wasted * W_REPEAT + spread
 
-    def done(self, cost: tuple[int, int, int]) -> bool:
-        theme, repeats, spread = cost
-        return theme <= self.target_theme and repeats <= self.target_repeats and spread == repeats
+    def done(self, cost: tuple[int, int, int, int]) -> bool:
+        lang, theme, wasted, spread = cost
+        return (
+            lang == 0
+            and theme <= self.target_theme
+            and wasted <= self.target_repeats
+            and spread == wasted
+        )
 
     def pick(self) -> tuple[int, int] | None:
         """A (round, person) in conflict, or None when there is nothing left to fix."""
@@ -255,7 +298,7 @@ class Search:
         """(delta, q, table) of the best admissible move of p in round r; q = -1 for a move."""
         s, rng = self.s, self.s.rng
         a = s.seat[r][p]
-        meet, add, n = s.meet, s.add, s.n
+        meet, add, n, code, extra = s.meet, s.add, s.n, s.code, s.extra
         tabu = self.tabu[r]
         tables = s.open[r]
         if len(tables) > SAMPLE_TABLES:
@@ -283,10 +326,20 @@ class Search:
                 if s.is_host[q]:
                     continue
                 base_q = q * n
-                pq = add[meet[p * n + q]]
-                delta = leave_p + join_p - 2 * pq + tp + s.theme_delta(q, th_b, th_a)
-                delta += sum(add[meet[base_q + x]] for x in group_a)
-                delta -= sum(add[meet[base_q + x] - 1] for x in s.members[r][b] if x != q)
+                if code is None:
+                    pq = add[meet[p * n + q]]
+                    delta = leave_p + join_p - 2 * pq + tp + s.theme_delta(q, th_b, th_a)
+                    delta += sum(add[meet[base_q + x]] for x in group_a)
+                    delta -= sum(add[meet[base_q + x] - 1] for x in s.members[r][b] if x != q)
+                else:
+                    pq = add[meet[p * n + q]] + extra[code[p * n + q]]
+                    delta = leave_p + join_p - 2 * pq + tp + s.theme_delta(q, th_b, th_a)
+                    delta += sum(add[meet[base_q + x]] + extra[code[base_q + x]] for x in group_a)
+                    delta -= sum(
+                        add[meet[base_q + x] - 1] + extra[code[base_q + x]]
+                        for x in s.members[r][b]
+                        if x != q
+                    )
                 if delta > found[0] or ((p_tabu or tabu[q] > it) and cost + delta >= best):
                     continue
                 ties = ties + 1 if delta == found[0] else 1
@@ -309,7 +362,7 @@ class Search:
             if s.missing(x) > 0:
                 self.lacking.append(x)
 
-    def run(self, budget: int) -> tuple[list[list[int]], tuple[int, int, int]]:
+    def run(self, budget: int) -> tuple[list[list[int]], tuple[int, int, int, int]]:
         """Search for at most `budget` iterations; returns the best seats found and their cost."""
         s, rng = self.s, self.s.rng
         best_cost3 = s.cost()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from worldcafe.rotation.search import SAMPLE_TABLES, Seating
+from worldcafe.rotation.search import SAMPLE_TABLES, W_LANG, Seating
 
 
 def target_sizes(state: Seating, r: int) -> dict[int, int]:
@@ -43,19 +43,22 @@ def greedy_round(state: Seating, r: int) -> None:
     free = [t for t in state.open[r] if free_seats[t] > 0]
     travellers = [p for p in there if state.seat[r][p] < 0]
     rng.shuffle(travellers)
+    travellers.sort(key=lambda p: -state.hardness[p])
     for p in travellers:
         small = len(free) <= SAMPLE_TABLES
-        best_t, best_key = -1, (0, 0, 0.0)
+        best_t, best_key = -1, (0, 0, 0, 0.0)
         for k in range(len(free) if small else SAMPLE_TABLES):
             t = free[k] if small else free[int(rng.random() * len(free))]
+            join = state.join(r, p, t)
             key = (
+                join // W_LANG,
                 state.weight[p] * state.tcount[p][state.theme[t]],
-                state.join(r, p, t),
+                join % W_LANG,
                 -free_seats[t] + rng.random(),
             )
             if best_t < 0 or key < best_key:
                 best_t, best_key = t, key
-                if not small and key[0] == 0 and key[1] == 0:
+                if not small and key[0] == 0 and key[1] == 0 and key[2] == 0:
                     break
         state.place(r, p, best_t)
         free_seats[best_t] -= 1

@@ -174,17 +174,45 @@ def harvest(db: Session, cafe: Cafe, *, anonymise: bool = False) -> synthesis.Sy
     return synthesis.synthesize(synthesis_notes(db, cafe, anonymise=anonymise), curation_of(cafe))
 
 
+def _date(cafe: Cafe) -> str:
+    started = [r.started_at for r in cafe.rounds if r.started_at is not None]
+    return (min(started) if started else cafe.created_at).strftime("%Y-%m-%d")
+
+
 def report_context(db: Session, cafe: Cafe, *, anonymise: bool = False) -> Any:
-    """Title, attendance and key insights for the documents."""
+    """The café's facts for the documents: date, rounds, questions, people, curation."""
+    people = db.scalar(
+        select(func.count(func.distinct(Seat.participant_id)))
+        .join(Round, Round.id == Seat.round_id)
+        .where(Round.cafe_id == cafe.id, Round.started_at.is_not(None))
+    )
+    curation = curation_of(cafe)
     return synthesis.ReportContext(
         title=cafe.title,
-        language="de" if cafe.language == "de" else "en",
+        language=cafe.language,
         anonymise=anonymise,
         generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        date=_date(cafe),
         attendance=attendance(db, cafe),
+        people=int(people or 0) or None,
+        rounds=cafe.n_rounds,
         insights=key_insights(db, cafe),
+        questions={t.name: [q.text for q in t.questions] for t in cafe.themes},
+        theme_order=[t.name for t in cafe.themes],
+        curation=list(curation.ops) if curation else [],
         description=cafe.purpose,
     )
+
+
+def harvest_points(db: Session, cafe: Cafe) -> tuple[Any, list[tuple[str, list[Any]]]]:
+    """The synthesis and, per theme in the café's order, its curated plenary points."""
+    result = harvest(db, cafe)
+    curation = curation_of(cafe)
+    ops = list(curation.ops) if curation else []
+    names = [t.name for t in cafe.themes]
+    present = [t.theme for t in result.themes]
+    ordered = [n for n in names if n in present] + [n for n in present if n not in names]
+    return result, [(name, synthesis.theme_points(result, name, ops)) for name in ordered]
 
 
 def export_cafe(db: Session, cafe_id: object, fmt: str, *, anonymise: bool = False) -> bytes:
@@ -193,7 +221,7 @@ def export_cafe(db: Session, cafe_id: object, fmt: str, *, anonymise: bool = Fal
     result = harvest(db, cafe, anonymise=anonymise)
     context = report_context(db, cafe, anonymise=anonymise)
     if fmt == "json":
-        data = synthesis.synthesis_to_json(result)
+        data = synthesis.synthesis_json(result, context)
         data["cafe"] = cafe_record(db, cafe, anonymise=anonymise)
         return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     return bytes(synthesis.render(result, fmt, context))

@@ -6,7 +6,8 @@ Pure: no web framework, no database, no other worldcafe modules.
 from .curation import Curation
 from .notes import Note, NotesError, parse_notes, read_notes
 from .pipeline import synthesize
-from .report import FORMATS, ReportContext, render
+from .plenary import theme_points
+from .report import FORMATS, ReportContext, render, synthesis_json
 from .result import Cluster, Synthesis, TableSynthesis, ThemeSynthesis, synthesis_to_json
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "parse_notes",
     "read_notes",
     "render",
+    "synthesis_json",
     "synthesis_to_json",
     "synthesize",
+    "theme_points",
 ]

@@ -1,19 +1,98 @@
-"""DOCX (python-docx) and PDF (fpdf2, DejaVu Sans for every European script) documents."""
+"""The outline as a Word document (python-docx), with a table of contents Word fills in."""
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
-from pathlib import Path
 
 from docx import Document
-from docx.enum.text import WD_BREAK
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from docx.document import Document as DocumentObject
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
-from .report import Block, ReportContext
+from .outline import Block, ReportContext, headings_of
 
-FONTS = Path(__file__).resolve().parent / "fonts"
+GREY = RGBColor(0x55, 0x55, 0x55)
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_LTR = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
+
+
+def _right_to_left(text: str) -> bool:
+    return len(_RTL.findall(text)) > len(_LTR.findall(text))
+
+
+def _direction(paragraph: Paragraph, text: str) -> None:
+    if _right_to_left(text):
+        properties = paragraph._p.get_or_add_pPr()
+        properties.append(OxmlElement("w:bidi"))
+        for run in paragraph.runs:
+            run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
+
+
+def _detail(paragraph: Paragraph, text: str, *, new_line: bool = True) -> None:
+    if not text:
+        return
+    run = paragraph.add_run()
+    if new_line:
+        run.add_break()
+    else:
+        run.add_text(" — ")
+    detail = paragraph.add_run(text)
+    detail.font.size = Pt(9)
+    detail.font.color.rgb = GREY
+
+
+def _field(paragraph: Paragraph, kind: str, text: str = "") -> None:
+    run = paragraph.add_run()
+    if kind == "instr":
+        element = OxmlElement("w:instrText")
+        element.set(qn("xml:space"), "preserve")
+        element.text = text
+    else:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            element.set(qn("w:dirty"), "true")
+    run._r.append(element)
+
+
+def _table_of_contents(document: DocumentObject, title: str, blocks: Sequence[Block]) -> None:
+    """A TOC field over headings 1–2, pre-filled with the headings so it reads before an update."""
+    heading = document.add_paragraph(title, style="Heading 1")
+    heading.paragraph_format.page_break_before = True
+    entries = headings_of(blocks)
+    first = document.add_paragraph()
+    _field(first, "begin")
+    _field(first, "instr", ' TOC \\o "1-2" \\h \\z \\u ')
+    _field(first, "separate")
+    if not entries:
+        first.add_run("")
+    for index, block in enumerate(entries):
+        paragraph = first if index == 0 else document.add_paragraph()
+        style = "TOC 1" if block.kind == "h1" else "TOC 2"
+        paragraph.style = document.styles[style]
+        paragraph.add_run(block.text)
+    last = document.paragraphs[-1]
+    _field(last, "end")
+    settings = document.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+
+
+def _ensure_toc_styles(document: DocumentObject) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    for level in (1, 2):
+        name = f"TOC {level}"
+        if name not in document.styles:
+            style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = document.styles["Normal"]
+            style.paragraph_format.left_indent = Pt(12 * (level - 1))
+            style.paragraph_format.space_after = Pt(2)
 
 
 def render_docx(blocks: Sequence[Block], context: ReportContext) -> bytes:
@@ -22,70 +101,48 @@ def render_docx(blocks: Sequence[Block], context: ReportContext) -> bytes:
     document.core_properties.title = context.title
     document.core_properties.language = context.language
     document.core_properties.author = ""
+    normal = document.styles["Normal"].element.get_or_add_rPr()
+    language = OxmlElement("w:lang")
+    language.set(qn("w:val"), context.language)
+    normal.append(language)
+    _ensure_toc_styles(document)
     levels = {"h1": 1, "h2": 2, "h3": 3}
+    page_break = False
     for block in blocks:
+        if block.kind == "break":
+            page_break = True
+            continue
+        if block.kind == "toc":
+            _table_of_contents(document, block.text, blocks)
+            continue
         if block.kind == "title":
-            document.add_heading(block.text, level=0)
+            paragraph = document.add_heading(block.text, level=0)
         elif block.kind in levels:
-            document.add_heading(block.text, level=levels[block.kind])
+            paragraph = document.add_heading(block.text, level=levels[block.kind])
+            if block.key:
+                paragraph.add_run(" ★")
+            _detail(paragraph, block.detail, new_line=False)
+            paragraph.paragraph_format.keep_with_next = True
         elif block.kind == "quote":
-            document.add_paragraph(f"“{block.text}”", style="Quote")
+            paragraph = document.add_paragraph(f"“{block.text}”", style="Quote")
+            _detail(paragraph, block.detail)
+            paragraph.paragraph_format.keep_together = True
         elif block.kind == "item":
-            document.add_paragraph(block.text, style="List Bullet")
-        elif block.kind == "break":
-            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            paragraph = document.add_paragraph(block.text, style="List Bullet")
+            _detail(paragraph, block.detail)
+        elif block.kind == "meta":
+            paragraph = document.add_paragraph()
+            run = paragraph.add_run(block.text)
+            run.font.size = Pt(9)
+            run.font.color.rgb = GREY
+            paragraph.paragraph_format.keep_with_next = True
         else:
-            document.add_paragraph(block.text)
+            paragraph = document.add_paragraph(block.text)
+        paragraph.paragraph_format.widow_control = True
+        if page_break:
+            paragraph.paragraph_format.page_break_before = True
+            page_break = False
+        _direction(paragraph, block.text)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-class _Pdf(FPDF):
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("DejaVu", size=8)
-        self.cell(0, 6, str(self.page_no()), align="C")
-
-
-def render_pdf(blocks: Sequence[Block], context: ReportContext) -> bytes:
-    """A PDF of the outline, with embedded DejaVu Sans."""
-    pdf = _Pdf(format="A4")
-    pdf.set_title(context.title)
-    pdf.set_lang(context.language)
-    pdf.set_creator("worldcafe")
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.set_margins(20, 18, 20)
-    pdf.add_page()
-    sizes = {"title": 22.0, "h1": 17.0, "h2": 14.0, "h3": 11.5}
-    width = pdf.w - pdf.l_margin - pdf.r_margin
-    for block in blocks:
-        if block.kind == "break":
-            pdf.add_page()
-            continue
-        if block.kind in sizes:
-            size = sizes[block.kind]
-            if block.kind == "title":
-                pdf.ln(60)
-            else:
-                pdf.ln(3 if block.kind == "h3" else 5)
-            pdf.set_font("DejaVu", "B", size)
-            pdf.multi_cell(width, size * 0.5, block.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            pdf.ln(2)
-            continue
-        pdf.set_font("DejaVu", "", 10)
-        if block.kind == "quote":
-            pdf.set_x(pdf.l_margin + 8)
-            pdf.set_text_color(60, 60, 60)
-            pdf.multi_cell(width - 8, 5.5, f"“{block.text}”", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            pdf.set_text_color(0, 0, 0)
-            pdf.ln(1.5)
-        elif block.kind == "item":
-            pdf.set_x(pdf.l_margin + 4)
-            pdf.multi_cell(width - 4, 5, f"• {block.text}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        else:
-            pdf.multi_cell(width, 5.5, block.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            pdf.ln(1.5)
-    return bytes(pdf.output())

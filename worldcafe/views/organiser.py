@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import unicodedata
 from typing import Any
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -331,11 +333,12 @@ EXPORT_TYPES = {
 
 
 def _harvest_context(db: Any, cafe: Any) -> dict[str, Any]:
-    result = harvest_service.harvest(db, cafe)
+    result, themes = harvest_service.harvest_points(db, cafe)
     return {
         "cafe": cafe,
         "links": links_for(cafe),
         "result": result,
+        "themes": themes,
         "notes": result.notes,
         "insights": harvest_service.key_insights(db, cafe),
         "attendance": harvest_service.attendance(db, cafe),
@@ -401,10 +404,20 @@ def export(cafe_id: int, secret: str) -> BaseResponse:
     with database().read() as db:
         cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
         data = harvest_service.export_cafe(db, cafe.id, fmt, anonymise=anonymise)
-        stem = re.sub(r"[^A-Za-z0-9]+", "-", cafe.title).strip("-").lower() or "cafe"
+        title = cafe.title
     response = Response(data, mimetype=EXPORT_TYPES[fmt])
-    response.headers["Content-Disposition"] = f'attachment; filename="{stem}-harvest.{fmt}"'
+    response.headers["Content-Disposition"] = download_disposition(title, fmt)
+    response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def download_disposition(title: str, fmt: str) -> str:
+    """An attachment named after the café: an ASCII name, and the real one (RFC 5987) with é."""
+    words = re.sub(r"[^\w]+", "-", title, flags=re.UNICODE).strip("-_").lower() or "cafe"
+    name = f"{words[:80].strip('-')}-harvest.{fmt}"
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-") or f"harvest.{fmt}"
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @bp.get("/cafe/<int:cafe_id>/<secret>/privacy")
