@@ -243,6 +243,7 @@ def test_a_three_round_cafe_in_the_room(server: LiveServer, open_page: Any) -> N
     host.set_viewport_size(PORTRAIT)
     assert axe_violations(host) == []
     host.get_by_role("button", name="Show the harvest on the projector").click()
-    expect(projector).to_have_url(re.compile(r"/harvest$"))
+    # The harvest runs the synthesis when the page loads: give it the time it takes.
+    expect(projector).to_have_url(re.compile(r"/harvest$"), timeout=60_000)
     expect(projector.get_by_role("heading", name="What we harvested")).to_be_visible()
     assert dialogs == []
