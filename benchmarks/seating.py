@@ -1,6 +1,12 @@
 """Benchmark of the seating planner on the shared cafés, scored by its own scoring and the referee.
 
-.venv/bin/python benchmarks/seating.py [--time-limit S] [--only NAME] [--seed N]
+.venv/bin/python benchmarks/seating.py [--time-limit S] [--baseline-seconds S] [--only NAME]
+    [--seed N] [--skip-repeats]
+
+For every café of instances.json and mix_instances.json: repeats, mix excess, tables without a
+common language, theme coverage and seconds, each beside its bound (or upper bound), a plain
+greedy + swap annealing baseline run in the same process for a fixed time
+(`swap_baseline.py`), and the best figures the file records.
 """
 
 from __future__ import annotations
@@ -11,10 +17,14 @@ import random
 import subprocess
 import sys
 import tempfile
+import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from swap_baseline import baseline_plan
 
 from worldcafe.rotation import (
     Instance,
@@ -23,9 +33,11 @@ from worldcafe.rotation import (
     instance_to_json,
     parse_instance,
     plan_rounds,
+    score_plan,
 )
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "rotation"
+DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared" / "rotation"
+SHARED = DEFAULT_SHARED
 
 
 def referee(instance: Instance, plan: Plan) -> dict[str, object]:
@@ -119,14 +131,87 @@ def large_case(seed: int, time_limit: float) -> tuple[Instance, Plan, float]:
     return instance, plan, peak
 
 
+MIX_HEADER = (
+    f"{'café':<36} {'n':>4} {'rnd':>3} | {'repeats ours/lb/base/best':>26} | "
+    f"{'mix excess o/b/best':>19} | {'no-lang o/b/best':>16} | "
+    f"{'coverage ours/ub/base/best':>27} | "
+    f"{'sec ours/base':>13} | ok"
+)
+
+
+def _num(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def compare_row(entry: dict[str, Any], seed: int, time_limit: float, base_seconds: float) -> str:
+    """One café: our plan, the bound, the baseline measured now and the file's best figures."""
+    instance = parse_instance(entry)
+    plan = plan_rounds(instance, seed=seed, time_limit=time_limit)
+    ref = referee(instance, plan)
+    started = time.monotonic()
+    base = score_plan(instance, baseline_plan(instance, seed, base_seconds))
+    base_sec = time.monotonic() - started
+    b = entry.get("bound") or {}
+    best = entry.get("best_known") or entry.get("best_known_schedule_found") or {}
+    s = plan.score
+    full = b.get("lb_repeat_pairs_full_theme_coverage")
+    lb = f"{b.get('lb_repeat_pairs', plan.lower_bound)}" + (f"/{full}" if full is not None else "")
+    agree = ref["repeat_pairs"] == s.repeat_pairs and ref.get("mix_conflicts", 0) == s.mix_conflicts
+    agree = agree and ref.get("language_violations", 0) == s.language_violations
+    reps = f"{s.repeat_pairs}/{lb}/{base.repeat_pairs}/{_num(best.get('repeat_pairs'))}"
+    mix = f"{s.mix_excess}/{base.mix_excess}/{_num(best.get('mix_excess'))}"
+    lang = f"{s.language_violations}/{base.language_violations}/"
+    lang += _num(best.get("language_violations"))
+    cov = f"{_num(ref['theme_coverage'])}/{_num(b.get('theme_coverage_upper_bound'))}/"
+    cov += f"{_num(base.theme_coverage)}/{_num(best.get('theme_coverage'))}"
+    ok = ("yes" if s.valid else "NO") + ("" if agree else " (referee differs)")
+    return (
+        f"{entry['name']:<36} {len(instance.participants):>4} {instance.n_rounds:>3} | "
+        f"{reps:>26} | {mix:>19} | {lang:>16} | {cov:>27} | "
+        f"{plan.seconds:>5.2f}/{base_sec:>6.1f} | {ok}"
+    )
+
+
+def compare_files(args: argparse.Namespace) -> None:
+    """The comparison table for both shared files (whichever are present)."""
+    print(
+        "\nours = this planner (--time-limit), lb = lower bound (/ with full theme coverage), "
+        f"base = greedy + swap annealing for {args.baseline_seconds:g} s in this run, "
+        "best = the file's best_known; mix excess = mix conflicts - mix bound; "
+        "no-lang = tables without a common language"
+    )
+    print(MIX_HEADER)
+    for name in ("instances.json", "mix_instances.json"):
+        path = SHARED / name
+        if not path.exists():
+            continue
+        for entry in json.loads(path.read_text())["instances"]:
+            if args.only and args.only != entry["name"]:
+                continue
+            row_text = compare_row(entry, args.seed, args.time_limit, args.baseline_seconds)
+            print(row_text, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--time-limit", type=float, default=30.0)
+    ap.add_argument("--time-limit", type=float, default=10.0)
+    ap.add_argument("--baseline-seconds", type=float, default=5.0)
+    ap.add_argument("--skip-repeats", action="store_true", help="only the comparison table")
+    ap.add_argument("--shared", type=Path, help=f"benchmark cafés (default {DEFAULT_SHARED})")
     ap.add_argument("--only", help="run only the café of this name")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
+    global SHARED
+    SHARED = args.shared or DEFAULT_SHARED
     if not (SHARED / "instances.json").exists():
         print(f"skipped: no benchmark cafés at {SHARED}")
+        return 0
+    compare_files(args)
+    if args.skip_repeats:
         return 0
     data = json.loads((SHARED / "instances.json").read_text())
     print(

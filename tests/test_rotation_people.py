@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.test_rotation import check_hard
+from worldcafe.cli import main
 from worldcafe.rotation import (
     Instance,
     InstanceError,
@@ -205,8 +208,8 @@ def test_a_language_nobody_else_speaks_is_reported_not_hidden() -> None:
 
 def test_mixing_plans_are_the_same_for_a_seed() -> None:
     instance = conference(36, 9, 3, 4)
-    first = plan_rounds(instance, seed=5, time_limit=0.5)
-    assert plan_rounds(instance, seed=5, time_limit=0.5).rounds == first.rounds
+    first = plan_rounds(instance, seed=5, time_limit=1.0)
+    assert plan_rounds(instance, seed=5, time_limit=1.0).rounds == first.rounds
 
 
 def test_replanning_for_joiners_and_leavers_keeps_languages_and_mixing() -> None:
@@ -242,3 +245,37 @@ def test_replanning_for_joiners_and_leavers_keeps_languages_and_mixing() -> None
     assert plan.rounds[0] == first.rounds[0]
     assert plan.score.language_violations == 0
     assert plan.score.mix_excess <= max(2, plan.score.mix_bound)
+
+
+def test_the_plan_command_echoes_attributes_and_warns_when_no_language_is_shared(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw: dict[str, Any] = {
+        "participants": ["a", "b", "c", "d"],
+        "tables": [
+            {"id": "t1", "theme": "x", "capacity": 2},
+            {"id": "t2", "theme": "y", "capacity": 2},
+        ],
+        "n_rounds": 2,
+        "attributes": {"a": {"languages": ["de"]}, "b": {"languages": "fr"}, "c": {"city": "Rome"}},
+        "mix": "city",
+        "common_language": True,
+    }
+    path = tmp_path / "cafe.json"
+    path.write_text(json.dumps(raw))
+    assert main(["plan", str(path), "--time-limit", "0.5"]) == 0
+    out, err = capsys.readouterr()
+    plan = json.loads(out)
+    assert plan["attributes"]["b"] == {"languages": "fr"} and plan["mix"] == ["city"]
+    assert err == ""  # a and b never need to share a table
+    raw["participants"] = ["a", "b"]
+    raw["tables"] = [{"id": "t1", "capacity": 2}]
+    raw["attributes"] = {"a": {"languages": ["de"]}, "b": {"languages": "fr"}}
+    path.write_text(json.dumps(raw))
+    assert main(["plan", str(path), "--time-limit", "0.5"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["rounds"] and err.count("\n") == 1 and "share no language" in err
+    raw["attributes"] = {"zz": {}}
+    path.write_text(json.dumps(raw))
+    assert main(["plan", str(path)]) == 2
+    assert capsys.readouterr().err.count("\n") == 1

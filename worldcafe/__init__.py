@@ -14,13 +14,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, database, sockets, languages, security and the role blueprints."""
     from worldcafe import i18n, realtime, security
     from worldcafe.database import Database
+    from worldcafe.rate_limits import RateLimits
     from worldcafe.schema import needs_upgrade, upgrade_database
     from worldcafe.settings import (
         PROJECT_ROOT,
         read_or_create_secret_key,
         settings_from_environment,
     )
-    from worldcafe.views import errors, host, organiser, pages, participant, projector
+    from worldcafe.views import (
+        errors,
+        host,
+        invite,
+        organiser,
+        pages,
+        participant,
+        projector,
+        roster,
+    )
 
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
         "WORLDCAFE_INSTANCE_PATH"
@@ -64,10 +74,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["AUTO_UPGRADE"] and needs_upgrade(database.write_engine):
         upgrade_database(database.write_engine)
 
+    app.extensions["worldcafe.limits"] = RateLimits(
+        app.config.get("MESSAGE_QUEUE"), namespace=app.config["SECRET_KEY"]
+    )
     security.init_app(app)
     i18n.init_app(app)
     realtime.init_app(app)
     errors.init_app(app)
-    for blueprint in (pages.bp, organiser.bp, host.bp, participant.bp, projector.bp):
+    for blueprint in (
+        pages.bp,
+        organiser.bp,
+        roster.bp,
+        host.bp,
+        participant.bp,
+        invite.bp,
+        projector.bp,
+    ):
         app.register_blueprint(blueprint)
     return app

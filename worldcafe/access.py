@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import secrets
 from typing import Literal
 
 from flask import abort, g, session
@@ -78,6 +79,19 @@ def remember_participant(cafe: Cafe, participant: Participant) -> None:
     held[str(cafe.id)] = participant.resume_token
     session["p"] = held
     session.permanent = True
+
+
+def browser_key() -> str:
+    """A random id for this browser, kept in its signed session: what its limits count by.
+
+    It outlives joining and leaving, so joining again never starts a browser's limits anew.
+    """
+    key = session.get("b")
+    if not isinstance(key, str) or not key:
+        key = secrets.token_urlsafe(12)
+        session["b"] = key
+        session.permanent = True
+    return key
 
 
 def forget_participant(cafe: Cafe) -> None:

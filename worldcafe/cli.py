@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
+MAX_PLAN_SECONDS = 3600.0
+
 
 class UsageError(Exception):
     """Bad input on the command line: one clear line, exit status 2."""
@@ -34,6 +36,10 @@ def _read_json(path: str, what: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as error:
         _fail(f"{what} {path} is not valid JSON: line {error.lineno}, column {error.colno}")
+    except RecursionError:
+        _fail(f"{what} {path} is nested too deeply")
+    except ValueError as error:  # e.g. an integer with more digits than Python reads
+        _fail(f"{what} {path} cannot be read: {error}")
 
 
 def _app() -> Any:
@@ -139,8 +145,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     """Print a seating plan for an instance file."""
     from worldcafe import rotation
 
-    if args.time_limit is not None and args.time_limit <= 0:
-        _fail("--time-limit must be positive")
+    if args.time_limit is not None and not 0 < args.time_limit <= MAX_PLAN_SECONDS:
+        _fail(f"--time-limit must be between 0 and {MAX_PLAN_SECONDS:g} seconds")
     data = _read_json(args.instance, "instance file")
     try:
         instance = rotation.parse_instance(data)
@@ -150,6 +156,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
     except rotation.InstanceError as error:
         _fail(f"invalid instance: {error}")
     print(json.dumps(rotation.instance_to_json(instance, plan.rounds)))
+    if instance.common_language and plan.score.language_violations:
+        print(
+            f"warning: {plan.score.language_violations} table(s) in the plan share no language "
+            "(no plan without one was found)",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -177,6 +189,7 @@ def cmd_synthesize(args: argparse.Namespace) -> int:
     result = synthesis.synthesize(notes)
     context = synthesis.ReportContext(
         title=args.title or Path(args.notes).stem,
+        language=getattr(result, "language", "en"),
         theme_order=list(dict.fromkeys(note.theme for note in notes)),
     )
     _write_output(synthesis.render(result, args.format, context), args.output)
@@ -194,7 +207,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         with app.app_context(), database().read() as db:
             data = export_cafe(db, args.cafe_id, args.format, anonymise=args.anonymise)
     except NotFound:
-        _fail(f"no café with id {args.cafe_id}")
+        _fail(f"no café with id {args.cafe_id[:40]}")
     _write_output(data, args.output)
     return 0
 
@@ -203,6 +216,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Serve the app through gevent's WSGI server."""
     from worldcafe.serving import serve
 
+    if not 0 <= args.port <= 65535:
+        _fail("--port must be between 0 and 65535")
     return serve(args.host, args.port)
 
 
@@ -241,8 +256,14 @@ def cmd_loadtest(args: argparse.Namespace) -> int:
     args.url = urls[0]
     if not 2 <= args.participants <= 5000:
         _fail("--participants must be between 2 and 5000")
-    if args.duration <= 0:
-        _fail("--duration must be positive")
+    if not 0 < args.duration <= 3600:
+        _fail("--duration must be between 0 and 3600 seconds")
+    for rate, flag in (
+        (args.realistic_rate, "--realistic-rate"),
+        (args.stress_rate, "--stress-rate"),
+    ):
+        if not 0 < rate <= 600:
+            _fail(f"{flag} must be between 0 and 600 notes a minute")
     links, login = _loadtest_links(args)
     settings = loadtest.Settings(
         url=urls[0],
@@ -362,6 +383,18 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    except RecursionError:
+        print("worldcafe: the input is nested too deeply", file=sys.stderr)
+        return 2
+    except Exception as error:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from worldcafe.database import DatabaseUnavailable, describe_failure
+
+        if not isinstance(error, SQLAlchemyError | DatabaseUnavailable):
+            raise
+        print(f"worldcafe: {describe_failure(error)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

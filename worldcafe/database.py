@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -25,6 +28,8 @@ def _configure_sqlite(engine: Engine, begin_statement: str, manual_checkpoints: 
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted and overwritten content is zeroed on disk, not left in free pages.
+        cursor.execute("PRAGMA secure_delete=ON")
         if manual_checkpoints:
             # The server copies the log into the database beside the event loop (checkpoint());
             # done inside a commit it would stall every socket while the disk syncs.
@@ -34,6 +39,40 @@ def _configure_sqlite(engine: Engine, begin_statement: str, manual_checkpoints: 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql(begin_statement)
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened or written; the message is one clear line."""
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL (None for memory databases and other engines)."""
+    if not _is_sqlite(url):
+        return None
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def prepare_sqlite_file(url: str) -> None:
+    """Create the database file readable by its owner only (0600), and tighten an old one.
+
+    SQLite gives its -wal and -shm files the permissions of the database file.
+    """
+    path = sqlite_path(url)
+    if path is None:
+        return
+    if not path.parent.is_dir():
+        raise DatabaseUnavailable(f"the database folder {path.parent} does not exist")
+    try:
+        if not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if file.exists() and file.stat().st_mode & 0o077 and file.stat().st_uid == os.getuid():
+                file.chmod(0o600)
+    except OSError as error:
+        raise DatabaseUnavailable(f"cannot open the database {path}: {error.strerror}") from None
 
 
 def make_engine(url: str, *, write: bool = False, manual_checkpoints: bool = False) -> Engine:
@@ -61,6 +100,7 @@ class Database:
     ) -> None:
         self.url = url
         self.is_sqlite = _is_sqlite(url)
+        prepare_sqlite_file(url)
         self.manual_checkpoints = manual_checkpoints and self.is_sqlite
         self.read_engine = make_engine(url, manual_checkpoints=self.manual_checkpoints)
         self.write_engine = (
@@ -121,8 +161,48 @@ class Database:
         finally:
             connection.close()
 
+    def purge(self) -> None:
+        """Leave no trace of deleted or overwritten rows in SQLite's files.
+
+        With secure_delete on, freed content in the database file is zeroed; the
+        write-ahead log still holds the old pages until it is copied back and truncated.
+        """
+        path = sqlite_path(self.url)
+        if path is None:
+            return
+        connection = sqlite3.connect(path, timeout=5, isolation_level=None)
+        try:
+            connection.execute("PRAGMA secure_delete=ON")
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
+
+    def probe_write(self) -> str | None:
+        """Why nothing can be stored (unreachable, read-only), or None if writing works."""
+        try:
+            with self._lock, self.write_engine.connect() as connection:
+                transaction = connection.begin()
+                try:
+                    connection.exec_driver_sql(
+                        "UPDATE alembic_version SET version_num = version_num"
+                    )
+                finally:
+                    transaction.rollback()
+        except SQLAlchemyError as error:
+            return describe_failure(error)
+        return None
+
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.read_engine.dispose()
         if self.write_engine is not self.read_engine:
             self.write_engine.dispose()
+
+
+def describe_failure(error: BaseException) -> str:
+    """One clear line about a database failure, without the statement or a traceback."""
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+    first = reason[0] if reason else type(error).__name__
+    if "readonly" in first or "read-only" in first:
+        return "the database is read-only: nothing can be stored"
+    return f"the database cannot be used: {first[:200]}"

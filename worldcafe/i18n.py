@@ -50,12 +50,18 @@ PHONE_MESSAGES = (
     N_("You can act only on notes of the table you sit at."),
     N_("Only this table's host can mark key insights."),
     N_("You are writing very fast: wait a moment before the next note."),
+    N_("You are going very fast: wait a moment and try again."),
     N_("Your note must not be empty."),
     N_("Your note must be text."),
 )
 OTHER_MESSAGES = (
     N_("No café has this join code."),
-    N_("This café is full."),
+    N_("This café is full: every seat is taken."),
+    N_("This café is not taking new participants right now."),
+    N_("You joined several times within a minute: wait a moment and try again."),
+    N_("Too many wrong sign-ins: wait a few minutes and try again."),
+    N_("Too many wrong codes: wait a few minutes and try again."),
+    N_("The café changed while the seats were planned: try again."),
     N_("Enter the code shown on your other device."),
     N_("No participant has this code."),
     N_("No such participant."),
@@ -92,13 +98,34 @@ OTHER_MESSAGES = (
     N_("Unknown action."),
     N_("Type the café's title to confirm that it should be deleted."),
     N_("Choose what to do."),
+    N_("Choose a CSV file first."),
+    N_("This personal link is not valid any more."),
+    N_("The roster must be a text (CSV) file."),
+    N_("The roster is empty: give a header row and one line per person."),
+    N_("The roster's header row cannot be read."),
+    N_("the name is missing."),
+    N_("more cells than the header has columns."),
+    N_("the header needs a column called name."),
+    N_("two columns mean the same thing."),
+    N_("table_host must be yes, no or a table number."),
+    N_("every table has a host already."),
+    N_("Two join fields have the same key."),
+    N_("A café asks at most one languages field."),
+    N_('Join fields must be a list such as [{"key": "city", "label": "..."}].'),
     N_(
-        "This café collects the name you give (a nickname is fine), the notes you write, your "
-        "dot-votes and the tables you sit at. They are used only to run this café and to write its "
-        "summary. Nothing is sent to third parties. Ask the organisers to see or delete your data."
+        "A languages field cannot be mixed: the seating gives every table a shared "
+        "language instead."
+    ),
+    N_('The key "languages" is kept for a languages field.'),
+    N_(
+        "This café collects the name you give (a nickname is fine), your answers to its optional "
+        "questions at the door, the notes you write, your dot-votes and the tables you sit at. "
+        "They are used only to run this café and to write its summary. Nothing is sent to third "
+        "parties. Ask the organisers to see or delete your data."
     ),
 )
 FIELD_NAMES = (
+    N_("Expected head count"),
     N_("Your note"),
     N_("Your name"),
     N_("Title"),
@@ -112,6 +139,8 @@ FIELD_NAMES = (
     N_("Theme %(n)s name"),
     N_("Tables of theme %(name)s"),
     N_("A question of theme %(name)s"),
+    N_("Join field %(n)s label"),
+    N_("Name"),
 )
 MESSAGE_PATTERNS = (
     N_("%(field)s must be a whole number."),
@@ -122,6 +151,7 @@ MESSAGE_PATTERNS = (
     N_("%(field)s must be text."),
     N_("%(field)s is too long: %(n)s characters, at most %(max)s."),
     N_("%(field)s must not be empty."),
+    N_("%(field)s has no visible characters."),
     N_("A café has at most %(n)s themes."),
     N_("A café has at most %(n)s tables."),
     N_("Theme %(n)s must be an object with a name."),
@@ -135,6 +165,25 @@ MESSAGE_PATTERNS = (
     N_("At most %(n)s key insights a round."),
     N_("The password needs at least %(n)s characters."),
     N_("Choose one of: %(choices)s."),
+    N_("%(field)s: no language is called %(name)s; write names or codes, such as German, fr."),
+    N_("%(field)s: at most %(n)s languages."),
+    N_("A café asks at most %(n)s join fields."),
+    N_("Join field %(n)s must be an object with a key and a label."),
+    N_("Join field %(n)s has an unknown setting: %(name)s."),
+    N_(
+        "Join field %(n)s key must be lower-case letters, digits and _ (at most %(max)s), "
+        "starting with a letter."
+    ),
+    N_("Join field %(n)s mix must be true or false."),
+    N_("unknown column %(name)s: the columns are %(columns)s."),
+    N_("there is no table %(n)s."),
+    N_("table %(n)s has a host already."),
+    N_("the CSV cannot be read (%(error)s)."),
+    N_("A roster has at most %(n)s people."),
+    N_(
+        "The café seats %(n)s people (tables × seats per table); with this roster it would "
+        "have %(m)s."
+    ),
 )
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 

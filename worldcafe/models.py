@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -33,6 +34,8 @@ NAME_MAX = 60
 NOTE_MAX = 500
 TITLE_MAX = 200
 QUESTION_MAX = 500
+# Ids are 32-bit integers in PostgreSQL: a larger one is no row, not a database error.
+MAX_ID = 2**31 - 1
 
 
 def utcnow() -> dt.datetime:
@@ -111,6 +114,9 @@ class Cafe(Base):
     privacy_notice: Mapped[str] = mapped_column(Text, default="")
     curation: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    joining_open: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The optional questions asked at the door: [{"key", "label", "mix", "kind"}, …].
+    join_fields: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     themes: Mapped[list[Theme]] = relationship(
@@ -211,6 +217,10 @@ class Participant(Base):
     )
     present: Mapped[bool] = mapped_column(Boolean, default=True)
     joined_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Answers to the café's join fields: {"city": "Leipzig", "languages": ["de", "en"]}.
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # A pre-registered person's personal join link (roster import); cleared once used.
+    invite_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
 
     hosted_table: Mapped[CafeTable | None] = relationship()
 

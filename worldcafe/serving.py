@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import gc
 import socket
+import sys
 
 import gevent
 from flask import Flask
 from gevent.pywsgi import WSGIServer
+from sqlalchemy.exc import SQLAlchemyError
 
 from worldcafe import create_app
+from worldcafe.database import Database, DatabaseUnavailable, describe_failure
 from worldcafe.extensions import database
 from worldcafe.services.organisers import organiser_count
 from worldcafe.services.privacy import apply_retention
@@ -61,8 +64,11 @@ def _retention_loop(app: Flask) -> None:
     """Erase names whose retention period has passed: at start, then hourly."""
     while True:
         try:
-            with app.app_context(), database().write() as db:
-                apply_retention(db)
+            with app.app_context():
+                with database().write() as db:
+                    erased = apply_retention(db)
+                if erased:
+                    database().purge()
         except Exception:  # the next round of the loop tries again
             app.logger.exception("Retention check failed")
         gevent.sleep(RETENTION_CHECK_SECONDS)
@@ -75,11 +81,25 @@ def start_background_work(app: Flask) -> None:
     tune_garbage_collector()
 
 
+def database_of(app: Flask) -> Database:
+    """An app's database, outside an application context."""
+    found: Database = app.extensions["worldcafe.db"]
+    return found
+
+
 def serve(host: str, port: int) -> int:
     """Serve until interrupted; print where."""
     from worldcafe.views.organiser import setup_token
 
-    app = create_app({"SQLITE_MANUAL_CHECKPOINTS": True})
+    try:
+        app = create_app({"SQLITE_MANUAL_CHECKPOINTS": True})
+    except (DatabaseUnavailable, SQLAlchemyError) as error:
+        print(f"worldcafe: cannot start: {describe_failure(error)}", file=sys.stderr, flush=True)
+        return 2
+    problem = database_of(app).probe_write()
+    if problem is not None:
+        # Pages still open and say so; every change is refused with a clear message.
+        print(f"worldcafe: warning: {problem}", file=sys.stderr, flush=True)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = app.config.get("BASE_URL") or f"http://{shown}:{port}"
     with app.app_context(), database().read() as db:

@@ -39,4 +39,9 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         "MESSAGE_QUEUE": env.get("WORLDCAFE_MESSAGE_QUEUE") or None,
         "SECRET_KEY": env.get("WORLDCAFE_SECRET_KEY") or None,
         "BASE_URL": (env.get("WORLDCAFE_BASE_URL") or "").rstrip("/") or None,
+        "ALLOWED_HOSTS": tuple(
+            host.strip().lower()
+            for host in (env.get("WORLDCAFE_ALLOWED_HOSTS") or "").split(",")
+            if host.strip()
+        ),
     }

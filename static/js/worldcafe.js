@@ -348,6 +348,8 @@
         decorateNotes();
         flushOutbox();
       } else if (reply && (reply.status === 429 || reply.status >= 500)) {
+        // Not stored (too fast, or the server cannot store now): it stays in the outbox.
+        showError(message(reply.error));
         setTimeout(flushOutbox, 3000);
       } else {
         writeOutbox(rest);

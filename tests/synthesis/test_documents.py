@@ -239,3 +239,43 @@ def test_pdf_prints_cjk_arabic_and_emoji_and_marks_what_it_cannot() -> None:
     assert "树木" in text and "한국어" in text and "مرحبا بالعالم" in text
     assert printable("a\U0001d11eb") == f"a{MISSING}b"
     assert printable("👍🏽 ok") == "👍🏽 ok"
+
+
+def test_huge_notes_export_quickly_and_the_pdf_says_what_it_cut() -> None:
+    word = "x" * 100_000
+    notes = [Note("n1", "1", "T", word, 1), Note("n2", "1", "T", "ab@" * 30_000, 1)]
+    s = synthesize(notes)
+    assert word in render(s, "md", _context()).decode("utf-8")
+    pdf = pypdf.PdfReader(io.BytesIO(render(s, "pdf", _context())))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "[+98500]" in text
+
+
+def test_points_of_the_plenary_layer_keep_their_dissent_and_follow_curation(
+    synthesis: Synthesis,
+) -> None:
+    from worldcafe.synthesis.plenary import _from_summary, curate_points, point_json
+
+    summary = {
+        "points": [
+            {"title": "Günstige Wohnungen", "notes": ["a1", "a2", "b1"], "quotes": ["a1", "b1"]},
+            {"title": "Leerstand", "notes": ["a3", "a4"], "quotes": ["a3"], "dissent": ["b2"]},
+        ]
+    }
+    points = _from_summary(synthesis, summary)
+    assert points is not None
+    assert [p.support for p in points] == [4, 5]
+    assert points[1].dissent == ("b2",) and points[0].tables == ("Table 1", "Table 2")
+    data = point_json(points[0])
+    assert data["cross_table"] is True and data["questions"] == ["Was?", "Wie?"]
+    ops = [
+        {"op": "key", "note_id": "a1", "key": True},
+        {"op": "rename", "note_id": "a3", "label": "Leerstand besteuern"},
+        {"op": "hide", "note_id": "b2"},
+    ]
+    curated = curate_points(synthesis, points, ops)
+    assert [p.title for p in curated] == ["Günstige Wohnungen", "Leerstand besteuern"]
+    assert curated[0].key and curated[1].dissent == ()
+    merged = curate_points(synthesis, points, [{"op": "merge", "note_ids": ["a3", "b1"]}])
+    assert len(merged) == 1 and merged[0].title == "Leerstand"
+    assert merged[0].support == sum(1 + synthesis.notes[i].votes for i in merged[0].notes)

@@ -61,7 +61,7 @@ def test_without_joining_the_phone_page_sends_to_the_join_page(
 def test_the_resume_code_continues_on_another_device(app: Flask, cafe: dict[str, Any]) -> None:
     phone = join(app, cafe, "Ada")
     code = re.search(
-        r'class="code">([A-Z0-9]+)<', phone.get(f"/p/{cafe['join_code']}").get_data(as_text=True)
+        r'class="code">([A-Z0-9 ]+)<', phone.get(f"/p/{cafe['join_code']}").get_data(as_text=True)
     )
     assert code
     laptop = app.test_client()

@@ -6,8 +6,9 @@ hard constraints (everyone present seated once, capacity, tables within one of e
 hosts fixed, played rounds untouched, absentees not seated) always hold; then, in this order,
 it maximises theme coverage, minimises repeat pairs, and spreads the repeats.
 
-How: dense cafés with no history start from exact constructions (affine planes over finite
-fields, difference arrays, halvings over GF(2), rounds of tables of 4 invariant under the
+How: dense cafés with no history start from exact constructions (resolvable designs:
+affine spaces, Kirkman triple systems and their products, `designs.py`; affine planes over
+finite fields, difference arrays, halvings over GF(2), rounds of tables of 4 invariant under the
 translations of GF(2^k), which seat 32 people 10 times without a repeat, and for hosted
 cafés rounds invariant under a shift of the themes; `constructions.py`) whose groups are
 matched to themed tables; other cafés start greedy (`starts.py`). Then a swap tabu search
@@ -25,10 +26,8 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import replace
 from itertools import combinations
 
-from worldcafe.rotation.anneal import Anneal
 from worldcafe.rotation.constructions import (
     cyclic_hosted_rounds,
     grid_rounds,
@@ -36,6 +35,8 @@ from worldcafe.rotation.constructions import (
     translation_rounds,
 )
 from worldcafe.rotation.dense import DenseSearch
+from worldcafe.rotation.designs import resolvable_rounds
+from worldcafe.rotation.mixing import plan_with_people
 from worldcafe.rotation.model import (
     Instance,
     InstanceError,
@@ -67,7 +68,7 @@ __all__ = [
 
 ITERATIONS_PER_SECOND = 5_000
 DENSE_ITERATIONS_PER_SECOND = 500
-ANNEAL_STEPS_PER_SECOND = 40_000
+ANNEAL_STEPS_PER_SECOND = 8_000
 DENSE_LIMIT = 200  # up to this many people, the vectorised search over whole neighbourhoods
 
 
@@ -95,6 +96,9 @@ def _constructions(state: Seating) -> list[list[list[list[int]]]]:
     if g == m and len(square_rounds(g)) > len(built):
         built = square_rounds(g)[: state.n_rounds]
     found = [built] if built else []
+    design = resolvable_rounds(state.n, g)
+    if len(design) >= state.n_rounds and (len(built) < state.n_rounds or _repeats(built)[0]):
+        return [[[list(group) for group in rnd] for rnd in design[: state.n_rounds]]]
     if g == 4 and (len(built) < state.n_rounds or _repeats(built)[0]):
         other = translation_rounds(m)[: state.n_rounds]
         if other and (-len(other), *_repeats(other)) < (-len(built), *_repeats(built)):
@@ -295,7 +299,7 @@ def _constructed_start(state: Seating, deadline: float, attempts: int = 8) -> bo
                     seat_groups(state, r, [[order[x] for x in group] for group in built[r]])
                 else:
                     greedy_round(state, r)
-            relabel(state, 200 * state.n)
+            relabel(state, 200 * state.n, deadline)
             cost = state.cost()
             if cost[:2] == (0, 0):
                 return True
@@ -318,16 +322,14 @@ def plan_rounds(instance: Instance, *, seed: int = 0, time_limit: float = 10.0) 
     rng = random.Random(seed)
     state = Seating(instance, rng)
     deadline = started + max(0.0, time_limit)
-    mixing = state.code is not None and not instance.common_language
-    if mixing:  # start from the best repeat-free seating, then mix people by annealing
-        state = Seating(replace(instance, attributes={}, mix=()), rng)
-    if not _constructed_start(state, deadline) and not _hosted_start(state):
-        for r in range(state.played, state.n_rounds):
-            greedy_round(state, r)
-    if mixing:
-        start = state.snapshot()
-        state = Seating(instance, rng)
-        state.restore(start)
+
+    def start(seating: Seating, attempts: int = 8) -> None:
+        if not _constructed_start(seating, deadline, attempts) and not _hosted_start(seating):
+            for r in range(seating.played, seating.n_rounds):
+                greedy_round(seating, r)
+
+    if state.code is None:
+        start(state)
     themed_bound = lower_bound(instance, full_coverage=True)
     plain_bound = lower_bound(instance)
     gap = missing_themes_bound(instance)
@@ -338,12 +340,9 @@ def plan_rounds(instance: Instance, *, seed: int = 0, time_limit: float = 10.0) 
     if state.n == 0 or state.played == state.n_rounds:
         snap = state.snapshot()
     elif state.code is not None:
-        budget = int(max(0.0, time_limit) * ANNEAL_STEPS_PER_SECOND)
-        first = started + 0.8 * max(0.0, time_limit)
-        snap, cost = Anneal(state, target, first).run(budget * 4 // 5)
-        if cost[1] > theme_target:  # themes missed: the tabu search weighs them above mixing
-            state.restore(snap)
-            snap, _ = Search(state, target, deadline).run(budget // 20)
+        state, snap = plan_with_people(
+            instance, state, start, target, time_limit, started, ANNEAL_STEPS_PER_SECOND
+        )
     elif state.n <= DENSE_LIMIT:
         snap, _ = DenseSearch(state, target, deadline).run(
             int(max(0.0, time_limit) * DENSE_ITERATIONS_PER_SECOND)

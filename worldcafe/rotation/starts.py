@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from worldcafe.rotation.search import SAMPLE_TABLES, W_LANG, Seating
+import time
+
+from worldcafe.rotation.search import SAMPLE_TABLES, W_LANG, W_THEME, Seating
 
 
 def target_sizes(state: Seating, r: int) -> dict[int, int]:
@@ -80,7 +82,7 @@ def seat_groups(state: Seating, r: int, groups: list[list[int]]) -> None:
             state.place(r, p, best)
 
 
-def relabel(state: Seating, steps: int) -> None:
+def relabel(state: Seating, steps: int, deadline: float = float("inf")) -> None:
     """Exchange whole groups between tables (meetings stay, themes change) to gain coverage.
 
     A walk that takes every exchange costing no coverage; it keeps the best labelling seen.
@@ -94,9 +96,9 @@ def relabel(state: Seating, steps: int) -> None:
         return sum(s.weight[p] * s.missing(p) for p in range(s.n))
 
     best, snap = lacking(), s.snapshot()
-    now = best
-    for _ in range(steps):
-        if best == 0:
+    now, at_best = best, True
+    for step in range(steps):
+        if best == 0 or (step % 256 == 255 and time.monotonic() > deadline):
             break
         r = future[rng.randrange(len(future))]
         a, b = rng.sample(s.open[r], 2)
@@ -106,6 +108,8 @@ def relabel(state: Seating, steps: int) -> None:
         if len(group_a) > s.cap[b] or len(group_b) > s.cap[a]:
             continue
         ta, tb = s.theme[a], s.theme[b]
+        if ta == tb:
+            continue
         delta = sum(s.theme_delta(x, ta, tb) for x in group_a)
         delta += sum(s.theme_delta(x, tb, ta) for x in group_b)
         if delta > 0:
@@ -117,7 +121,10 @@ def relabel(state: Seating, steps: int) -> None:
             s.place(r, x, a)
         for x in group_a:
             s.place(r, x, b)
-        now = lacking()
+        now += delta // W_THEME
         if now < best:
-            best, snap = now, s.snapshot()
-    s.restore(snap)
+            best, snap, at_best = now, s.snapshot(), True
+        else:
+            at_best = now == best and at_best
+    if not at_best:
+        s.restore(snap)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from worldcafe.models import (
+    MAX_ID,
     QUESTION_MAX,
     TITLE_MAX,
     AuditEvent,
@@ -22,6 +23,7 @@ from worldcafe.models import (
     Theme,
 )
 from worldcafe.services.errors import Conflict, InvalidInput, NotFound
+from worldcafe.services.join_fields import JoinField, fields_of, parse_join_fields
 from worldcafe.services.text_input import clean_text, require_text
 
 LANGUAGES = ("en", "de", "fr", "es", "it", "pl")
@@ -30,6 +32,7 @@ MAX_TABLES = 300
 MAX_ROUNDS = 12
 MAX_ROUND_MINUTES = 240
 MAX_CAPACITY = 20
+MAX_HEAD_COUNT = 5000
 JOIN_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
@@ -51,6 +54,7 @@ class CafeSpec:
     table_capacity: int = 6
     purpose: str = ""
     retention_days: int | None = None
+    join_fields: list[JoinField] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -59,7 +63,7 @@ def _int(value: object, *, field: str, low: int, high: int) -> int:
         raise InvalidInput(f"{field} must be a whole number.")
     try:
         number = float(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InvalidInput(f"{field} must be a whole number.") from None
     if not math.isfinite(number) or number != int(number):
         raise InvalidInput(f"{field} must be a whole number.")
@@ -73,7 +77,7 @@ def _number(value: object, *, field: str, low: float, high: float) -> float:
         raise InvalidInput(f"{field} must be a number.")
     try:
         number = float(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InvalidInput(f"{field} must be a number.") from None
     if not math.isfinite(number) or not low <= number <= high:
         raise InvalidInput(f"{field} must be a number between {low:g} and {high:g}.")
@@ -164,6 +168,7 @@ def parse_cafe_spec(obj: object) -> CafeSpec:
         table_capacity=capacity,
         purpose=purpose,
         retention_days=retention_days,
+        join_fields=parse_join_fields(obj.get("join_fields")),
     )
 
 
@@ -171,6 +176,8 @@ def suggest_tables(head_count: int, n_themes: int, *, low: int = 4, high: int = 
     """Tables per theme for an expected head count, aiming at low..high people a table."""
     if head_count < 1 or n_themes < 1:
         raise InvalidInput("The head count and the number of themes must be positive.")
+    if head_count > MAX_HEAD_COUNT:
+        raise InvalidInput(f"Expected head count must be between 1 and {MAX_HEAD_COUNT}.")
     total = max(n_themes, math.ceil(head_count / high))
     while total * low > head_count + low and total > n_themes:
         total -= 1
@@ -206,6 +213,7 @@ def create_cafe(session: Session, spec: CafeSpec, *, owner_id: int | None = None
         organiser_secret=new_secret(),
         owner_id=owner_id,
         retention_days=spec.retention_days,
+        join_fields=[f.to_dict() for f in spec.join_fields] or None,
     )
     session.add(cafe)
     _apply_themes(session, cafe, spec)
@@ -251,6 +259,7 @@ def update_cafe(session: Session, cafe: Cafe, spec: CafeSpec) -> Cafe:
     cafe.n_rounds = spec.rounds
     cafe.round_minutes = spec.round_minutes
     cafe.retention_days = spec.retention_days
+    cafe.join_fields = [f.to_dict() for f in spec.join_fields] or None
     if started:
         structure = [(t.name, len(t.tables)) for t in cafe.themes]
         wanted = [(t.name, t.tables) for t in spec.themes]
@@ -295,6 +304,7 @@ def cafe_spec_of(cafe: Cafe) -> CafeSpec:
         table_capacity=cafe.table_capacity,
         purpose=cafe.purpose,
         retention_days=cafe.retention_days,
+        join_fields=fields_of(cafe.join_fields),
     )
 
 
@@ -304,6 +314,8 @@ def get_cafe(session: Session, cafe_id: object) -> Cafe:
         key = int(str(cafe_id))
     except ValueError:
         raise NotFound("No such café.") from None
+    if not 0 < key <= MAX_ID:
+        raise NotFound("No such café.")
     cafe = session.get(Cafe, key)
     if cafe is None:
         raise NotFound("No such café.")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from worldcafe.models import AuditEvent, Cafe, KeyInsight, Note, Participant, Round, Seat, Vote
 from worldcafe.services.cafes import get_cafe
 from worldcafe.services.errors import InvalidInput, NotFound
+from worldcafe.services.join_fields import answer_counts, fields_of
 from worldcafe.services.text_input import clean_text
 
 if TYPE_CHECKING:
@@ -164,9 +165,31 @@ def cafe_record(db: Session, cafe: Cafe, *, anonymise: bool = False) -> dict[str
         ],
         "rounds": rounds,
         "participants": 0 if not people else len(people),
+        **_join_answers(cafe, list(people.values()), anonymise=anonymise),
         "notes": notes,
         "languages": dict(Counter(n["language"] or "?" for n in notes)),
     }
+
+
+def _join_answers(cafe: Cafe, people: list[Participant], *, anonymise: bool) -> dict[str, Any]:
+    """The questions at the door with counts of the answers; each person's only by name."""
+    fields = fields_of(cafe.join_fields)
+    out: dict[str, Any] = {
+        "join_fields": [f.to_dict() for f in fields],
+        "answers": answer_counts(fields, [p.attributes for p in people]),
+    }
+    if not anonymise:
+        out["people"] = [
+            {
+                "id": p.id,
+                "name": p.name,
+                "answers": dict(p.attributes or {}),
+                "host_table": p.hosted_table.number if p.hosted_table is not None else None,
+                "present": p.present,
+            }
+            for p in sorted(people, key=lambda p: p.id)
+        ]
+    return out
 
 
 def harvest(db: Session, cafe: Cafe, *, anonymise: bool = False) -> synthesis.Synthesis:

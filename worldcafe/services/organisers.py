@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -30,12 +31,21 @@ def create_organiser(session: Session, email: object, password: object) -> Organ
     return organiser
 
 
+# Checked against when the e-mail is unknown, so that an unknown address takes as long to
+# answer as a known one with a wrong password (no guessing which addresses have accounts).
+_UNKNOWN_ACCOUNT_HASH = generate_password_hash(secrets.token_urlsafe(16))
+
+
 def authenticate(session: Session, email: object, password: object) -> Organiser | None:
-    """The organiser with this e-mail and password, or None."""
-    if not isinstance(email, str) or not isinstance(password, str):
-        return None
-    organiser = session.scalar(select(Organiser).where(Organiser.email == email.strip().lower()))
-    if organiser is None or not check_password_hash(organiser.password_hash, password):
+    """The organiser with this e-mail and password, or None (in the same time either way)."""
+    address = email.strip().lower() if isinstance(email, str) else ""
+    typed = password if isinstance(password, str) else ""
+    organiser = (
+        session.scalar(select(Organiser).where(Organiser.email == address)) if address else None
+    )
+    known_hash = organiser.password_hash if organiser is not None else _UNKNOWN_ACCOUNT_HASH
+    matches = check_password_hash(known_hash, typed)
+    if organiser is None or not matches or not isinstance(password, str):
         return None
     return organiser
 

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import secrets
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from worldcafe.models import NAME_MAX, AuditEvent, Cafe, CafeTable, Participant, Round, Seat
+from worldcafe.models import MAX_ID, NAME_MAX, AuditEvent, Cafe, CafeTable, Participant, Round, Seat
 from worldcafe.services.cafes import LANGUAGES
 from worldcafe.services.errors import Conflict, InvalidInput, NotFound
 from worldcafe.services.text_input import clean_text
 
 RESUME_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# Ten characters of 32: 50 bits, beyond guessing even at a thousand tries a second for a year.
+RESUME_CODE_LENGTH = 10
 MAX_PARTICIPANTS = 5000
-# Ids are 32-bit integers in PostgreSQL: a larger one is no row, not a database error.
-MAX_ID = 2**31 - 1
 
 _ADJECTIVES = (
     "Curious",
@@ -63,7 +63,7 @@ def suggest_name() -> str:
 
 def _new_resume_code(session: Session, cafe: Cafe) -> str:
     while True:
-        code = "".join(secrets.choice(RESUME_ALPHABET) for _ in range(6))
+        code = "".join(secrets.choice(RESUME_ALPHABET) for _ in range(RESUME_CODE_LENGTH))
         taken = session.scalar(
             select(Participant.id).where(
                 Participant.cafe_id == cafe.id, Participant.resume_code == code
@@ -73,13 +73,51 @@ def _new_resume_code(session: Session, cafe: Cafe) -> str:
             return code
 
 
-def join_cafe(session: Session, cafe: Cafe, name: object, language: object = None) -> Participant:
-    """Add a participant (no account); an empty name becomes a friendly nickname."""
+def seat_count(cafe: Cafe) -> int:
+    """How many people the café holds: its tables times their capacity."""
+    return min(sum(table.capacity for table in cafe.tables), MAX_PARTICIPANTS)
+
+
+def participant_count(session: Session, cafe: Cafe) -> int:
+    """How many people joined the café (whether here now or gone)."""
+    return int(
+        session.scalar(select(func.count(Participant.id)).where(Participant.cafe_id == cafe.id))
+        or 0
+    )
+
+
+def set_joining_open(session: Session, cafe: Cafe, is_open: bool) -> None:
+    """Close the café's door to new participants, or open it again; who joined stays."""
+    cafe.joining_open = is_open
+    session.add(
+        AuditEvent(
+            cafe_id=cafe.id, actor="host", action="open_joining" if is_open else "close_joining"
+        )
+    )
+    session.flush()
+
+
+def join_cafe(
+    session: Session,
+    cafe: Cafe,
+    name: object,
+    language: object = None,
+    answers: dict[str, Any] | None = None,
+) -> Participant:
+    """Add a participant (no account); an empty name becomes a friendly nickname.
+
+    Refused while the host has closed joining, and once every seat is taken: a café never
+    holds more participants than its tables seat. `answers`: the café's join fields as
+    `join_fields.answers_from_form` cleaned them.
+    """
+    if not cafe.joining_open:
+        raise Conflict("This café is not taking new participants right now.")
     clean = clean_text(name, field="Your name", max_length=NAME_MAX) or suggest_name()
     lang = language if isinstance(language, str) and language in LANGUAGES else cafe.language
-    count = session.scalar(select(func.count(Participant.id)).where(Participant.cafe_id == cafe.id))
-    if (count or 0) >= MAX_PARTICIPANTS:
-        raise Conflict("This café is full.")
+    # One join at a time per café, also on PostgreSQL, so that the last seat goes only once.
+    session.execute(select(Cafe.id).where(Cafe.id == cafe.id).with_for_update())
+    if participant_count(session, cafe) >= seat_count(cafe):
+        raise Conflict("This café is full: every seat is taken.")
     participant = Participant(
         cafe_id=cafe.id,
         name=clean,
@@ -87,10 +125,11 @@ def join_cafe(session: Session, cafe: Cafe, name: object, language: object = Non
         resume_token=secrets.token_urlsafe(32),
         resume_code=_new_resume_code(session, cafe),
         present=True,
+        attributes=answers or None,
     )
     session.add(participant)
     session.flush()
-    _seat_late_joiner(session, cafe, participant)
+    seat_late_joiner(session, cafe, participant)
     return participant
 
 
@@ -104,17 +143,23 @@ def participant_by_token(session: Session, cafe: Cafe, token: object) -> Partici
 
 
 def participant_by_code(session: Session, cafe: Cafe, code: object) -> Participant:
-    """The participant a short resume code belongs to (to continue on another device)."""
+    """The participant a resume code belongs to (to continue on another device).
+
+    The code works once: it changes as soon as it is used, so a code seen over someone's
+    shoulder or left on a screen is worthless afterwards.
+    """
     if not isinstance(code, str) or not code.strip():
         raise InvalidInput("Enter the code shown on your other device.")
+    typed = "".join(char for char in code.upper() if char.isalnum())
+    if len(typed) != RESUME_CODE_LENGTH:
+        raise NotFound("No participant has this code.")
     found = session.scalar(
-        select(Participant).where(
-            Participant.cafe_id == cafe.id,
-            Participant.resume_code == code.strip().upper().replace(" ", ""),
-        )
+        select(Participant).where(Participant.cafe_id == cafe.id, Participant.resume_code == typed)
     )
     if found is None:
         raise NotFound("No participant has this code.")
+    found.resume_code = _new_resume_code(session, cafe)
+    session.flush()
     return found
 
 
@@ -248,7 +293,8 @@ def move_participant(
     return seat
 
 
-def _seat_late_joiner(session: Session, cafe: Cafe, participant: Participant) -> None:
+def seat_late_joiner(session: Session, cafe: Cafe, participant: Participant) -> None:
+    """Seat someone who arrives while a round is on at the emptiest table."""
     current = latest_started_round(session, cafe)
     if current is None or current.ended_at is not None:
         return

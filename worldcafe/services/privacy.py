@@ -3,33 +3,73 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, null, select, update
 from sqlalchemy.orm import Session
 
 from worldcafe.models import AuditEvent, Cafe, Participant, utcnow
 from worldcafe.services.text_input import clean_text
 
 ERASED_NAME = ""
+# Shorter names (a single letter) would scrub every word they occur in.
+MIN_SCRUBBED_NAME = 2
 PRIVACY_NOTICE_MAX = 5000
 
 DEFAULT_PRIVACY_NOTICE = (
-    "This café collects the name you give (a nickname is fine), the notes you write, your "
-    "dot-votes and the tables you sit at. They are used only to run this café and to write its "
-    "summary. Nothing is sent to third parties. Ask the organisers to see or delete your data."
+    "This café collects the name you give (a nickname is fine), your answers to its optional "
+    "questions at the door, the notes you write, your dot-votes and the tables you sit at. "
+    "They are used only to run this café and to write its summary. Nothing is sent to third "
+    "parties. Ask the organisers to see or delete your data."
 )
 
 
+ERASED_MARK = "…"
+
+
+def _scrub(text: str, names: list[str]) -> str:
+    """The text with every one of the names replaced by an ellipsis (any letter case)."""
+    for name in names:
+        text = re.sub(re.escape(name), ERASED_MARK, text, flags=re.IGNORECASE)
+    return text
+
+
 def erase_names(db: Session, cafe: Cafe, *, actor: str = "organiser") -> int:
-    """Erase every participant's name in a café; notes stay, anonymous. Returns how many."""
-    result = db.execute(
+    """Erase every participant's name and answers at the door in a café; notes stay, anonymous.
+
+    Names also leave the host's broadcast message and the café's audit log, and personal join
+    links not used yet stop working. The caller purges the database files afterwards
+    (Database.purge), so no old copy stays on disk. Returns how many names were erased.
+    """
+    named = db.scalar(
+        select(func.count(Participant.id)).where(
+            Participant.cafe_id == cafe.id, Participant.name != ERASED_NAME
+        )
+    )
+    names = sorted(
+        {
+            name.strip()
+            for name in db.scalars(select(Participant.name).where(Participant.cafe_id == cafe.id))
+            if len(name.strip()) >= MIN_SCRUBBED_NAME
+        },
+        key=len,
+        reverse=True,
+    )
+    if names:
+        cafe.broadcast = _scrub(cafe.broadcast or "", names)
+        for event in db.scalars(select(AuditEvent).where(AuditEvent.cafe_id == cafe.id)):
+            scrubbed = _scrub(event.detail or "", names)
+            if scrubbed != event.detail:
+                event.detail = scrubbed
+    db.execute(
         update(Participant)
-        .where(Participant.cafe_id == cafe.id, Participant.name != ERASED_NAME)
-        .values(name=ERASED_NAME)
+        .where(Participant.cafe_id == cafe.id)
+        .values(name=ERASED_NAME, attributes=null(), invite_token=None)
     )
     db.add(AuditEvent(cafe_id=cafe.id, actor=actor, action="erase_names"))
     db.flush()
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    db.expire_all()
+    return int(named or 0)
 
 
 def delete_cafe(db: Session, cafe: Cafe) -> None:

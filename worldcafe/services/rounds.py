@@ -15,9 +15,18 @@ from worldcafe.models import (
     RoundStatus,
     utcnow,
 )
+from worldcafe.rotation import Plan
 from worldcafe.services.errors import Conflict, InvalidInput
 from worldcafe.services.participants import list_participants
-from worldcafe.services.seating import PlanSummary, Runner, plan_remaining_rounds
+from worldcafe.services.seating import (
+    PlanOutdated,
+    PlanRequest,
+    PlanSummary,
+    Runner,
+    compute_plan,
+    prepare_plan,
+    store_plan,
+)
 from worldcafe.services.text_input import clean_text
 
 BROADCAST_MAX = 280
@@ -82,26 +91,35 @@ def timer_state(cafe: Cafe) -> TimerState:
     return TimerState(current.number, "ended", None, 0, duration)
 
 
-def start_round(
-    session: Session,
-    cafe: Cafe,
-    *,
-    now: dt.datetime | None = None,
-    plan_seconds: float = 2.0,
-    runner: Runner | None = None,
-) -> tuple[Round, PlanSummary]:
-    """Seat everyone present with the planner and start the next round's timer."""
+def prepare_start(session: Session, cafe: Cafe, *, seed: int = 0) -> PlanRequest:
+    """Check that the next round can start and read what seating it needs (no write)."""
     if active_round(cafe) is not None:
         raise Conflict("End the current round before starting the next.")
     number = next_round_number(cafe)
     if number > cafe.n_rounds:
         raise Conflict("All rounds have been played.")
-    present = [p for p in list_participants(session, cafe) if p.present]
-    if not present:
+    if not any(p.present for p in list_participants(session, cafe)):
         raise Conflict("Nobody has joined yet: share the QR code first.")
     if not cafe.tables:
         raise Conflict("This café has no tables.")
-    summary = plan_remaining_rounds(session, cafe, number, seconds=plan_seconds, runner=runner)
+    return prepare_plan(session, cafe, number, seed=seed)
+
+
+def finish_start(
+    session: Session,
+    cafe: Cafe,
+    request: PlanRequest,
+    plan: Plan,
+    *,
+    now: dt.datetime | None = None,
+) -> tuple[Round, PlanSummary]:
+    """Store a plan made from `request` and start its first round's timer (one transaction)."""
+    if active_round(cafe) is not None:
+        raise Conflict("End the current round before starting the next.")
+    number = request.first
+    if next_round_number(cafe) != number:
+        raise PlanOutdated("The café changed while the seats were planned: try again.")
+    summary = store_plan(session, cafe, request, plan)
     session.refresh(cafe, ["rounds"])
     current = next(r for r in cafe.rounds if r.number == number)
     moment = now or utcnow()
@@ -115,6 +133,24 @@ def start_round(
     session.add(AuditEvent(cafe_id=cafe.id, actor="host", action="start_round", detail=str(number)))
     session.flush()
     return current, summary
+
+
+def start_round(
+    session: Session,
+    cafe: Cafe,
+    *,
+    now: dt.datetime | None = None,
+    plan_seconds: float = 2.0,
+    runner: Runner | None = None,
+) -> tuple[Round, PlanSummary]:
+    """Seat everyone present with the planner and start the next round's timer."""
+    request = prepare_start(session, cafe)
+
+    def work() -> Plan:
+        return compute_plan(request, plan_seconds)
+
+    plan = runner(work) if runner is not None else work()
+    return finish_start(session, cafe, request, plan, now=now)
 
 
 def _require_active(cafe: Cafe) -> Round:
@@ -179,15 +215,10 @@ def extend_round(
     return current
 
 
-def end_round(
-    session: Session,
-    cafe: Cafe,
-    *,
-    now: dt.datetime | None = None,
-    plan_seconds: float = 2.0,
-    runner: Runner | None = None,
-) -> tuple[Round, PlanSummary | None]:
-    """End the current round and plan where everyone goes next."""
+def end_current_round(
+    session: Session, cafe: Cafe, *, now: dt.datetime | None = None
+) -> tuple[Round, PlanRequest | None]:
+    """End the current round; returns what planning the next rounds needs (None: no more)."""
     current = _require_active(cafe)
     moment = now or utcnow()
     current.status = RoundStatus.ENDED
@@ -199,17 +230,35 @@ def end_round(
         AuditEvent(cafe_id=cafe.id, actor="host", action="end_round", detail=str(current.number))
     )
     session.flush()
-    summary = None
     if current.number >= cafe.n_rounds:
         cafe.status = CafeStatus.FINISHED
-    elif any(p.present for p in list_participants(session, cafe)):
-        summary = plan_remaining_rounds(
-            session,
-            cafe,
-            current.number + 1,
-            seconds=plan_seconds,
-            runner=runner,
-        )
+        session.flush()
+        return current, None
+    if not any(p.present for p in list_participants(session, cafe)):
+        return current, None
+    session.expire(cafe, ["rounds"])
+    return current, prepare_plan(session, cafe, current.number + 1)
+
+
+def end_round(
+    session: Session,
+    cafe: Cafe,
+    *,
+    now: dt.datetime | None = None,
+    plan_seconds: float = 2.0,
+    runner: Runner | None = None,
+) -> tuple[Round, PlanSummary | None]:
+    """End the current round and plan where everyone goes next."""
+    current, request = end_current_round(session, cafe, now=now)
+    summary = None
+    if request is not None:
+        work_request = request
+
+        def work() -> Plan:
+            return compute_plan(work_request, plan_seconds)
+
+        plan = runner(work) if runner is not None else work()
+        summary = store_plan(session, cafe, request, plan)
         session.refresh(cafe, ["rounds"])
     session.flush()
     return current, summary

@@ -5,25 +5,77 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from worldcafe import rotation
 from worldcafe.models import Cafe, Participant, Round, RoundStatus, Seat
+from worldcafe.services.errors import Conflict
+from worldcafe.services.join_fields import LANGUAGES_KEY, fields_of, languages_field
 
 PLAN_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
 class PlanSummary:
-    """What the host sees of a plan: repeats against the bound, and theme coverage."""
+    """What the host sees of a plan: repeats against the bound, theme coverage, and (when the
+    café asks at the door) pairs sharing a mixed answer against their bound, and tables without
+    a shared language."""
 
     repeat_pairs: int
     lower_bound: int
     max_meetings: int
     theme_coverage: float
     rounds_planned: int
+    mix: tuple[str, ...] = ()
+    mix_conflicts: int = 0
+    mix_bound: int = 0
+    common_language: bool = False
+    language_violations: int = 0
+
+
+def _who(cafe: Cafe, participants: list[Participant]) -> dict[str, Any]:
+    """The planner's view of the answers at the door: attributes, mix and common_language.
+
+    Mixed answers are compared without case and surrounding space ("Leipzig" = "leipzig ");
+    the languages field's codes go under the planner's `languages` attribute.
+    """
+    fields = fields_of(cafe.join_fields)
+    mix = tuple(f.key for f in fields if f.mix)
+    spoken = languages_field(fields)
+    attributes: dict[str, dict[str, object]] = {}
+    for p in participants:
+        given = p.attributes or {}
+        attrs: dict[str, object] = {}
+        for key in mix:
+            value = given.get(key)
+            if isinstance(value, str) and value.strip():
+                attrs[key] = " ".join(value.split()).casefold()
+        codes = given.get(spoken.key) if spoken is not None else None
+        if isinstance(codes, list) and codes:
+            attrs[LANGUAGES_KEY] = [str(c) for c in codes]
+        if attrs:
+            attributes[str(p.id)] = attrs
+    return {"attributes": attributes, "mix": mix, "common_language": spoken is not None}
+
+
+def _summary(
+    score: rotation.Score, bound: int, rounds: int, instance: rotation.Instance
+) -> PlanSummary:
+    return PlanSummary(
+        repeat_pairs=score.repeat_pairs,
+        lower_bound=bound,
+        max_meetings=score.max_meetings,
+        theme_coverage=score.theme_coverage,
+        rounds_planned=rounds,
+        mix=instance.mix,
+        mix_conflicts=score.mix_conflicts,
+        mix_bound=score.mix_bound,
+        common_language=instance.common_language,
+        language_violations=score.language_violations,
+    )
 
 
 def _instance(session: Session, cafe: Cafe, first: int) -> rotation.Instance:
@@ -64,31 +116,85 @@ def _instance(session: Session, cafe: Cafe, first: int) -> rotation.Instance:
         hosts=hosts,
         rounds=rounds,
         present=present,
+        **_who(cafe, participants),
     )
 
 
 Runner = Callable[[Callable[[], rotation.Plan]], rotation.Plan]
 
 
-def plan_remaining_rounds(
-    session: Session,
-    cafe: Cafe,
-    first: int,
-    *,
-    seconds: float = PLAN_SECONDS,
-    seed: int = 0,
-    runner: Runner | None = None,
+class PlanOutdated(Conflict):
+    """The café's rounds, tables or table hosts changed while its seats were planned."""
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What the planner works from, read in one short transaction, and the state it assumed."""
+
+    cafe_id: int
+    first: int
+    instance: rotation.Instance
+    state: tuple[object, ...]
+    seed: int
+
+
+def _state(session: Session, cafe: Cafe) -> tuple[object, ...]:
+    """What a stored plan depends on besides who is present: rounds, tables and table hosts."""
+    rounds = tuple(
+        (r.number, r.status, r.started_at is not None)
+        for r in sorted(cafe.rounds, key=lambda r: r.number)
+    )
+    tables = tuple((t.id, t.theme_id) for t in cafe.tables)
+    hosts = tuple(
+        session.execute(
+            select(Participant.id, Participant.hosted_table_id)
+            .where(
+                Participant.cafe_id == cafe.id,
+                Participant.hosted_table_id.is_not(None),
+                Participant.present.is_(True),
+            )
+            .order_by(Participant.id)
+        ).all()
+    )
+    return rounds, tables, hosts
+
+
+def prepare_plan(session: Session, cafe: Cafe, first: int, *, seed: int = 0) -> PlanRequest:
+    """Read what planning rounds `first`..n needs (no write, no lock held afterwards)."""
+    return PlanRequest(cafe.id, first, _instance(session, cafe, first), _state(session, cafe), seed)
+
+
+def compute_plan(request: PlanRequest, seconds: float = PLAN_SECONDS) -> rotation.Plan:
+    """The planner's work: pure, and safe to run in a worker thread beside the event loop."""
+    return rotation.plan_rounds(
+        request.instance, seed=request.seed + request.cafe_id, time_limit=seconds
+    )
+
+
+def store_plan(
+    session: Session, cafe: Cafe, request: PlanRequest, plan: rotation.Plan
 ) -> PlanSummary:
-    """Plan rounds `first`..n and store their seats (rounds before `first` stay as played)."""
+    """Write a plan's seats in one transaction, if the café is still as the plan assumed.
+
+    Rounds, tables or hosts that changed meanwhile make the plan worthless (PlanOutdated).
+    People who joined or left meanwhile are fitted in: leavers lose their planned seats, and
+    newcomers sit down at the emptiest table of each planned round, like any late joiner.
+    """
+    first = request.first
     if first > cafe.n_rounds:
         return PlanSummary(0, 0, 0, 1.0, 0)
-    instance = _instance(session, cafe, first)
-
-    def work() -> rotation.Plan:
-        return rotation.plan_rounds(instance, seed=seed + cafe.id, time_limit=seconds)
-
-    plan = runner(work) if runner is not None else work()
+    if _state(session, cafe) != request.state:
+        raise PlanOutdated("The café changed while the seats were planned: try again.")
+    present = set(
+        session.scalars(
+            select(Participant.id).where(
+                Participant.cafe_id == cafe.id, Participant.present.is_(True)
+            )
+        )
+    )
+    capacity = {t.id: t.capacity for t in cafe.tables}
     rounds_by_number = {r.number: r for r in cafe.rounds}
+    rows: list[dict[str, int]] = []
     for number in range(first, cafe.n_rounds + 1):
         planned = rounds_by_number.get(number)
         if planned is None:
@@ -101,20 +207,51 @@ def plan_remaining_rounds(
             session.add(planned)
             session.flush()
         session.execute(delete(Seat).where(Seat.round_id == planned.id))
-        for table_id, members in plan.rounds[number - 1].items():
-            for pid in members:
-                session.add(
-                    Seat(round_id=planned.id, participant_id=int(pid), table_id=int(table_id))
-                )
+        seating = {
+            int(table_id): [int(pid) for pid in members if int(pid) in present]
+            for table_id, members in plan.rounds[number - 1].items()
+        }
+        seated = {pid for members in seating.values() for pid in members}
+        for newcomer in sorted(present - seated):
+            if not seating:
+                break
+            emptiest = min(seating, key=lambda t: (len(seating[t]) / max(capacity.get(t, 1), 1), t))
+            seating[emptiest].append(newcomer)
+        rows += [
+            {"round_id": planned.id, "participant_id": pid, "table_id": table_id}
+            for table_id, members in seating.items()
+            for pid in members
+        ]
+    if rows:
+        session.execute(insert(Seat), rows)
     session.flush()
     session.expire(cafe, ["rounds"])
-    return PlanSummary(
-        repeat_pairs=plan.score.repeat_pairs,
-        lower_bound=plan.lower_bound,
-        max_meetings=plan.score.max_meetings,
-        theme_coverage=plan.score.theme_coverage,
-        rounds_planned=cafe.n_rounds - first + 1,
-    )
+    return _summary(plan.score, plan.lower_bound, cafe.n_rounds - first + 1, request.instance)
+
+
+def plan_remaining_rounds(
+    session: Session,
+    cafe: Cafe,
+    first: int,
+    *,
+    seconds: float = PLAN_SECONDS,
+    seed: int = 0,
+    runner: Runner | None = None,
+) -> PlanSummary:
+    """Plan rounds `first`..n and store their seats (rounds before `first` stay as played).
+
+    All in the caller's transaction; the web edge instead plans between two short ones
+    (prepare_plan, compute_plan, store_plan), so that no lock is held while it searches.
+    """
+    if first > cafe.n_rounds:
+        return PlanSummary(0, 0, 0, 1.0, 0)
+    request = prepare_plan(session, cafe, first, seed=seed)
+
+    def work() -> rotation.Plan:
+        return compute_plan(request, seconds)
+
+    plan = runner(work) if runner is not None else work()
+    return store_plan(session, cafe, request, plan)
 
 
 def plan_summary(session: Session, cafe: Cafe) -> PlanSummary | None:
@@ -136,12 +273,9 @@ def plan_summary(session: Session, cafe: Cafe) -> PlanSummary | None:
         hosts=instance.hosts,
         rounds=[],
         present=[[p for members in r.values() for p in members] for r in rounds],
+        attributes=instance.attributes,
+        mix=instance.mix,
+        common_language=instance.common_language,
     )
     score = rotation.score_plan(full, rounds)
-    return PlanSummary(
-        repeat_pairs=score.repeat_pairs,
-        lower_bound=rotation.lower_bound(full),
-        max_meetings=score.max_meetings,
-        theme_coverage=score.theme_coverage,
-        rounds_planned=len(rounds),
-    )
+    return _summary(score, rotation.lower_bound(full), len(rounds), full)

@@ -8,6 +8,15 @@ from worldcafe.services.errors import InvalidInput
 
 # Bidirectional overrides and isolates can reorder what others see; plain marks are harmless.
 _BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+# Letters and marks that draw nothing (fillers, blanks, the combining grapheme joiner).
+_BLANKS = set("\u034f\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0")
+
+
+def _visible(char: str) -> bool:
+    """Whether a character draws something (zero-width and space characters do not)."""
+    if char in _BLANKS or char.isspace():
+        return False
+    return unicodedata.category(char) not in ("Cf", "Zs", "Zl", "Zp", "Cc")
 
 
 def clean_text(value: object, *, field: str, max_length: int, multiline: bool = False) -> str:
@@ -29,6 +38,8 @@ def clean_text(value: object, *, field: str, max_length: int, multiline: bool = 
     text = unicodedata.normalize("NFC", "".join(kept)).strip()
     if len(text) > max_length:
         raise InvalidInput(f"{field} is too long: {len(text)} characters, at most {max_length}.")
+    if text and not any(_visible(char) for char in text):
+        raise InvalidInput(f"{field} has no visible characters.")
     return text
 
 

@@ -180,17 +180,15 @@ def note_detail(s: Synthesis, note_id: str, w: Words, *, table: bool = True) -> 
 
 
 def _point_blocks(s: Synthesis, rank: int, point: PlenaryPoint, w: Words) -> list[Block]:
-    heading = f"{rank}. {point.title}"
-    blocks = [_block("h3", heading, w.gettext("Key point") if point.key else "", key=point.key)]
-    meta = point_meta(point, w)
-    spread = []
+    marks = [w.gettext("Key point")] if point.key else []
     if len(point.tables) > 1:
-        spread.append(w.gettext("came up at several tables"))
+        marks.append(w.gettext("came up at several tables"))
     if len(point.languages) > 1:
-        spread.append(w.gettext("in several languages"))
-    if spread:
-        meta += " · " + ", ".join(spread)
-    blocks.append(_block("meta", meta))
+        marks.append(w.gettext("in several languages"))
+    blocks = [
+        _block("h3", f"{rank}. {point.title}", " · ".join(marks), key=point.key),
+        _block("meta", point_meta(point, w)),
+    ]
     for note_id in point.quotes:
         blocks.append(_block("quote", s.notes[note_id].text, note_detail(s, note_id, w)))
     for note_id in point.dissent:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +17,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue
+from fpdf.outline import OutlineSection
 
 from .outline import Block, ReportContext
 
@@ -29,6 +30,9 @@ FALLBACKS = {
     "emoji": {"": "NotoEmoji-Regular.ttf"},
 }
 MISSING = "\ufffd"
+# Longer texts are cut in the PDF with a visible count of what is left out (the other formats
+# hold every character); line breaking of one huge word would take quadratic time.
+PDF_TEXT_LIMIT = 1500
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _LTR = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
 
@@ -82,6 +86,13 @@ def printable(text: str) -> str:
     return "".join(out)
 
 
+def shortened(text: str) -> str:
+    """The text up to PDF_TEXT_LIMIT characters, then "… [+N]" for the rest."""
+    if len(text) <= PDF_TEXT_LIMIT:
+        return text
+    return f"{text[:PDF_TEXT_LIMIT]} … [+{len(text) - PDF_TEXT_LIMIT}]"
+
+
 def right_to_left(text: str) -> bool:
     """Mostly Arabic or Hebrew letters."""
     return len(_RTL.findall(text)) > len(_LTR.findall(text))
@@ -103,7 +114,7 @@ STYLES = {
     "title": Style(24, 10.5, bold=True, space_after=4),
     "h1": Style(18, 8, bold=True, space_after=3),
     "h2": Style(13.5, 6.5, bold=True, space_before=5, space_after=1.5),
-    "h3": Style(11.5, 5.6, bold=True, space_before=4, space_after=0.8),
+    "h3": Style(11.5, 5.6, bold=True, space_before=3.5, space_after=0.6),
     "p": Style(10, 5, space_after=2),
     "meta": Style(8.5, 4.3, grey=True, space_after=2),
     "quote": Style(10.5, 5.4, indent=6, bar=True, space_before=1),
@@ -122,6 +133,8 @@ class Row:
     align: str
     bullet: bool = False
     first: bool = False
+    tail: str = ""
+    tail_style: Style | None = None
 
 
 class _Pdf(FPDF):
@@ -173,7 +186,7 @@ class _Layout:
     def rows(self, block: Block) -> list[Row]:
         kind = "p" if block.kind not in STYLES else block.kind
         style = STYLES[kind]
-        text = printable(block.text)
+        text = printable(shortened(block.text))
         if block.kind == "quote" and not right_to_left(text):
             text = f"“{text}”"
         rows = self._wrap(style, text, bullet=block.kind == "item")
@@ -181,8 +194,26 @@ class _Layout:
             detail_style = STYLES["detail"] if block.kind in ("quote", "item") else STYLES["meta"]
             if block.kind in ("h3", "h2"):
                 detail_style = Style(9, 4.5, bold=True, grey=False, space_after=1)
-            rows.extend(self._wrap(detail_style, printable(block.detail)))
+            detail = printable(block.detail)
+            tail = self._tail(rows[-1], detail_style, detail) if block.kind != "meta" else None
+            if tail is not None:
+                rows[-1] = tail
+            else:
+                rows.extend(self._wrap(detail_style, detail))
         return rows
+
+    def _tail(self, row: Row, style: Style, text: str) -> Row | None:
+        """The last line with the detail set after it, when both fit on one line."""
+        if row.align != "L" or needs_shaping(row.text + text):
+            return None
+        self._font(row.style)
+        used = self.pdf.get_string_width(row.text)
+        self._font(style)
+        room = self.width - row.style.indent - used - 3
+        if self.pdf.get_string_width(text) > room:
+            return None
+        tail_style = Style(style.size, row.style.height, grey=True, bold=style.bold)
+        return Row(row.style, row.text, row.align, row.bullet, row.first, text, tail_style)
 
     def _wrap(self, style: Style, text: str, *, bullet: bool = False) -> list[Row]:
         self._font(style)
@@ -210,29 +241,35 @@ class _Layout:
     def space(self) -> float:
         return self.bottom - self.pdf.get_y()
 
-    def place(self, rows: list[Row], keep: float, *, splittable: bool) -> None:
-        """Print rows; ``keep`` is the height of what must follow on the same page."""
+    def place(
+        self, rows: list[Row], keep: float, *, splittable: bool, section: tuple[str, int] | None
+    ) -> None:
+        """Print rows; ``keep`` is the height of what must follow on the same page; a section
+        (heading, level) becomes a bookmark and an entry of the contents."""
         if not rows:
             return
         needed = self.height(rows) + keep
-        if needed <= self.space() or self.pdf.get_y() <= self.pdf.t_margin + 0.1:
-            self._print(rows)
-            return
-        if not splittable or len(rows) < 4:
+        if needed > self.space() and self.pdf.get_y() > self.pdf.t_margin + 0.1:
+            if splittable and len(rows) >= 4:
+                self._split(rows, keep)
+                return
             self.pdf.add_page()
-            self._print(rows)
-            return
+        if section is not None:
+            self.pdf.start_section(section[0], level=section[1], strict=False)
+        self._print(rows)
+
+    def _split(self, rows: list[Row], keep: float) -> None:
         fit = 0
         while fit < len(rows) and self.height(rows[: fit + 1]) <= self.space():
             fit += 1
         if fit < 2:
             self.pdf.add_page()
-            self.place(rows, keep, splittable=True)
+            self.place(rows, keep, splittable=True, section=None)
             return
         fit = min(fit, len(rows) - 2)
         self._print(rows[:fit], end=False)
         self.pdf.add_page()
-        self.place(rows[fit:], keep, splittable=True)
+        self.place(rows[fit:], keep, splittable=True, section=None)
 
     def _print(self, rows: Sequence[Row], *, end: bool = True) -> None:
         pdf = self.pdf
@@ -253,7 +290,13 @@ class _Layout:
                 pdf.line(pdf.l_margin + 2, y + 0.4, pdf.l_margin + 2, y + style.height - 0.2)
             pdf.set_xy(x, pdf.get_y())
             self._shaping(row.text)
-            pdf.cell(self.width - style.indent, style.height, row.text, align=row.align)
+            if row.tail and row.tail_style is not None:
+                pdf.cell(pdf.get_string_width(row.text) + 3, style.height, row.text)
+                self._font(row.tail_style)
+                pdf.set_text_color(95, 95, 95)
+                pdf.cell(0, style.height, row.tail)
+            else:
+                pdf.cell(self.width - style.indent, style.height, row.text, align=row.align)
             pdf.ln(style.height)
         if end and rows:
             pdf.ln(rows[-1].style.space_after)
@@ -266,6 +309,32 @@ def _keep_height(layout: _Layout, following: Sequence[list[Row]]) -> float:
         return 0.0
     rows = following[0]
     return layout.height(rows if len(rows) <= 4 else rows[:2])
+
+
+def _contents(title: str) -> Callable[[FPDF, list[OutlineSection]], None]:
+    """Prints the contents: every theme and table with its page number."""
+
+    def render(pdf: FPDF, outline: list[OutlineSection]) -> None:
+        width = pdf.w - pdf.l_margin - pdf.r_margin
+        pdf.set_x(pdf.l_margin)
+        pdf.set_font("main", "B", 18)
+        pdf.cell(width, 10, printable(title))
+        pdf.ln(14)
+        for section in outline:
+            indent = 6.0 * section.level
+            pdf.set_font(
+                "main", "B" if section.level == 0 else "", 11 if section.level == 0 else 10
+            )
+            if section.level == 0:
+                pdf.ln(2)
+            pdf.set_x(pdf.l_margin + indent)
+            pdf.set_text_shaping(needs_shaping(section.name))
+            pdf.cell(width - indent - 14, 6, section.name)
+            pdf.cell(14, 6, str(section.page_number), align="R")
+            pdf.ln(6)
+        pdf.set_text_shaping(False)
+
+    return render
 
 
 def render_pdf(blocks: Sequence[Block], context: ReportContext) -> bytes:
@@ -281,12 +350,21 @@ def render_pdf(blocks: Sequence[Block], context: ReportContext) -> bytes:
             prepared.append((block, []))
         else:
             prepared.append((block, layout.rows(block)))
+    after_contents = False
+    listed = not any(b.kind == "toc" for b in blocks)
     for index, (block, rows) in enumerate(prepared):
         if block.kind == "break":
-            pdf.add_page()
+            if not after_contents:
+                pdf.add_page()
+            after_contents = False
             continue
         if block.kind == "toc":
+            entries = sum(1 for b in blocks if b.kind in ("h1", "h2"))
+            pdf.add_page()
+            pdf.insert_toc_placeholder(_contents(block.text), pages=1 + entries // 42)
+            after_contents = listed = True
             continue
+        after_contents = False
         keep = 0.0
         if block.kind in ("title", "h1", "h2", "h3", "meta"):
             after = [r for b, r in prepared[index + 1 : index + 3] if b.kind != "break"]
@@ -297,5 +375,9 @@ def render_pdf(blocks: Sequence[Block], context: ReportContext) -> bytes:
                 and prepared[index + 1][0].kind == "meta"
             ):
                 keep += _keep_height(layout, after[1:])
-        layout.place(rows, keep, splittable=block.kind in ("p", "quote", "item"))
+        levels = {"h1": 0, "h2": 1}
+        section = None
+        if listed and block.kind in levels:
+            section = (printable(block.text), levels[block.kind])
+        layout.place(rows, keep, splittable=block.kind in ("p", "quote", "item"), section=section)
     return bytes(pdf.output())

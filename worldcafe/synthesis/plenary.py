@@ -34,6 +34,7 @@ class PlenaryPoint:
     languages: tuple[str, ...] = ()
     key: bool = False
     dissent: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
 
 
 def _language(s: Synthesis, note_id: str) -> str:
@@ -64,7 +65,12 @@ def make_point(
         rounds=tuple(sorted({n.round for n in notes if n.round is not None})),
         languages=tuple(sorted({lang for i in ids if (lang := _language(s, i))})),
         key=key,
-        dissent=tuple(i for i in dissent if i in ids),
+        dissent=tuple(i for i in dict.fromkeys(dissent) if i in s.notes and i not in ids),
+        questions=tuple(
+            dict.fromkeys(
+                n.question for n in sorted(notes, key=lambda n: n.round or 0) if n.question
+            )
+        ),
     )
 
 
@@ -192,7 +198,9 @@ def curate_points(
             current = [replace(p, title=title) if note_id in p.notes else p for p in current]
         elif kind == "hide":
             note_id = str(op.get("note_id"))
-            current = [_without(s, p, note_id) if note_id in p.notes else p for p in current]
+            current = [
+                _without(s, p, note_id) if note_id in p.notes + p.dissent else p for p in current
+            ]
             current = [p for p in current if p.notes]
     return pinned(current)
 
@@ -200,7 +208,8 @@ def curate_points(
 def _without(s: Synthesis, point: PlenaryPoint, note_id: str) -> PlenaryPoint:
     rest = [i for i in point.notes if i != note_id]
     quotes = [q for q in point.quotes if q != note_id]
-    return make_point(s, point.title, rest, quotes, key=point.key, dissent=point.dissent)
+    dissent = [i for i in point.dissent if i != note_id]
+    return make_point(s, point.title, rest, quotes, key=point.key, dissent=dissent)
 
 
 def _merge(
@@ -250,4 +259,7 @@ def point_json(point: PlenaryPoint) -> dict[str, Any]:
         "languages": list(point.languages),
         "key": point.key,
         "dissent": list(point.dissent),
+        "questions": list(point.questions),
+        "cross_table": len(point.tables) > 1,
+        "cross_language": len(point.languages) > 1,
     }

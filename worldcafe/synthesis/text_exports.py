@@ -12,9 +12,10 @@ from .plenary import theme_points
 from .result import Cluster, Synthesis
 
 # Anything a Markdown renderer could turn into a link: schemes, www. hosts and e-mail addresses.
-_LINKISH = re.compile(
-    r"(?i)(?:\b[a-z][a-z0-9+.-]{1,15}:(?://)?[^\s<>`]+|\bwww\.[^\s<>`]+|[\w.+-]+@[\w-]+\.[\w.-]+)"
-)
+# Matched per whitespace-separated token, anchored, so a huge word costs linear time.
+_SCHEME = re.compile(r"(?i)(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,15}:[^\s:]")
+_WWW = re.compile(r"(?i)(?<![a-z0-9])www\.")
+_TOKEN = re.compile(r"\S+")
 _SPECIAL = re.compile(r"([\\`*_\[\]<>!|~&{}])")
 _LINE_START = re.compile(r"^(\s*\d*)([#>+=.)-])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -24,14 +25,23 @@ def _escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text)
 
 
+def _linkish(token: str) -> bool:
+    return bool(_SCHEME.search(token) or _WWW.search(token)) or (
+        "@" in token and "." in token.rpartition("@")[2]
+    )
+
+
 def markdown_text(text: str) -> str:
     """Text for Markdown: markup characters escaped, links and addresses shown as code."""
     text = clean(text)
     out: list[str] = []
     position = 0
-    for match in _LINKISH.finditer(text):
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        if "`" in token or not _linkish(token):
+            continue
         out.append(_escape(text[position : match.start()]))
-        out.append(f"`{match.group(0)}`")
+        out.append(f"`{token}`")
         position = match.end()
     out.append(_escape(text[position:]))
     joined = "".join(out)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers.response import Response
 
+from worldcafe.database import DatabaseUnavailable, describe_failure
 from worldcafe.i18n import translate_message
+from worldcafe.rate_limits import RateLimited
 from worldcafe.services.errors import ServiceError
 from worldcafe.views.edge import is_htmx
 
@@ -30,7 +33,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def _service_error(error: ServiceError) -> tuple[Response | str, int]:
-        return error_response(translate_message(str(error)), error.status)
+        body, status = error_response(translate_message(str(error)), error.status)
+        if isinstance(error, RateLimited):
+            response = make_response(body, status)
+            response.headers["Retry-After"] = str(error.retry_after)
+            return response, status
+        return body, status
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_error: CSRFError) -> tuple[Response | str, int]:
@@ -51,6 +59,18 @@ def init_app(app: Flask) -> None:
             429: _("Too many requests: wait a moment and try again."),
         }
         return error_response(messages.get(status, error.description or ""), status)
+
+    @app.errorhandler(SQLAlchemyError)
+    @app.errorhandler(DatabaseUnavailable)
+    def _database_error(error: Exception) -> tuple[Response | str, int]:
+        app.logger.error("Database failure: %s", describe_failure(error))
+        return error_response(
+            _(
+                "The café's database cannot store anything right now. Nothing was saved: "
+                "please tell the organisers and try again later."
+            ),
+            503,
+        )
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[Response | str, int]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
+from functools import partial
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -23,9 +25,14 @@ from worldcafe.realtime import (
     announce_timer,
     socketio,
 )
+<<<<<<< HEAD
 from worldcafe.services import moderation
+=======
+from worldcafe.rotation import Plan
+>>>>>>> main
 from worldcafe.services import participants as participant_service
 from worldcafe.services import rounds as round_service
+from worldcafe.services import seating as seating_service
 from worldcafe.services.errors import InvalidInput
 from worldcafe.views.edge import is_htmx, links_for
 from worldcafe.views.room_push import announce_tables, notify
@@ -73,17 +80,56 @@ def _plan_seconds() -> float:
     return float(current_app.config.get("PLAN_SECONDS", 2.0))
 
 
+PLAN_ATTEMPTS = 3
+
+
+def _plan_and_store(
+    cafe_id: int,
+    secret: str,
+    request: seating_service.PlanRequest,
+    store: Callable[[Session, Cafe, seating_service.PlanRequest, Plan], object],
+) -> None:
+    """Plan outside every lock, then store in one short transaction; plan again if outdated.
+
+    The search runs in a worker thread (offload), so the event loop keeps serving sockets, and
+    no write lock is held while it runs, so other cafés' notes keep being stored.
+    """
+    seconds = _plan_seconds()
+    for attempt in range(PLAN_ATTEMPTS):
+        plan = offload(partial(seating_service.compute_plan, request, seconds))
+        try:
+            with database().write() as db:
+                cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
+                store(db, cafe, request, plan)
+            return
+        except seating_service.PlanOutdated:
+            if attempt + 1 == PLAN_ATTEMPTS:
+                raise
+            with database().read() as db:
+                cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
+                request = seating_service.prepare_plan(db, cafe, request.first)
+
+
+def _done(cafe_id: int, secret: str) -> str | BaseResponse:
+    if not is_htmx():
+        return redirect(url_for("host.console", cafe_id=cafe_id, secret=secret))
+    return console_fragment(cafe_id, secret)
+
+
 @bp.post("/round/start")
 def start_round(cafe_id: int, secret: str) -> str | BaseResponse:
     """Seat everyone present and start the next round."""
-    return _act(
+    with database().read() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
+        request = round_service.prepare_start(db, cafe)
+    _plan_and_store(
         cafe_id,
         secret,
-        lambda db, cafe: round_service.start_round(
-            db, cafe, plan_seconds=_plan_seconds(), runner=offload
-        ),
-        announce_round_change,
+        request,
+        lambda db, cafe, req, plan: round_service.finish_start(db, cafe, req, plan),
     )
+    announce_round_change(cafe_id)
+    return _done(cafe_id, secret)
 
 
 def announce_round_change(cafe_id: int) -> None:
@@ -118,15 +164,17 @@ def extend_round(cafe_id: int, secret: str) -> str | BaseResponse:
 
 @bp.post("/round/end")
 def end_round(cafe_id: int, secret: str) -> str | BaseResponse:
-    """End the current round; phones learn where to go next."""
-    return _act(
-        cafe_id,
-        secret,
-        lambda db, cafe: round_service.end_round(
-            db, cafe, plan_seconds=_plan_seconds(), runner=offload
-        ),
-        announce_round_change,
-    )
+    """End the current round at once; then plan where everyone goes next and tell the phones."""
+    with database().write() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
+        _, request = round_service.end_current_round(db, cafe)
+    announce_timer(cafe_id)
+    if request is not None:
+        # PlanOutdated: the next round was started (and planned) meanwhile.
+        with suppress(seating_service.PlanOutdated):
+            _plan_and_store(cafe_id, secret, request, seating_service.store_plan)
+    announce_round_change(cafe_id)
+    return _done(cafe_id, secret)
 
 
 @bp.post("/broadcast")
@@ -141,6 +189,7 @@ def broadcast(cafe_id: int, secret: str) -> str | BaseResponse:
     )
 
 
+<<<<<<< HEAD
 @bp.post("/notes/<note_id>/<any(hide, show):action>")
 def moderate_note(cafe_id: int, secret: str, note_id: str, action: str) -> tuple[str, int]:
     """Hide a note from the wall, the phones and the harvest at once, or show it again."""
@@ -150,6 +199,18 @@ def moderate_note(cafe_id: int, secret: str, note_id: str, action: str) -> tuple
         changed = note.id
     announce_note_changed(changed)
     return "", 204
+=======
+@bp.post("/joining")
+def joining(cafe_id: int, secret: str) -> str | BaseResponse:
+    """Close the café to new participants (open=0), or open it again (open=1)."""
+    is_open = request.form.get("open") == "1"
+    return _act(
+        cafe_id,
+        secret,
+        lambda db, cafe: participant_service.set_joining_open(db, cafe, is_open),
+        announce_people,
+    )
+>>>>>>> main
 
 
 @bp.post("/projector/harvest")

@@ -14,6 +14,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    make_response,
     redirect,
     render_template,
     request,
@@ -24,16 +25,18 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe import access
-from worldcafe.extensions import database
+from worldcafe.extensions import database, limits
 from worldcafe.i18n import LANGUAGE_NAMES
 from worldcafe.models import Organiser
-from worldcafe.realtime import announce_harvest, announce_note_changed
+from worldcafe.rate_limits import RateLimited
+from worldcafe.realtime import announce_broadcast, announce_harvest, announce_note_changed
 from worldcafe.services import cafes as cafe_service
 from worldcafe.services import harvest as harvest_service
 from worldcafe.services import moderation
 from worldcafe.services import organisers as organiser_service
 from worldcafe.services import privacy as privacy_service
 from worldcafe.services.errors import InvalidInput, ServiceError
+from worldcafe.views import join_form
 from worldcafe.views.edge import links_for
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
@@ -76,6 +79,7 @@ def spec_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
         "table_capacity": form.get("table_capacity", "6"),
         "retention_days": form.get("retention_days", ""),
         "themes": themes,
+        "join_fields": join_form.fields_from_form(form),
     }
 
 
@@ -94,6 +98,7 @@ def _form_values(spec: cafe_service.CafeSpec | dict[str, Any]) -> dict[str, Any]
                 {"name": t.name, "tables": t.tables, "questions": "\n".join(t.questions)}
                 for t in spec.themes
             ],
+            "join_fields": [f.to_dict() for f in spec.join_fields],
         }
     values = dict(spec)
     values["languages"] = values.get("languages") or []
@@ -142,6 +147,7 @@ def _render_form(
         template,
         values=values,
         themes=themes,
+        join_rows=join_form.field_rows(list(values.get("join_fields") or [])),
         error=error,
         error_at=error_field(error),
         language_names=LANGUAGE_NAMES,
@@ -184,14 +190,24 @@ def dashboard() -> str | BaseResponse:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | BaseResponse | tuple[str, int]:
-    """Sign in with e-mail and password."""
+    """Sign in with e-mail and password; ten wrong tries and the address must wait."""
     if request.method == "GET":
         return render_template("organiser/login.html", error=None)
+    email = request.form.get("email")
+    account = email.strip().lower() if isinstance(email, str) else ""
+    address = request.remote_addr or ""
+    try:
+        limits().check("sign_in", account)
+        limits().check("sign_in_address", address)
+    except RateLimited as refused:
+        response = make_response(render_template("organiser/login.html", error=str(refused)), 429)
+        response.headers["Retry-After"] = str(refused.retry_after)
+        return response
     with database().read() as db:
-        organiser = organiser_service.authenticate(
-            db, request.form.get("email"), request.form.get("password")
-        )
+        organiser = organiser_service.authenticate(db, email, request.form.get("password"))
     if organiser is None:
+        limits().count("sign_in", account)
+        limits().count("sign_in_address", address)
         page = render_template("organiser/login.html", error="E-mail or password is wrong.")
         return page, 401
     language = session.get("lang")
@@ -449,7 +465,12 @@ def privacy_action(cafe_id: int, secret: str) -> str | BaseResponse | tuple[str,
             if request.form.get("confirm", "").strip() != cafe.title:
                 raise InvalidInput("Type the café's title to confirm that it should be deleted.")
             privacy_service.delete_cafe(db, cafe)
-            return redirect(url_for("organiser.dashboard"))
         else:
             raise InvalidInput("Unknown action.")
+    if action in ("erase", "delete"):
+        database().purge()
+    if action == "delete":
+        return redirect(url_for("organiser.dashboard"))
+    if action == "erase":
+        announce_broadcast(cafe_id)
     return redirect(url_for("organiser.privacy", cafe_id=cafe_id, secret=secret))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, jsonify, make_response, redirect, render_template, request, url_for
 from sqlalchemy import text
 from werkzeug.wrappers.response import Response as BaseResponse
 
@@ -34,7 +34,10 @@ def join_by_code() -> BaseResponse | tuple[str, int]:
 
 @bp.get("/healthz")
 def health() -> BaseResponse:
-    """Liveness for proxies and monitors."""
+    """Liveness for proxies and monitors: 503 when the database cannot store anything."""
     with database().read() as db:
         db.execute(text("SELECT 1"))
+    problem = database().probe_write()
+    if problem is not None:
+        return make_response(jsonify({"ok": False, "error": problem}), 503)
     return jsonify({"ok": True})

@@ -2,23 +2,63 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
+from sqlalchemy.orm import Session
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe import access, presenters
-from worldcafe.extensions import database
-from worldcafe.models import NAME_MAX, NOTE_MAX
+from worldcafe.extensions import database, limits
+from worldcafe.models import NAME_MAX, NOTE_MAX, Cafe
 from worldcafe.qrcodes import qr_png, qr_svg
+from worldcafe.rate_limits import RateLimited
 from worldcafe.realtime import announce_people
 from worldcafe.services import harvest as harvest_service
+from worldcafe.services import join_fields
 from worldcafe.services import participants as participant_service
 from worldcafe.services import privacy as privacy_service
-from worldcafe.services.errors import ServiceError
+from worldcafe.services.errors import NotFound, ServiceError
 from worldcafe.views.edge import links_for
 from worldcafe.views.room_push import announce_tables
 
 bp = Blueprint("participant", __name__)
+# A device code as typed: its characters, perhaps grouped by spaces or dashes.
+CODE_MAX = participant_service.RESUME_CODE_LENGTH + 6
+
+
+def _door(db: Session, cafe: Cafe) -> str | None:
+    """Why the join form is not shown: joining closed by the host, or every seat taken."""
+    if not cafe.joining_open:
+        return "This café is not taking new participants right now."
+    if participant_service.participant_count(db, cafe) >= participant_service.seat_count(cafe):
+        return "This café is full: every seat is taken."
+    return None
+
+
+def _join_page(
+    db: Session, cafe: Cafe, suggestion: str, error: str | None, resume_error: str | None = None
+) -> str:
+    return render_template(
+        "participant/join.html",
+        cafe=cafe,
+        suggestion=suggestion,
+        name_max=NAME_MAX,
+        error=error,
+        door=_door(db, cafe),
+        code_max=CODE_MAX,
+        resume_error=resume_error,
+        resume_value=request.form.get("resume_code", "")[:CODE_MAX] if resume_error else "",
+        join_answers=request.form.to_dict(flat=False) if error else None,
+    )
 
 
 @bp.get("/j/<code>")
@@ -28,39 +68,52 @@ def join_page(code: str) -> str | BaseResponse:
         cafe = access.cafe_by_join_code(db, code)
         if access.current_participant(db, cafe) is not None:
             return redirect(url_for("participant.cafe_page", code=cafe.join_code))
-        return render_template(
-            "participant/join.html",
-            cafe=cafe,
-            suggestion=participant_service.suggest_name(),
-            name_max=NAME_MAX,
-            error=None,
+        return _join_page(db, cafe, participant_service.suggest_name(), None)
+
+
+def _refused(
+    code: str, error: ServiceError, suggestion: str, *, resuming: bool = False
+) -> BaseResponse:
+    message = str(error)
+    with database().read() as db:
+        cafe = access.cafe_by_join_code(db, code)
+        page = (
+            _join_page(db, cafe, suggestion, None, message)
+            if resuming
+            else _join_page(db, cafe, suggestion, message)
         )
+        response = make_response(page, error.status)
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @bp.post("/j/<code>")
-def join(code: str) -> tuple[str, int] | BaseResponse:
-    """Join the café: no account, a resume token in the signed session cookie."""
+def join(code: str) -> BaseResponse:
+    """Join the café: no account, a resume token in the signed session cookie.
+
+    A browser joins at most a few times a minute, and a browser that is in the café already
+    stays the same participant (a double-tap on Join, or a script, makes nobody new).
+    """
+    suggestion = request.form.get("name", "")[:NAME_MAX]
     try:
+        limits().hit("join", access.browser_key())
         with database().write() as db:
             cafe = access.cafe_by_join_code(db, code)
+            if access.current_participant(db, cafe) is not None:
+                return redirect(url_for("participant.cafe_page", code=cafe.join_code))
+            answers = join_fields.answers_from_form(
+                join_fields.fields_of(cafe.join_fields), request.form.to_dict(flat=False)
+            )
             participant = participant_service.join_cafe(
-                db, cafe, request.form.get("name", ""), request.form.get("language")
+                db, cafe, request.form.get("name", ""), request.form.get("language"), answers
             )
             access.remember_participant(cafe, participant)
             cafe_id, join_code = cafe.id, cafe.join_code
             seat = participant_service.current_seat(db, cafe, participant)
             seated_at = {seat.table_id} if seat is not None else set()
     except ServiceError as error:
-        with database().read() as db:
-            cafe = access.cafe_by_join_code(db, code)
-            page = render_template(
-                "participant/join.html",
-                cafe=cafe,
-                suggestion=request.form.get("name", "")[:NAME_MAX],
-                name_max=NAME_MAX,
-                error=str(error),
-            )
-        return page, error.status
+        return _refused(code, error, suggestion)
     announce_people(cafe_id)
     # A late joiner sits down at once: the tablemates' lists show them.
     announce_tables(cafe_id, seated_at)
@@ -68,27 +121,31 @@ def join(code: str) -> tuple[str, int] | BaseResponse:
 
 
 @bp.post("/j/<code>/resume")
-def resume(code: str) -> tuple[str, int] | BaseResponse:
-    """Continue as the same participant on another device, with the short code."""
-    with database().read() as db:
-        cafe = access.cafe_by_join_code(db, code)
-        try:
-            participant = participant_service.participant_by_code(
-                db, cafe, request.form.get("resume_code")
-            )
-        except ServiceError as error:
-            page = render_template(
-                "participant/join.html",
-                cafe=cafe,
-                suggestion=participant_service.suggest_name(),
-                name_max=NAME_MAX,
-                error=None,
-                resume_error=str(error),
-                resume_value=request.form.get("resume_code", "")[:12],
-            )
-            return page, error.status
-        access.remember_participant(cafe, participant)
-        return redirect(url_for("participant.cafe_page", code=cafe.join_code))
+def resume(code: str) -> BaseResponse:
+    """Continue as the same participant on another device, with their one-time code.
+
+    Ten wrong codes from a browser (or a hundred from one address) in a quarter of an hour
+    and it must wait; a right code is replaced by a new one as it is used.
+    """
+    browser, address = access.browser_key(), request.remote_addr or ""
+    try:
+        limits().check("device_code", code, browser)
+        limits().check("device_code_address", code, address)
+        with database().write() as db:
+            cafe = access.cafe_by_join_code(db, code)
+            try:
+                participant = participant_service.participant_by_code(
+                    db, cafe, request.form.get("resume_code")
+                )
+            except NotFound:
+                limits().count("device_code", code, browser)
+                limits().count("device_code_address", code, address)
+                raise
+            access.remember_participant(cafe, participant)
+            join_code = cafe.join_code
+    except ServiceError as error:
+        return _refused(code, error, participant_service.suggest_name(), resuming=True)
+    return redirect(url_for("participant.cafe_page", code=join_code))
 
 
 @bp.get("/p/<code>")
