@@ -25,11 +25,8 @@ from worldcafe.realtime import (
     announce_timer,
     socketio,
 )
-<<<<<<< HEAD
-from worldcafe.services import moderation
-=======
 from worldcafe.rotation import Plan
->>>>>>> main
+from worldcafe.services import moderation
 from worldcafe.services import participants as participant_service
 from worldcafe.services import rounds as round_service
 from worldcafe.services import seating as seating_service
@@ -189,7 +186,6 @@ def broadcast(cafe_id: int, secret: str) -> str | BaseResponse:
     )
 
 
-<<<<<<< HEAD
 @bp.post("/notes/<note_id>/<any(hide, show):action>")
 def moderate_note(cafe_id: int, secret: str, note_id: str, action: str) -> tuple[str, int]:
     """Hide a note from the wall, the phones and the harvest at once, or show it again."""
@@ -199,7 +195,8 @@ def moderate_note(cafe_id: int, secret: str, note_id: str, action: str) -> tuple
         changed = note.id
     announce_note_changed(changed)
     return "", 204
-=======
+
+
 @bp.post("/joining")
 def joining(cafe_id: int, secret: str) -> str | BaseResponse:
     """Close the café to new participants (open=0), or open it again (open=1)."""
@@ -210,7 +207,6 @@ def joining(cafe_id: int, secret: str) -> str | BaseResponse:
         lambda db, cafe: participant_service.set_joining_open(db, cafe, is_open),
         announce_people,
     )
->>>>>>> main
 
 
 @bp.post("/projector/harvest")
