@@ -12,7 +12,6 @@ import random
 import re
 import statistics
 import sys
-import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,6 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import synthesis_plenary as plenary  # noqa: E402
 from worldcafe.synthesis import Note, parse_notes, synthesize  # noqa: E402
 from worldcafe.synthesis.clustering import note_vectors  # noqa: E402
 from worldcafe.synthesis.normalise import analyse  # noqa: E402
@@ -349,53 +349,21 @@ def bench_duplicates(rows: list[dict[str, str]]) -> None:
     )
 
 
-def bench_speed(rows: list[dict[str, str]] | None) -> None:
-    rng = random.Random(5)
-    texts = [r["text"] for r in rows] if rows else ["Mehr Radwege und Busse für alle"] * 50
-    notes = []
-    for k in range(4000):
-        text = rng.choice(texts)
-        if k >= len(texts):
-            words = text.split()
-            text = " ".join(rng.sample(words, len(words)))
-        notes.append(
-            Note(
-                f"n{k}",
-                f"table-{k % 4}",
-                "Energie" if k % 4 < 2 else "Wohnen",
-                text,
-                round=1 + k % 3,
-                votes=k % 5,
-            )
-        )
-    timings, cpu = [], []
-    for _ in range(3):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        synthesize(notes)
-        timings.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    print("## Speed: 4,000 notes over 4 tables and 2 themes")
-    print(f"  first run {timings[0]:.2f} s, best of 3 {min(timings):.2f} s")
-    print(
-        f"  CPU time of this process (other load on the machine does not count): "
-        f"first run {cpu[0]:.2f} s, best of 3 {min(cpu):.2f} s"
-    )
-    SUMMARY.append(
-        f"4,000 notes: best of 3 {min(timings):.2f} s wall, {min(cpu):.2f} s CPU of this process"
-    )
-
-
 def main() -> None:
     rows = load_klimarat()
+    texts = [r["text"] for r in rows] if rows else plenary.heldout_texts()
+    plenary.bench_speed(texts, SUMMARY)
+    plenary.bench_cafes(SUMMARY)
+    plenary.bench_translations(SUMMARY)
+    plenary.bench_opposites(SUMMARY)
     if rows is None:
         print(f"skipping the klimarat figures: {DATA / 'klimarat_dev.csv'} not found")
     else:
         bench_purity(rows)
         bench_duplicates(rows)
     bench_labelled()
-    bench_topics(TOPICS, "Own topic sets (the lexicon was written with them)")
-    bench_topics(HELD_OUT, "Own held-out topic sets, written after tuning")
-    bench_speed(rows)
+    bench_topics(TOPICS, "Own topic sets")
+    bench_topics(HELD_OUT, "Own held-out topic sets")
     print("## Summary")
     for line in SUMMARY:
         print(f"  {line}")

@@ -62,7 +62,7 @@ def csrf_token(html: str) -> str:
 
 def connect(app: Flask, browser: FlaskClient, cafe: dict[str, Any], role: str) -> Any:
     """A Socket.IO client for a browser that already holds its role's cookie."""
-    from worldcafe.realtime import socketio
+    from worldcafe.live.transport import socketio
 
     return socketio.test_client(
         app, flask_test_client=browser, auth={"cafe": cafe["cafe_id"], "role": role}

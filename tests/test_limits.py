@@ -17,7 +17,7 @@ import socketio
 
 from tests.factories import CONFIG
 from tests.live_server import LiveServer
-from worldcafe.realtime import MAX_SOCKET_MESSAGE
+from worldcafe.live.transport import MAX_SOCKET_MESSAGE
 
 
 @pytest.fixture(scope="module")

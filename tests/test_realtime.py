@@ -35,7 +35,7 @@ def test_connections_without_a_role_or_identity_are_refused(
     stranger = app.test_client()
     for role in ("participant", "host", "projector", "organiser", "admin"):
         assert not connect(app, stranger, cafe, role).is_connected()
-    from worldcafe.realtime import socketio
+    from worldcafe.live.transport import socketio
 
     assert not socketio.test_client(app, auth={"cafe": "nope", "role": "host"}).is_connected()
     assert not socketio.test_client(app).is_connected()
@@ -222,8 +222,8 @@ def test_a_revoked_host_link_cannot_act_over_its_open_socket(
     host = connect(app, live["host"], cafe, "host")
     assert host.emit("resync", callback=True) == {"ok": True}
     live["host"].post(f"{cafe['organiser_url']}/renew/host")
-    refused = host.emit("resync", callback=True)
-    assert refused["ok"] is False and refused["status"] == 403
+    # Cut off at once: disconnected, out of every room.
+    assert not host.is_connected()
 
 
 def test_clock_answers_the_server_time(
@@ -237,7 +237,7 @@ def test_clock_answers_the_server_time(
 def test_the_projector_harvest_view_follows_curation_live(
     app: Flask, cafe: dict[str, Any], live: dict[str, Any]
 ) -> None:
-    from worldcafe.realtime import socketio
+    from worldcafe.live.transport import socketio
 
     writer = connect(app, live["phones"][live["tables"][0][0]], cafe, "participant")
     writer.emit("note:add", {"client_id": str(uuid.uuid4()), "text": "Bike lanes"}, callback=True)

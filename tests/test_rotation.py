@@ -194,7 +194,6 @@ def test_replanning_keeps_the_played_round_and_seats_the_newcomers() -> None:
     check_hard(instance, plan.rounds)
     assert plan.score.repeat_pairs == 0
     assert plan.score.theme_coverage == 1.0
-    assert plan.seconds < 5
 
 
 def test_absent_people_are_not_seated() -> None:

@@ -12,7 +12,7 @@ from flask import Flask
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, database, sockets, languages, security and the role blueprints."""
-    from worldcafe import i18n, realtime, security
+    from worldcafe import i18n, live, security
     from worldcafe.database import Database
     from worldcafe.rate_limits import RateLimits
     from worldcafe.schema import needs_upgrade, upgrade_database
@@ -79,7 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     security.init_app(app)
     i18n.init_app(app)
-    realtime.init_app(app)
+    live.init_app(app)
     errors.init_app(app)
     for blueprint in (
         pages.bp,

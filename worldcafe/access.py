@@ -7,9 +7,9 @@ import secrets
 from typing import Literal
 
 from flask import abort, g, session
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from worldcafe.models import Cafe, Participant
+from worldcafe.models import Cafe, Organiser, Participant
 from worldcafe.services import cafes as cafe_service
 from worldcafe.services import participants as participant_service
 from worldcafe.services.errors import NotFound
@@ -60,17 +60,45 @@ def remember_secret(cafe: Cafe, role: Role) -> None:
     session.permanent = True
 
 
-def holds_role(cafe: Cafe, role: Role) -> bool:
-    """Whether this browser holds the café's current secret for `role`."""
+def held_secret(cafe: Cafe, role: Role) -> str | None:
+    """The café's current secret for `role`, if this browser holds it."""
     held = (session.get(_SESSION_KEYS[role]) or {}).get(str(cafe.id))
-    if isinstance(held, str) and hmac.compare_digest(
-        held.encode(), _secret_of(cafe, role).encode()
-    ):
+    current = _secret_of(cafe, role)
+    if isinstance(held, str) and hmac.compare_digest(held.encode(), current.encode()):
+        return current
+    return None
+
+
+def sign_in(organiser: Organiser) -> None:
+    """Remember a signed-in organiser, and which of their sign-outs this session follows."""
+    session["organiser_id"] = organiser.id
+    session["organiser_epoch"] = organiser.session_epoch
+    session.permanent = True
+
+
+def signed_in_organiser(db: Session) -> Organiser | None:
+    """The organiser signed in on this browser, unless they have signed out since."""
+    organiser_id = session.get("organiser_id")
+    if not isinstance(organiser_id, int) or isinstance(organiser_id, bool):
+        return None
+    organiser = db.get(Organiser, organiser_id)
+    if organiser is None or session.get("organiser_epoch") != organiser.session_epoch:
+        return None
+    return organiser
+
+
+def owner_signed_in(db: Session, cafe: Cafe) -> Organiser | None:
+    """The café's owner, when they are signed in on this browser."""
+    organiser = signed_in_organiser(db) if cafe.owner_id is not None else None
+    return organiser if organiser is not None and organiser.id == cafe.owner_id else None
+
+
+def holds_role(cafe: Cafe, role: Role) -> bool:
+    """Whether this browser holds the café's current secret for `role`, or owns the café."""
+    if held_secret(cafe, role) is not None:
         return True
-    if role in ("organiser", "host", "projector"):
-        organiser_id = session.get("organiser_id")
-        return cafe.owner_id is not None and organiser_id == cafe.owner_id
-    return False
+    db = object_session(cafe)
+    return db is not None and owner_signed_in(db, cafe) is not None
 
 
 def remember_participant(cafe: Cafe, participant: Participant) -> None:
@@ -115,3 +143,25 @@ def cafe_by_join_code(db: Session, code: str) -> Cafe:
         abort(404)
     set_cafe_context(cafe)
     return cafe
+
+
+def current_participant_by_id(db: Session, cafe: Cafe, participant_id: int | None) -> Participant:
+    """The participant a socket's identity names (checked at the event), or PermissionError."""
+    participant = db.get(Participant, participant_id) if participant_id is not None else None
+    if participant is None or participant.cafe_id != cafe.id:
+        raise PermissionError("Join the café first.")
+    return participant
+
+
+def remember_page_language(cafe: Cafe, language: str) -> None:
+    """Note in the signed session which language the phone page was shown in (no write)."""
+    shown = dict(session.get("shown") or {})
+    if shown.get(str(cafe.id)) != language:
+        shown[str(cafe.id)] = language
+        session["shown"] = shown
+
+
+def page_language(cafe: Cafe) -> str | None:
+    """The language this browser's phone page was last shown in, for its socket."""
+    shown = (session.get("shown") or {}).get(str(cafe.id))
+    return shown if isinstance(shown, str) else None

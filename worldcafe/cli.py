@@ -176,6 +176,18 @@ def _write_output(data: bytes, output: str | None) -> None:
         sys.stdout.flush()
 
 
+def _progress(notes: list[Any]) -> Any:
+    """Progress of computing sentence vectors on stderr, for long runs in a terminal."""
+    if len(notes) < 200 or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\rsentence vectors: {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
 def cmd_synthesize(args: argparse.Namespace) -> int:
     """The synthesis of a notes file."""
     from worldcafe import synthesis
@@ -186,7 +198,7 @@ def cmd_synthesize(args: argparse.Namespace) -> int:
         _fail(f"notes file not found: {args.notes}")
     except synthesis.NotesError as error:
         _fail(f"invalid notes file: {error}")
-    result = synthesis.synthesize(notes)
+    result = synthesis.synthesize(notes, embedder=synthesis.DiskCache(progress=_progress(notes)))
     context = synthesis.ReportContext(
         title=args.title or Path(args.notes).stem,
         language=getattr(result, "language", "en"),

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from babel import Locale
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, g, request, session
 from flask_babel import Babel, format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 
@@ -220,34 +220,7 @@ def translate_message(message: str) -> str:
 def offered_languages() -> list[str]:
     """The languages this page offers: the café's list, or every language of the app."""
     offered = getattr(g, "cafe_languages", None)
-    if offered is None:
-        _socket_cafe()
-        offered = getattr(g, "cafe_languages", None)
     return [code for code in offered if code in APP_LANGUAGES] if offered else list(APP_LANGUAGES)
-
-
-def _socket_cafe() -> None:
-    """In a socket event the café comes from the connection, not from the URL."""
-    ident = session.get("_socket") if has_request_context() else None
-    if not isinstance(ident, dict) or "cafe" not in ident or g.get("_socket_cafe_checked"):
-        return
-    g._socket_cafe_checked = True
-    if "languages" in ident:
-        # Read from the café when the socket connected: no query per event.
-        g.cafe_languages = ident["languages"]
-        g.cafe_language = ident.get("language")
-        return
-    from worldcafe.extensions import database
-    from worldcafe.services import cafes as cafe_service
-    from worldcafe.services.errors import NotFound
-
-    try:
-        with database().read() as db:
-            cafe = cafe_service.get_cafe(db, ident["cafe"])
-            g.cafe_languages = cafe_service.offered_languages(cafe)
-            g.cafe_language = cafe.language
-    except NotFound:
-        return
 
 
 def select_locale() -> str:

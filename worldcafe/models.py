@@ -64,6 +64,12 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC)
 
 
+# Ids are never handed out twice (SQLite reuses the highest id after a delete unless told not
+# to; PostgreSQL's sequences never do): a socket or link of a deleted café can never stand for
+# a newer one.
+NEVER_REUSE_IDS: dict[str, Any] = {"sqlite_autoincrement": True}
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UTCDateTime()}
@@ -85,15 +91,19 @@ class RoundStatus:
 
 class Organiser(Base):
     __tablename__ = "organiser"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Bumped at every sign-out: sessions signed in before it no longer count, on any device.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Cafe(Base):
     __tablename__ = "cafe"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
@@ -132,7 +142,7 @@ class Cafe(Base):
 
 class Theme(Base):
     __tablename__ = "theme"
-    __table_args__ = (UniqueConstraint("cafe_id", "position"),)
+    __table_args__ = (UniqueConstraint("cafe_id", "position"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cafe_id: Mapped[int] = mapped_column(ForeignKey("cafe.id", ondelete="CASCADE"), index=True)
@@ -157,7 +167,7 @@ class Theme(Base):
 
 class Question(Base):
     __tablename__ = "question"
-    __table_args__ = (UniqueConstraint("theme_id", "position"),)
+    __table_args__ = (UniqueConstraint("theme_id", "position"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), index=True)
@@ -169,7 +179,7 @@ class Question(Base):
 
 class CafeTable(Base):
     __tablename__ = "cafe_table"
-    __table_args__ = (UniqueConstraint("cafe_id", "number"),)
+    __table_args__ = (UniqueConstraint("cafe_id", "number"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cafe_id: Mapped[int] = mapped_column(ForeignKey("cafe.id", ondelete="CASCADE"), index=True)
@@ -187,7 +197,7 @@ class CafeTable(Base):
 
 class Round(Base):
     __tablename__ = "round"
-    __table_args__ = (UniqueConstraint("cafe_id", "number"),)
+    __table_args__ = (UniqueConstraint("cafe_id", "number"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cafe_id: Mapped[int] = mapped_column(ForeignKey("cafe.id", ondelete="CASCADE"), index=True)
@@ -204,7 +214,7 @@ class Round(Base):
 
 class Participant(Base):
     __tablename__ = "participant"
-    __table_args__ = (UniqueConstraint("cafe_id", "resume_code"),)
+    __table_args__ = (UniqueConstraint("cafe_id", "resume_code"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cafe_id: Mapped[int] = mapped_column(ForeignKey("cafe.id", ondelete="CASCADE"), index=True)
@@ -230,6 +240,7 @@ class Seat(Base):
     __table_args__ = (
         UniqueConstraint("round_id", "participant_id"),
         Index("ix_seat_round_table", "round_id", "table_id"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -249,6 +260,7 @@ class Note(Base):
     __table_args__ = (
         UniqueConstraint("cafe_id", "client_id"),
         Index("ix_note_table_round", "table_id", "round_id"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -273,7 +285,7 @@ class Note(Base):
 
 class Vote(Base):
     __tablename__ = "vote"
-    __table_args__ = (UniqueConstraint("note_id", "participant_id"),)
+    __table_args__ = (UniqueConstraint("note_id", "participant_id"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     note_id: Mapped[int] = mapped_column(ForeignKey("note.id", ondelete="CASCADE"), index=True)
@@ -283,7 +295,7 @@ class Vote(Base):
 
 class KeyInsight(Base):
     __tablename__ = "key_insight"
-    __table_args__ = (UniqueConstraint("round_id", "note_id"),)
+    __table_args__ = (UniqueConstraint("round_id", "note_id"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"))
@@ -302,7 +314,7 @@ class CarriedIdea(Base):
     """The note a traveller pins to carry from one round's table to the next."""
 
     __tablename__ = "carried_idea"
-    __table_args__ = (UniqueConstraint("participant_id", "round_id"),)
+    __table_args__ = (UniqueConstraint("participant_id", "round_id"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
@@ -314,6 +326,7 @@ class CarriedIdea(Base):
 
 class AuditEvent(Base):
     __tablename__ = "audit_event"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cafe_id: Mapped[int | None] = mapped_column(

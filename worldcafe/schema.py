@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -21,11 +21,32 @@ def alembic_config() -> Config:
 
 
 def upgrade_database(engine: Engine) -> None:
-    """Apply every migration not yet applied."""
+    """Apply every migration not yet applied.
+
+    On SQLite the foreign-key checks are off while migrations run (a migration that rebuilds
+    a table must not cascade its drop to the rows that refer to it) and are verified after.
+    """
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            _pragma(connection, "PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("The migration left rows that refer to missing rows.")
+        finally:
+            if sqlite:
+                _pragma(connection, "PRAGMA foreign_keys=ON")
+
+
+def _pragma(connection: Connection, statement: str) -> None:
+    """A pragma outside any transaction (SQLite ignores some of them inside one)."""
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute(statement)
 
 
 def needs_upgrade(engine: Engine) -> bool:

@@ -94,7 +94,12 @@ def test_cross_table_patterns_name_their_tables(cafe_notes: list[Note]) -> None:
 
 
 def test_empty_and_tiny_inputs() -> None:
-    assert synthesis_to_json(synthesize([])) == {"tables": [], "themes": [], "notes": []}
+    assert synthesis_to_json(synthesize([])) == {
+        "tables": [],
+        "themes": [],
+        "notes": [],
+        "language": "en",
+    }
     one = [Note("a", "t", "T", "?")]
     data = synthesis_to_json(synthesize(one))
     _check(data, one)

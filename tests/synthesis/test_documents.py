@@ -184,15 +184,15 @@ def test_one_support_figure_everywhere(synthesis: Synthesis) -> None:
 def test_cross_table_merge_and_key_points_pinned_first(synthesis: Synthesis) -> None:
     before = theme_points(synthesis, "Wohnen")
     holder = {i: p for p in before for i in p.notes}
-    assert holder["a1"] is not holder["b1"]
+    assert holder["a3"] is not holder["b1"]
     curation = Curation()
-    curation.merge(["a1", "b1"])
+    curation.merge(["a3", "b1"])
     last = before[-1]
     curation.mark_key(last.notes[0])
     curated = synthesize(_notes(), curation)
     context = _context(curation=curation.to_dict()["ops"])
     points = theme_points(curated, "Wohnen", context.curation)
-    merged = next(p for p in points if "a1" in p.notes)
+    merged = next(p for p in points if "a3" in p.notes)
     assert "b1" in merged.notes and merged.tables == ("Table 1", "Table 2")
     assert points[0].key and last.notes[0] in points[0].notes
     data = json.loads(render(curated, "json", context))

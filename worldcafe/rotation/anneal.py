@@ -21,6 +21,7 @@ E_LANG = 64.0  # energy of a pair without a common language
 E_THEME = 20.0  # of a missed theme (per traveller)
 E_SPREAD = 0.01  # of one unit of spread (squares of extra meetings)
 START, END = 0.6, 0.03  # temperatures
+LOOK_FOR_LANGUAGE = 12  # conflicts drawn to find a pair without a common language
 QUIET_BELOW = 0.15  # below this temperature, stop after long without a new best
 
 
@@ -66,6 +67,11 @@ class Anneal:
         s, rng = self.s, self.s.rng
         if s.bad and rng.random() < 0.5:
             a, b = s.bad[rng.randrange(len(s.bad))]
+            if self.check_tables and s.code is not None:  # people without a common language
+                for _ in range(LOOK_FOR_LANGUAGE):  # come first: look for such a pair
+                    if s.code[a * s.n + b] >> 6:
+                        break
+                    a, b = s.bad[rng.randrange(len(s.bad))]
             rs = [r for r in self.future if s.seat[r][a] >= 0 and s.seat[r][a] == s.seat[r][b]]
             movers = [x for x in (a, b) if not s.is_host[x]]
             if rs and movers:

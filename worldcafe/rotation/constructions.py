@@ -187,7 +187,12 @@ def grid_rounds(
     else:
         rows = _difference_rows(g, m, want, node_limit, residues)
         seat = [[(j + f[a]) % m for a in range(g) for j in range(m)] for f in rows]
-    rounds = [[[p for p in range(g * m) if s[p] == t] for t in range(m)] for s in seat]
+    rounds = []
+    for s in seat:
+        groups: list[list[int]] = [[] for _ in range(m)]
+        for p, t in enumerate(s):
+            groups[t].append(p)
+        rounds.append(groups)
     if m % g == 0:
         for split in _row_splits(g, m)[: max(0, want - len(rounds))]:
             rounds.append([[a * m + j for j in part] for a in range(g) for part in split])

@@ -1,18 +1,31 @@
 """Planning cafés that mix people or need a common language at every table.
 
-Two starts are built and the better one (by `Seating.cost`) is annealed (`anneal.py`):
+Several starts are built and the best (by `Seating.cost`) is annealed (`anneal.py`); where
+a common language is asked, each start but the plain one is first repaired by swaps between
+tables of one theme in one round (`repair_languages`):
+
+- *grid*: `grid_rounds` with people in rows by value groups (no repeats; a group within a row
+  spread every round) and, where themes allow, tables given themes by residues so that every
+  round brings a new theme;
+- *themed*: each traveller gets a theme sequence (phase + round * step mod T), phases and steps
+  round robin along the people sorted by value groups; each round each theme's travellers are
+  dealt around its tables (those who share a language with few others first);
 
 - *dealt*: each round, the people are dealt to the tables like cards, sorted by the value
-  groups of the attributes to mix (largest group first, group order and order within a group
-  drawn anew each round), so each group is spread as evenly as the tables allow, which is the
-  mix bound for the first attribute; then whole tables exchange places to gain theme coverage;
+  groups of the attributes to mix (the order of groups and within them drawn anew each round),
+  so each group is spread as evenly as the tables allow, which is the mix bound for the first
+  attribute; then whole tables exchange places to gain theme coverage;
 - *plain*: the planner's usual start (designs or greedy) that ignores who people are, when
   only mixing is asked; with a common language asked, the greedy start that seats first the
   people who share a language with fewest others.
+
+Beyond `LARGE` people only the dealt start is built (when something is to be mixed; else the
+greedy one), to keep within the time goals.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -25,6 +38,7 @@ from worldcafe.rotation.search import Search, Seating
 from worldcafe.rotation.starts import greedy_round, relabel, seat_groups, target_sizes
 
 Snapshot = list[list[int]]
+LARGE = 200  # beyond this many people only the dealt start (repeats are rare there anyway)
 
 
 def _groups(instance: Instance, people: list[str]) -> list[list[tuple[int, int]]]:
@@ -70,14 +84,15 @@ def dealt_round(state: Seating, r: int, groups: list[list[tuple[int, int]]]) -> 
 def _sorted_people(
     state: Seating, people: list[int], groups: list[list[tuple[int, int]]]
 ) -> list[int]:
-    """People sorted by value groups, largest first; ties and group order drawn at random."""
+    """People sorted by value groups (by the first attribute, then the next), the order of
+    the groups and within them drawn at random."""
     rng = state.rng
     draw: dict[tuple[int, int], float] = {}
     for p in people:
         for g in groups[p]:
             draw.setdefault(g, rng.random())
     noise = {p: rng.random() for p in people}
-    return sorted(people, key=lambda p: ([(-g[0], draw[g]) for g in groups[p]], noise[p]))
+    return sorted(people, key=lambda p: ([draw[g] for g in groups[p]], noise[p]))
 
 
 def grid_deal(state: Seating, groups: list[list[tuple[int, int]]]) -> bool:
@@ -131,6 +146,113 @@ def grid_deal(state: Seating, groups: list[list[tuple[int, int]]]) -> bool:
     return True
 
 
+def _speaks_with(state: Seating, r: int, p: int, t: int) -> bool:
+    """True when p shares a language with everyone at table t in round r (as far as given)."""
+    code, base = state.code, p * state.n
+    return code is None or not any(code[base + x] >> 6 for x in state.members[r][t])
+
+
+def themed_deal(state: Seating, groups: list[list[tuple[int, int]]]) -> bool:
+    """Seat every round dealing people by value groups within theme classes, for full coverage.
+
+    Traveller p visits theme (phase_p + r * step_p) mod T in round r (T themes, step a unit
+    mod T, so R <= T rounds bring R different themes); phases and steps go round robin along
+    the people sorted by value groups, so each group is split evenly over the themes. In each
+    round each theme's travellers are dealt around that theme's tables. Only when all are
+    there in every round, nothing was played, and every theme has as many open tables.
+    """
+    if state.played or not state.themed or state.n_rounds > state.n_themes:
+        return False
+    rounds = range(state.n_rounds)
+    if any(len(state.present[r]) != state.n or state.open[r] != state.open[0] for r in rounds):
+        return False
+    by_theme: dict[int, list[int]] = {}
+    for t in state.open[0]:
+        by_theme.setdefault(state.theme[t], []).append(t)
+    if len({len(ts) for ts in by_theme.values()}) != 1 or len(by_theme) != state.n_themes:
+        return False
+    n_themes = state.n_themes
+    languages = state.instance.common_language and state.code is not None
+    rare = (state.n // 2) * (state.n + 1)  # `Seating.hardness` of sharing no language with n/2
+    steps = [k for k in range(1, n_themes) if math.gcd(k, n_themes) == 1] or [1]
+    travellers = [p for p in range(state.n) if not state.is_host[p]]
+    order = _sorted_people(state, travellers, groups)
+    phase = {p: i % n_themes for i, p in enumerate(order)}
+    step = {p: steps[(i // n_themes) % len(steps)] for i, p in enumerate(order)}
+    for r in rounds:
+        free = target_sizes(state, r)
+        for t in state.open[r]:
+            h = state.host_of[t]
+            if h >= 0:
+                state.place(r, h, t)
+                free[t] -= 1
+        classes: dict[int, list[int]] = {}
+        for p in _sorted_people(state, travellers, groups):
+            classes.setdefault((phase[p] + r * step[p]) % n_themes, []).append(p)
+        leftovers: list[int] = []
+        for theme, people in classes.items():
+            tables = list(by_theme[theme])
+            state.rng.shuffle(tables)
+            seats = sum(max(0, free[t]) for t in tables)
+            if languages:  # who shares no language with half the café is seated first
+                people.sort(key=lambda p: state.hardness[p] < rare)
+            for k, p in enumerate(people):
+                if k >= seats:
+                    leftovers.append(p)
+                    continue
+                open_seats = [tables[(k + i) % len(tables)] for i in range(len(tables))]
+                open_seats = [t for t in open_seats if free[t] > 0]
+                t = open_seats[0]
+                if languages:
+                    t = next((x for x in open_seats if _speaks_with(state, r, p, x)), t)
+                state.place(r, p, t)
+                free[t] -= 1
+        for p in leftovers:  # a theme class larger than its seats: the emptiest table elsewhere
+            t = max(state.open[r], key=lambda x: free[x])
+            state.place(r, p, t)
+            free[t] -= 1
+    return True
+
+
+def repair_languages(state: Seating, passes: int = 10) -> None:
+    """Swap people without a common language at their table with someone at another table of
+    the same theme in that round (coverage stays), taking the best swap by `Seating`'s cost."""
+    code, n = state.code, state.n
+    if code is None or not state.lang_total:
+        return
+    for _ in range(passes):
+        changed = False
+        for r in range(state.played, state.n_rounds):
+            for t in state.open[r]:
+                for p in list(state.members[r][t]):
+                    if state.is_host[p] or state.seat[r][p] != t:
+                        continue
+                    if not any(code[p * n + x] >> 6 for x in state.members[r][t]):
+                        continue
+                    best, move = 0, (-1, -1)
+                    for b in state.open[r]:
+                        if b == t or state.theme[b] != state.theme[t]:
+                            continue
+                        for q in state.members[r][b]:
+                            if state.is_host[q]:
+                                continue
+                            d = state.leave(r, p, t) + state.join(r, p, b)
+                            d += state.leave(r, q, b) + state.join(r, q, t)
+                            k = p * n + q
+                            d -= 2 * (state.add[state.meet[k]] + state.extra[code[k]])
+                            if d < best:
+                                best, move = d, (q, b)
+                    q, b = move
+                    if q >= 0:
+                        state.unplace(r, p)
+                        state.unplace(r, q)
+                        state.place(r, q, t)
+                        state.place(r, p, b)
+                        changed = True
+        if not changed or not state.lang_total:
+            return
+
+
 def _reached(cost: tuple[int, int, int, int], target: tuple[int, int]) -> bool:
     lang, theme, wasted, spread = cost
     return lang == 0 and theme <= target[0] and wasted <= target[1] and spread == wasted
@@ -154,14 +276,23 @@ def plan_with_people(
 ) -> tuple[Seating, Snapshot]:
     """Start each way (stopping at one that reaches the target), keep the best, anneal;
     the state and the best seats found."""
-    deadline = started + max(0.0, time_limit)
+    deadline = started + 0.9 * max(0.0, time_limit)  # a tenth left for scoring and output
     groups = _groups(instance, state.people) if instance.mix else []
     best: tuple[tuple[int, int, int, int], Snapshot] | None = None
-    for way in ("grid", "dealt", "plain"):
+    ways: tuple[str, ...] = ("grid", "themed", "dealt", "plain")
+    if state.n > LARGE:
+        ways = ("themed", "plain")
+    for way in ways:
         if best is not None and _reached(best[0], target):
             break
+        if best is not None and state.n > LARGE and best[0][:2] <= (0, target[0]):
+            break  # a large café with all themes and languages: no time for more starts
+        if best is not None and time.monotonic() > started + 0.5 * time_limit:
+            break  # a safety cap: half the time for starts at most
         _clear(state)
         if way == "grid" and not (instance.mix and grid_deal(state, groups)):
+            continue
+        if way == "themed" and not themed_deal(state, groups):
             continue
         if way == "plain" and instance.common_language:
             for r in range(state.played, state.n_rounds):
@@ -175,8 +306,10 @@ def plan_with_people(
                 continue
             for r in range(state.played, state.n_rounds):
                 dealt_round(state, r, groups)
-        if way != "plain":
+        if way in ("grid", "dealt"):
             relabel(state, 100 * state.n, deadline)
+        if way != "plain" and instance.common_language:
+            repair_languages(state)
         if best is None or state.cost() < best[0]:
             best = (state.cost(), state.snapshot())
     assert best is not None

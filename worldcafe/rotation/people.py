@@ -104,6 +104,9 @@ def spread_pairs(size: int, caps: Sequence[int], lows: Sequence[int]) -> int:
     optimal for a sum of C(x, 2)."""
     if not caps:
         return _c2(size)
+    q, rem = divmod(size, len(caps))
+    if not any(lows) and q + (1 if rem else 0) <= min(caps):  # evenly, within every capacity
+        return rem * _c2(q + 1) + (len(caps) - rem) * _c2(q)
     x = list(lows)
     left = size - sum(x)
     heap = [(x[j], j) for j in range(len(caps)) if x[j] < caps[j]]
@@ -154,13 +157,15 @@ def mix_bound(instance: Instance) -> int:
         return 0
     values = mix_values(instance)
     total = 0
+    known: dict[tuple[str, ...], int] = {}  # rounds with the same people have the same bound
     for r in range(instance.n_rounds):
         if r < len(instance.rounds):
             total += sum(table_conflicts(m, values) for m in instance.rounds[r].values())
-        else:
-            total += round_mix_bound(
-                present_in(instance, r), instance.tables, instance.hosts, values
-            )
+            continue
+        there = tuple(present_in(instance, r))
+        if there not in known:
+            known[there] = round_mix_bound(there, instance.tables, instance.hosts, values)
+        total += known[there]
     return total
 
 

@@ -64,3 +64,14 @@ def cafes_of(session: Session, organiser: Organiser) -> list[Cafe]:
             .order_by(Cafe.created_at.desc())
         )
     )
+
+
+def sign_out(session: Session, organiser_id: int) -> int | None:
+    """End every session of the organiser (on any device); returns the epoch that ended."""
+    organiser = session.get(Organiser, organiser_id)
+    if organiser is None:
+        return None
+    ended = organiser.session_epoch
+    organiser.session_epoch = ended + 1
+    session.flush()
+    return ended

@@ -202,6 +202,14 @@ def set_presence(session: Session, participant: Participant, present: bool) -> N
     session.flush()
 
 
+def leave_cafe(session: Session, participant: Participant) -> None:
+    """The participant leaves: gone from later rounds, and their resume token is replaced, so
+    the cookie that held it (and every socket opened with it) no longer stands for them."""
+    participant.present = False
+    participant.resume_token = secrets.token_urlsafe(32)
+    session.flush()
+
+
 def set_table_host(
     session: Session, cafe: Cafe, participant: Participant, table_id: object
 ) -> None:

@@ -1,14 +1,11 @@
-"""Grouping related notes: latent semantic vectors of stems, compound parts and word pieces.
+"""Grouping related notes: bisecting k-means on their feature vectors (features.py).
 
-Features per note: TF-IDF of content stems, plus the parts of German-style compounds whose
-parts occur as words of their own elsewhere ("Wohnbauförderung" also counts as "Wohnbau" and
-"Förderung"), plus character n-grams of the words. Latent semantic analysis (truncated SVD)
-smooths them into a few dozen dimensions. Bisecting k-means on the unit vectors groups the notes
-top down: the loosest cluster (largest sum of squared distances to its centre) is split in two by
-2-means until there are enough clusters. Each level refines the one above it, so the broad divide
-the first splits find (two conversations at one table, say) is never cut across again, as flat
-k-means does when it places many small centres at once. Clusters far larger than the others are
-split again, so no catch-all remains.
+Bisecting k-means on the unit vectors groups the notes top down: the loosest cluster (largest
+sum of squared distances to its centre) is split in two by 2-means until there are enough
+clusters. Each level refines the one above it, so the broad divide the first splits find (two
+conversations at one table, say) is never cut across again, as flat k-means does when it
+places many small centres at once. Clusters far larger than the others are split again, so
+no catch-all remains.
 """
 
 from __future__ import annotations
@@ -18,21 +15,22 @@ import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.cluster import KMeans
-from sklearn.decomposition import TruncatedSVD
 
-from .concepts import concepts_of
-from .normalise import Analysed, fold_word, stem
+from .features import Features, _unit_rows, note_features, note_vectors
+
+__all__ = [
+    "Features",
+    "cluster_count",
+    "cluster_notes",
+    "link_clusters",
+    "note_features",
+    "note_vectors",
+]
 
 MAX_CLUSTERS = 30
-CHAR_WEIGHT = 0.4
-COMPOUND_WEIGHT = 1.0
-CONCEPT_WEIGHT = 1.5
 THEME_LINK_SIMILARITY = 0.3
 SPLIT_FACTOR = 3.0
 
@@ -47,176 +45,6 @@ def single_threaded() -> Iterator[None]:
         return
     with controller.threadpool_limits(limits=1):
         yield
-
-
-def _unit_rows(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    result: np.ndarray = matrix / norms
-    return result
-
-
-_ENDINGS = ("en", "er", "es", "e", "n", "s")
-
-
-def _core(word: str) -> str:
-    """A word without one common inflection ending: a cheap key to compare compound parts."""
-    for ending in _ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 3:
-            return word[: -len(ending)]
-    return word
-
-
-def _split_compound(word: str, known: set[str]) -> tuple[str, str] | None:
-    """Modifier and head of a compound whose two parts are words of their own, or None.
-
-    Parts are compared by their _core against the cores of the notes' words; linking
-    elements (-s-, -es-, -n-, -en-) between the parts are allowed; the most even split wins.
-    """
-    best: tuple[int, str, str] | None = None
-    for cut in range(3, len(word) - 3):
-        head = word[cut:]
-        if _core(head) not in known:
-            continue
-        left = word[:cut]
-        candidates = [left]
-        if left.endswith(("s", "n")):
-            candidates.append(left[:-1])
-        if left.endswith(("es", "en")):
-            candidates.append(left[:-2])
-        for modifier in candidates:
-            if len(modifier) >= 3 and _core(modifier) in known:
-                score = min(len(modifier), len(head))
-                if best is None or score > best[0]:
-                    best = (score, modifier, head)
-    return None if best is None else (best[1], best[2])
-
-
-def expanded_terms(analysed: Sequence[Analysed]) -> list[list[str]]:
-    """Content stems of each note, followed by the stems of its compounds' parts."""
-    known = {_core(fold_word(w)) for a in analysed for w in a.surface if len(w) >= 3}
-    cache: dict[tuple[str, str], tuple[str, ...]] = {}
-    result: list[list[str]] = []
-    for item in analysed:
-        terms = list(item.content)
-        for written in item.surface:
-            word = fold_word(written)
-            if len(word) < 7:
-                continue
-            key = (word, item.language)
-            if key not in cache:
-                parts = _split_compound(word, known)
-                cache[key] = () if parts is None else tuple(stem(p, item.language) for p in parts)
-            terms.extend(cache[key])
-        result.append(terms)
-    return result
-
-
-@lru_cache(maxsize=131_072)
-def word_pieces(word: str) -> tuple[str, ...]:
-    """Character 3- to 5-grams of a word padded with spaces at both ends."""
-    padded = f" {word} "
-    return tuple(
-        padded[start : start + size]
-        for size in (3, 4, 5)
-        for start in range(max(1, len(padded) - size + 1))
-    )
-
-
-def _tfidf(counts: sp.csr_matrix, min_df: int) -> sp.csr_matrix:
-    """Sublinear TF-IDF with unit rows, columns seen in fewer than min_df notes dropped."""
-    counts = counts.tocsr()
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    keep = np.flatnonzero(df >= min_df)
-    counts = counts[:, keep].tocsr()
-    n = counts.shape[0]
-    idf = (np.log((1 + n) / (1 + df[keep])) + 1.0).astype(np.float32)
-    counts.data = ((1.0 + np.log(counts.data)) * idf[counts.indices]).astype(np.float32)
-    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    result: sp.csr_matrix = sp.csr_matrix(sp.diags((1.0 / norms).astype(np.float32)) @ counts)
-    return result
-
-
-@dataclass(frozen=True)
-class Features:
-    """Sparse TF-IDF terms of notes (for labels and linking) and their latent unit vectors."""
-
-    terms: sp.csr_matrix
-    vectors: np.ndarray
-
-
-def note_features(analysed: Sequence[Analysed]) -> Features:
-    """Sparse term vectors and latent unit vectors of notes (zero rows for empty notes)."""
-    n = len(analysed)
-    if n == 0:
-        return Features(sp.csr_matrix((0, 1)), np.zeros((0, 1)))
-    min_df = 2 if n >= 20 else 1
-    expanded = expanded_terms(analysed)
-    vocabulary: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    for row, (item, terms) in enumerate(zip(analysed, expanded, strict=True)):
-        own = len(item.content)
-        for position, term in enumerate(terms):
-            rows.append(row)
-            cols.append(vocabulary.setdefault(term, len(vocabulary)))
-            vals.append(1.0 if position < own else COMPOUND_WEIGHT)
-        if CONCEPT_WEIGHT:
-            for concept in sorted({c for w in item.surface for c in concepts_of(fold_word(w))}):
-                rows.append(row)
-                cols.append(vocabulary.setdefault(f"§{concept}", len(vocabulary)))
-                vals.append(CONCEPT_WEIGHT)
-    if not vocabulary:
-        return Features(sp.csr_matrix((n, 1)), np.zeros((n, 1)))
-    counts = sp.csr_matrix(
-        (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(n, len(vocabulary))
-    )
-    counts.sum_duplicates()
-    terms = _tfidf(counts, min_df)
-    # Character n-grams of the words, computed once per distinct word, not once per note.
-    words: dict[str, int] = {}
-    word_rows: list[int] = []
-    word_cols: list[int] = []
-    for row, item in enumerate(analysed):
-        for word in item.content:
-            word_rows.append(row)
-            word_cols.append(words.setdefault(word, len(words)))
-    pieces: dict[str, int] = {}
-    piece_rows: list[int] = []
-    piece_cols: list[int] = []
-    for index, word in enumerate(words):
-        for piece in word_pieces(word):
-            piece_rows.append(index)
-            piece_cols.append(pieces.setdefault(piece, len(pieces)))
-    note_words = sp.csr_matrix(
-        (np.ones(len(word_rows), dtype=np.float32), (word_rows, word_cols)),
-        shape=(n, max(1, len(words))),
-    )
-    word_piece_counts = sp.csr_matrix(
-        (np.ones(len(piece_rows), dtype=np.float32), (piece_rows, piece_cols)),
-        shape=(max(1, len(words)), max(1, len(pieces))),
-    )
-    piece_counts = sp.csr_matrix(note_words @ word_piece_counts)
-    chars = _tfidf(piece_counts, min_df)
-    matrix = sp.hstack([terms, CHAR_WEIGHT * chars]).tocsr()
-    dimensions = min(latent_dimensions(n), n - 1, matrix.shape[1] - 1)
-    if dimensions < 2 or matrix.nnz == 0:
-        return Features(terms, _unit_rows(np.asarray(matrix.toarray(), dtype=float)))
-    svd = TruncatedSVD(n_components=dimensions, algorithm="randomized", n_iter=4, random_state=0)
-    reduced = svd.fit_transform(matrix)
-    return Features(terms, _unit_rows(np.asarray(reduced, dtype=float)))
-
-
-def note_vectors(analysed: Sequence[Analysed]) -> np.ndarray:
-    """Latent unit vectors of notes (zero rows for empty notes)."""
-    return note_features(analysed).vectors
-
-
-def latent_dimensions(n: int) -> int:
-    """Few latent dimensions: topics, not words, should decide (about √n, 12 to 60)."""
-    return max(12, min(60, round(math.sqrt(n))))
 
 
 def cluster_count(n: int) -> int:
@@ -267,8 +95,14 @@ def _two_means(block: np.ndarray, tries: int = 4) -> np.ndarray:
     m = block.shape[0]
     squared = np.einsum("ij,ij->i", block, block)
     centred = block - block.mean(axis=0)
-    _, axes = np.linalg.eigh(centred.T @ centred)
-    starts = [centred @ axes[:, -1] > 0.0]
+    if m < block.shape[1]:
+        # The leading axis through the smaller Gram matrix: the same projections, faster.
+        _, gram_axes = np.linalg.eigh(centred @ centred.T)
+        projection = gram_axes[:, -1]
+    else:
+        _, axes = np.linalg.eigh(centred.T @ centred)
+        projection = centred @ axes[:, -1]
+    starts = [projection > 0.0]
     rng = np.random.default_rng(0)
     for _ in range(tries - 1):
         first = block[int(rng.integers(m))]

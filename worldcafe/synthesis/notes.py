@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 REQUIRED_FIELDS = ("note_id", "table", "theme", "text")
-OPTIONAL_FIELDS = ("round", "question", "votes", "language", "author")
+OPTIONAL_FIELDS = ("round", "question", "votes", "language", "author", "key_insight")
 
 
 class NotesError(ValueError):
@@ -32,6 +32,7 @@ class Note:
     votes: int = 0
     language: str | None = None
     author: str | None = None
+    key: bool = False
 
 
 def natural_key(value: str) -> tuple[tuple[int, int | str], ...]:
@@ -69,6 +70,16 @@ def _int(value: Any, field: str, where: str) -> int | None:
     raise NotesError(f"{where}: {field!r} must be a whole number, not {value!r}")
 
 
+def _flag(value: Any, field: str, where: str) -> bool:
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().casefold() in ("", "0", "1", "true", "false"):
+        return value.strip().casefold() in ("1", "true")
+    raise NotesError(f"{where}: {field!r} must be true or false")
+
+
 def _note(obj: Mapping[str, Any], where: str) -> Note:
     note_id = _text(obj.get("note_id"), "note_id", where, required=True)
     table = _text(obj.get("table"), "table", where, required=True)
@@ -92,6 +103,7 @@ def _note(obj: Mapping[str, Any], where: str) -> Note:
         votes=votes,
         language=language.lower() if language else None,
         author=_text(obj.get("author"), "author", where, required=False),
+        key=_flag(obj.get("key_insight"), "key_insight", where),
     )
 
 
@@ -114,11 +126,20 @@ def parse_notes(obj: Iterable[Mapping[str, Any]] | Any) -> list[Note]:
 
 
 def _parse_csv(content: str) -> list[Note]:
-    reader = csv.DictReader(io.StringIO(content))
+    first_line = content.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = ","
+    if first_line.count(";") > first_line.count(",") or first_line.count("\t") > first_line.count(
+        ","
+    ):
+        delimiter = ";" if first_line.count(";") >= first_line.count("\t") else "\t"
+    reader = csv.DictReader(io.StringIO(content), delimiter=delimiter)
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [name for name in REQUIRED_FIELDS if name not in header]
     if missing:
-        raise NotesError(f"CSV header lacks {', '.join(missing)}")
+        raise NotesError(
+            f"CSV header lacks {', '.join(missing)} (fields separated by commas, semicolons "
+            "or tabs, with a header line naming note_id, table, theme, text)"
+        )
     rows: list[dict[str, Any]] = []
     for row in reader:
         if None in row:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,10 +13,13 @@ from .clustering import cluster_notes, link_clusters, note_features, single_thre
 from .curation import Curation, Draft, apply_curation
 from .duplicates import duplicate_groups
 from .labels import document_frequencies, keyphrases, label_from, representative
+from .language import supported
 from .normalise import Analysed, analyse
 from .notes import Note, NotesError, natural_key
+from .points import Material, summarise
 from .ranking import normalised_support, rank_key, sorted_ids, support, table_share
 from .result import Cluster, Synthesis, TableSynthesis, ThemeSynthesis
+from .semantic import Embedder, note_vectors
 
 
 @dataclass
@@ -27,18 +30,39 @@ class _Theme:
     vectors: np.ndarray
     terms: sp.csr_matrix
     row: dict[str, int]
+    semantic: np.ndarray | None
+
+    def material(self, language: str, duplicates: Sequence[Sequence[str]] = ()) -> Material:
+        """What the points of this theme are made of."""
+        vectors = self.semantic if self.semantic is not None else self.vectors
+        return Material(
+            notes={n.note_id: n for n in self.notes},
+            analysed={n.note_id: self.analysed[i] for i, n in enumerate(self.notes)},
+            vectors={n.note_id: vectors[i] for i, n in enumerate(self.notes)},
+            language=language,
+            duplicate_of={i: g for g, group in enumerate(duplicates) for i in group},
+        )
 
 
-def _prepare(name: str, notes: list[Note]) -> _Theme:
-    analysed = [analyse(n.text, n.language) for n in notes]
-    features = note_features(analysed)
+def _prepare(
+    name: str, notes: list[Note], language: str, vectors: Mapping[str, np.ndarray] | None
+) -> _Theme:
+    analysed = [analyse(n.text, n.language, language) for n in notes]
+    semantic = None
+    if vectors is not None and notes:
+        semantic = np.vstack([vectors[n.note_id] for n in notes]).astype(np.float64)
+    features = note_features(analysed, semantic)
     rows = {n.note_id: i for i, n in enumerate(notes)}
-    return _Theme(name, notes, analysed, features.vectors, features.terms, rows)
+    return _Theme(name, notes, analysed, features.vectors, features.terms, rows, semantic)
 
 
 def _draft(theme: _Theme, table_notes: list[Note]) -> tuple[Draft, list[list[str]]]:
     rows = [theme.row[n.note_id] for n in table_notes]
-    groups = duplicate_groups([theme.analysed[r] for r in rows])
+    groups = duplicate_groups(
+        [theme.analysed[r] for r in rows],
+        [n.text for n in table_notes],
+        None if theme.semantic is None else theme.semantic[rows],
+    )
     labels = cluster_notes(theme.vectors[rows], groups)
     members: list[list[str]] = [[] for _ in range(max(labels, default=-1) + 1)]
     for note, label in zip(table_notes, labels, strict=True):
@@ -87,7 +111,12 @@ def _build_cluster(
 
 
 def _table_synthesis(
-    theme: _Theme, table: str, draft: Draft, duplicates: list[list[str]], notes: dict[str, Note]
+    theme: _Theme,
+    table: str,
+    draft: Draft,
+    duplicates: list[list[str]],
+    notes: dict[str, Note],
+    language: str,
 ) -> TableSynthesis:
     visible = [n for n in theme.notes if n.table == table and n.note_id not in draft.hidden]
     pool = [theme.analysed[theme.row[n.note_id]] for n in visible]
@@ -132,11 +161,12 @@ def _table_synthesis(
         duplicates=tuple(groups),
         hidden=tuple(sorted_ids([n.note_id for n in table_notes if n.note_id in draft.hidden])),
         rounds=tuple(sorted({n.round for n in table_notes if n.round is not None})),
+        summary=summarise(clusters, theme.material(language, groups)),
     )
 
 
 def _theme_synthesis(
-    theme: _Theme, tables: Sequence[TableSynthesis], notes: dict[str, Note]
+    theme: _Theme, tables: Sequence[TableSynthesis], notes: dict[str, Note], language: str
 ) -> ThemeSynthesis:
     table_clusters = [c for t in tables for c in t.clusters]
     totals = {t.table: max(1, sum(c.support for c in t.clusters)) for t in tables}
@@ -175,11 +205,39 @@ def _theme_synthesis(
             )
         )
     clusters.sort(key=lambda c: (-c.weight, -len(c.notes), natural_key(c.notes[0])))
-    return ThemeSynthesis(theme.name, tuple(t.table for t in tables), tuple(clusters))
+    duplicates = [g for t in tables for g in t.duplicates]
+    return ThemeSynthesis(
+        theme.name,
+        tuple(t.table for t in tables),
+        tuple(clusters),
+        summarise(clusters, theme.material(language, duplicates)),
+    )
 
 
-def synthesize(notes: Sequence[Note], curation: Curation | None = None) -> Synthesis:
-    """Duplicates, clusters, labels and ranking per table and theme; deterministic."""
+def _cafe_language(notes: Sequence[Note], language: str | None) -> str:
+    """The café's language as given, else the language most of its notes state."""
+    if supported(language):
+        return str(supported(language))
+    counts = Counter(code for n in notes if (code := supported(n.language)))
+    return min(counts, key=lambda c: (-counts[c], c)) if counts else "en"
+
+
+def synthesize(
+    notes: Sequence[Note],
+    curation: Curation | None = None,
+    *,
+    language: str | None = None,
+    vectors: Mapping[str, np.ndarray] | None = None,
+    embedder: Embedder | None = None,
+    semantic: bool = True,
+) -> Synthesis:
+    """Duplicates, clusters, labels, ranking and plenary points per table and theme.
+
+    `language` is the café's (titles use it where a note is written in it); `vectors` are
+    sentence vectors stored with the notes, by note id; the others are computed by
+    `embedder` (the shipped model by default). `semantic=False` leaves sentence vectors out
+    (lexical features only). Deterministic for the same input in any order.
+    """
     by_id: dict[str, Note] = {}
     for note in notes:
         if note.note_id in by_id:
@@ -191,9 +249,18 @@ def synthesize(notes: Sequence[Note], curation: Curation | None = None) -> Synth
     for note in ordered:
         if table_theme.setdefault(note.table, note.theme) != note.theme:
             raise NotesError(f"table {note.table!r} has notes of two themes")
+    cafe_language = _cafe_language(ordered, language)
+    all_vectors = (
+        note_vectors({n.note_id: n.text for n in ordered}, vectors, embedder)
+        if semantic and ordered
+        else None
+    )
     with single_threaded():
         themes = {
-            name: _prepare(name, [n for n in ordered if n.theme == name]) for name in theme_names
+            name: _prepare(
+                name, [n for n in ordered if n.theme == name], cafe_language, all_vectors
+            )
+            for name in theme_names
         }
         drafts: dict[str, Draft] = {}
         duplicates: dict[str, list[list[str]]] = {}
@@ -207,9 +274,12 @@ def synthesize(notes: Sequence[Note], curation: Curation | None = None) -> Synth
         theme_results: list[ThemeSynthesis] = []
         for theme in themes.values():
             names = sorted({n.table for n in theme.notes}, key=natural_key)
-            results = [_table_synthesis(theme, t, drafts[t], duplicates[t], by_id) for t in names]
+            results = [
+                _table_synthesis(theme, t, drafts[t], duplicates[t], by_id, cafe_language)
+                for t in names
+            ]
             table_results.extend(results)
-            theme_results.append(_theme_synthesis(theme, results, by_id))
+            theme_results.append(_theme_synthesis(theme, results, by_id, cafe_language))
     languages = {
         n.note_id: themes[n.theme].analysed[themes[n.theme].row[n.note_id]].language
         for n in ordered
@@ -219,4 +289,5 @@ def synthesize(notes: Sequence[Note], curation: Curation | None = None) -> Synth
         themes=tuple(theme_results),
         notes={n.note_id: n for n in ordered},
         languages=languages,
+        language=cafe_language,
     )

@@ -27,6 +27,47 @@ class Cluster:
 
 
 @dataclass(frozen=True)
+class Point:
+    """One idea several notes share, for the plenary: a grounded title, quotes and support.
+
+    `notes` are the notes of the idea (`support` is these notes plus their votes, the same
+    figure wherever the point is shown); `dissent` are those of them that take the opposite
+    position, marked rather than merged; `quotes` are 1-3 of the others.
+    """
+
+    title: str
+    language: str
+    notes: tuple[str, ...]
+    quotes: tuple[str, ...]
+    tables: tuple[str, ...]
+    rounds: tuple[int, ...]
+    questions: tuple[str, ...]
+    languages: tuple[str, ...]
+    support: int
+    votes: int
+    key: bool = False
+    dissent: tuple[str, ...] = ()
+    cluster: str = ""
+
+    @property
+    def cross_table(self) -> bool:
+        """The idea came up at more than one table."""
+        return len(self.tables) > 1
+
+    @property
+    def cross_language(self) -> bool:
+        """The idea was written in more than one language."""
+        return len(self.languages) > 1
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The plenary layer of a table or a theme: at most seven points, strongest first."""
+
+    points: tuple[Point, ...] = ()
+
+
+@dataclass(frozen=True)
 class TableSynthesis:
     """What one table said: its clusters, strongest first, and its duplicate groups."""
 
@@ -37,6 +78,7 @@ class TableSynthesis:
     duplicates: tuple[tuple[str, ...], ...]
     hidden: tuple[str, ...] = ()
     rounds: tuple[int, ...] = ()
+    summary: Summary = Summary()
 
 
 @dataclass(frozen=True)
@@ -46,6 +88,7 @@ class ThemeSynthesis:
     theme: str
     tables: tuple[str, ...]
     clusters: tuple[Cluster, ...]
+    summary: Summary = Summary()
 
 
 @dataclass(frozen=True)
@@ -56,6 +99,7 @@ class Synthesis:
     themes: tuple[ThemeSynthesis, ...]
     notes: dict[str, Note] = field(default_factory=dict)
     languages: dict[str, str] = field(default_factory=dict)
+    language: str = "en"
 
     def cluster_of(self, note_id: str) -> Cluster | None:
         """The table cluster holding a note (None when hidden or unknown)."""
@@ -92,6 +136,34 @@ def _cluster_json(cluster: Cluster, s: Synthesis) -> dict[str, Any]:
     }
 
 
+def point_json(point: Point, s: Synthesis) -> dict[str, Any]:
+    """A point as the contract's object, with extra keys (texts, rounds, flags, dissent)."""
+    return {
+        "title": point.title,
+        "language": point.language,
+        "notes": list(point.notes),
+        "quotes": list(point.quotes),
+        "quote_texts": [s.notes[i].text for i in point.quotes],
+        "tables": list(point.tables),
+        "rounds": list(point.rounds),
+        "questions": list(point.questions),
+        "languages": list(point.languages),
+        "support": point.support,
+        "votes": point.votes,
+        "note_count": len(point.notes),
+        "key": point.key,
+        "cross_table": point.cross_table,
+        "cross_language": point.cross_language,
+        "dissent": list(point.dissent),
+        "cluster": point.cluster,
+    }
+
+
+def summary_json(summary: Summary, s: Synthesis) -> dict[str, Any]:
+    """`{"points": [...]}` of a table or a theme."""
+    return {"points": [point_json(p, s) for p in summary.points]}
+
+
 def synthesis_to_json(s: Synthesis, *, anonymise: bool = False) -> dict[str, Any]:
     """The contracts.md shape, with extra keys (ids, votes, tables, key, provenance, notes)."""
     cluster_of: dict[str, str] = {}
@@ -126,6 +198,7 @@ def synthesis_to_json(s: Synthesis, *, anonymise: bool = False) -> dict[str, Any
                 "clusters": [_cluster_json(c, s) for c in table.clusters],
                 "duplicates": [list(group) for group in table.duplicates],
                 "hidden": list(table.hidden),
+                "summary": summary_json(table.summary, s),
             }
             for table in s.tables
         ],
@@ -134,8 +207,10 @@ def synthesis_to_json(s: Synthesis, *, anonymise: bool = False) -> dict[str, Any
                 "theme": theme.theme,
                 "tables": list(theme.tables),
                 "clusters": [_cluster_json(c, s) for c in theme.clusters],
+                "summary": summary_json(theme.summary, s),
             }
             for theme in s.themes
         ],
         "notes": notes,
+        "language": s.language,
     }

@@ -14,17 +14,17 @@ from werkzeug.wrappers.response import Response as BaseResponse
 from worldcafe import access, presenters
 from worldcafe.extensions import database
 from worldcafe.links import projector_path
-from worldcafe.models import AuditEvent, Cafe, Participant
-from worldcafe.offload import offload
-from worldcafe.realtime import (
+from worldcafe.live.announce import (
     announce_broadcast,
     announce_note_changed,
     announce_people,
     announce_round,
     announce_seat,
     announce_timer,
-    socketio,
 )
+from worldcafe.live.transport import socketio
+from worldcafe.models import AuditEvent, Cafe, Participant
+from worldcafe.offload import offload
 from worldcafe.rotation import Plan
 from worldcafe.services import moderation
 from worldcafe.services import participants as participant_service

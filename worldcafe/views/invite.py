@@ -8,7 +8,7 @@ from werkzeug.wrappers.response import Response as BaseResponse
 from worldcafe import access
 from worldcafe.extensions import database
 from worldcafe.i18n import offered_languages
-from worldcafe.realtime import announce_people
+from worldcafe.live.announce import announce_people
 from worldcafe.services import participants as participant_service
 from worldcafe.services import roster as roster_service
 from worldcafe.services.errors import NotFound

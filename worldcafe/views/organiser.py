@@ -27,9 +27,16 @@ from werkzeug.wrappers.response import Response as BaseResponse
 from worldcafe import access
 from worldcafe.extensions import database, limits
 from worldcafe.i18n import LANGUAGE_NAMES
+from worldcafe.live.announce import (
+    announce_broadcast,
+    announce_harvest,
+    announce_note_changed,
+    cut_off_cafe,
+    cut_off_link,
+    cut_off_organiser,
+)
 from worldcafe.models import Organiser
 from worldcafe.rate_limits import RateLimited
-from worldcafe.realtime import announce_broadcast, announce_harvest, announce_note_changed
 from worldcafe.services import cafes as cafe_service
 from worldcafe.services import harvest as harvest_service
 from worldcafe.services import moderation
@@ -50,11 +57,7 @@ def setup_token(secret_key: str) -> str:
 
 
 def _signed_in(db: Any) -> Organiser | None:
-    organiser_id = session.get("organiser_id")
-    if not isinstance(organiser_id, int):
-        return None
-    organiser: Organiser | None = db.get(Organiser, organiser_id)
-    return organiser
+    return access.signed_in_organiser(db)
 
 
 def spec_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
@@ -214,15 +217,20 @@ def login() -> str | BaseResponse | tuple[str, int]:
     session.clear()
     if language:
         session["lang"] = language
-    session["organiser_id"] = organiser.id
-    session.permanent = True
+    access.sign_in(organiser)
     return redirect(url_for("organiser.dashboard"))
 
 
 @bp.post("/logout")
 def logout() -> BaseResponse:
-    """Sign out."""
-    session.pop("organiser_id", None)
+    """Sign out: this account's sessions end on every device, and their open sockets with them."""
+    organiser_id = session.pop("organiser_id", None)
+    session.pop("organiser_epoch", None)
+    if isinstance(organiser_id, int):
+        with database().write() as db:
+            ended = organiser_service.sign_out(db, organiser_id)
+        if ended is not None:
+            cut_off_organiser(organiser_id, ended)
     return redirect(url_for("organiser.login"))
 
 
@@ -242,11 +250,9 @@ def setup(token: str) -> str | BaseResponse | tuple[str, int]:
             organiser = organiser_service.create_organiser(
                 db, request.form.get("email"), request.form.get("password")
             )
-            organiser_id = organiser.id
+            access.sign_in(organiser)
     except ServiceError as error:
         return render_template("organiser/setup.html", error=str(error)), error.status
-    session["organiser_id"] = organiser_id
-    session.permanent = True
     return redirect(url_for("organiser.dashboard"))
 
 
@@ -319,7 +325,9 @@ def renew(cafe_id: int, secret: str, role: str) -> BaseResponse:
         abort(404)
     with database().write() as db:
         cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
+        old = getattr(cafe, f"{role}_secret")
         new = cafe_service.renew_secret(db, cafe, role)
+    cut_off_link(cafe_id, role, old)
     target_secret = new if role == "organiser" else secret
     return redirect(url_for("organiser.cafe_page", cafe_id=cafe_id, secret=target_secret))
 
@@ -470,6 +478,7 @@ def privacy_action(cafe_id: int, secret: str) -> str | BaseResponse | tuple[str,
     if action in ("erase", "delete"):
         database().purge()
     if action == "delete":
+        cut_off_cafe(cafe_id)
         return redirect(url_for("organiser.dashboard"))
     if action == "erase":
         announce_broadcast(cafe_id)

@@ -18,10 +18,10 @@ from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe import access, presenters
 from worldcafe.extensions import database, limits
+from worldcafe.live.announce import announce_people, cut_off_participant
 from worldcafe.models import NAME_MAX, NOTE_MAX, Cafe
 from worldcafe.qrcodes import qr_png, qr_svg
 from worldcafe.rate_limits import RateLimited
-from worldcafe.realtime import announce_people
 from worldcafe.services import harvest as harvest_service
 from worldcafe.services import join_fields
 from worldcafe.services import participants as participant_service
@@ -156,15 +156,8 @@ def cafe_page(code: str) -> str | BaseResponse:
         participant = access.current_participant(db, cafe)
         if participant is None:
             return redirect(url_for("participant.join_page", code=cafe.join_code))
-        language = str(get_locale() or cafe.language)
-    if participant.language != language:
-        # Live updates to this phone are rendered in the language it shows.
-        with database().write() as db:
-            participant_service.set_language(db, participant.id, language)
-    with database().read() as db:
-        cafe = access.cafe_by_join_code(db, code)
-        participant = access.current_participant(db, cafe)
-        assert participant is not None
+        # Live updates follow the language this page is shown in (its socket reads this).
+        access.remember_page_language(cafe, str(get_locale() or cafe.language))
         return render_template(
             "participant/cafe.html",
             cafe=cafe,
@@ -182,12 +175,15 @@ def leave(code: str) -> str:
     with database().write() as db:
         cafe = access.cafe_by_join_code(db, code)
         participant = access.current_participant(db, cafe)
+        left = participant.id if participant is not None else None
         if participant is not None:
-            participant_service.set_presence(db, participant, False)
+            participant_service.leave_cafe(db, participant)
             name = participant.name
         access.forget_participant(cafe)
         cafe_id = cafe.id
         page = render_template("participant/goodbye.html", cafe=cafe, name=name)
+    if left is not None:
+        cut_off_participant(left)
     announce_people(cafe_id)
     return page
 

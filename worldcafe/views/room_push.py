@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from worldcafe import presenters
 from worldcafe.extensions import database
+from worldcafe.live.transport import socketio
 from worldcafe.models import Cafe, Participant
-from worldcafe.realtime import socketio
 
 
 def announce_tables(cafe_id: int, table_ids: set[int]) -> None:

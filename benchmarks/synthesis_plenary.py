@@ -1,0 +1,218 @@
+"""Held-out figures of the synthesis: cafés on other topics, translations, opposite positions,
+plenary points and their titles, and speed with a cold and a warm vector cache.
+
+Each figure is printed beside the baseline of character TF-IDF and k-means at the same k.
+The notes are in benchmarks/data/heldout_cafes.json, written for this benchmark.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sklearn.cluster import KMeans
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from worldcafe.synthesis import DiskCache, Note, Synthesis, semantic, synthesize
+
+HELD_OUT = Path(__file__).resolve().parent / "data" / "heldout_cafes.json"
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _load() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(HELD_OUT.read_text("utf-8"))
+    return data
+
+
+def _purity(groups: Sequence[Sequence[str]], truth: dict[str, str]) -> float:
+    total = sum(len(g) for g in groups)
+    right = sum(Counter(truth[i] for i in g).most_common(1)[0][1] for g in groups if g)
+    return right / max(1, total)
+
+
+def _baseline(notes: Sequence[Note], k: int) -> dict[str, int]:
+    """Character TF-IDF and k-means: a cluster index per note."""
+    matrix = TfidfVectorizer(analyzer="char", ngram_range=(2, 4), sublinear_tf=True)
+    k = max(1, min(k, len(notes)))
+    labels = KMeans(n_clusters=k, n_init=4, random_state=0).fit_predict(
+        matrix.fit_transform([n.text for n in notes])
+    )
+    return {n.note_id: int(label) for n, label in zip(notes, labels, strict=True)}
+
+
+def _groups(labels: dict[str, int]) -> list[list[str]]:
+    found: dict[int, list[str]] = {}
+    for note_id, label in labels.items():
+        found.setdefault(label, []).append(note_id)
+    return list(found.values())
+
+
+def _words(text: str) -> set[str]:
+    return {w.casefold() for w in _WORD.findall(text)}
+
+
+def _grounded(s: Synthesis) -> tuple[int, int]:
+    points = [p for t in [*s.tables, *s.themes] for p in t.summary.points]
+    good = sum(
+        _words(p.title) <= set().union(*(_words(s.notes[i].text) for i in p.notes))
+        and len(p.title) <= 100
+        for p in points
+    )
+    return good, len(points)
+
+
+def bench_cafes(summary: list[str]) -> None:
+    """Each held-out café at one table: purity against its conversations, points, titles."""
+    data = _load()
+    print("## Held-out cafés (own notes on other topics; all conversations at one table)")
+    grounded = [0, 0]
+    for name, cafe in data["cafes"].items():
+        notes: list[Note] = []
+        truth: dict[str, str] = {}
+        for conversation, texts in cafe["conversations"].items():
+            for index, text in enumerate(texts):
+                note_id = f"{conversation}-{index}"
+                votes = (index * 7) % 4
+                notes.append(Note(note_id, "Table 1", name, text, round=1 + index % 3, votes=votes))
+                truth[note_id] = conversation
+        s = synthesize(notes, language=cafe["language"])
+        table = s.tables[0]
+        clusters = [list(c.notes) for c in table.clusters]
+        ours = _purity(clusters, truth)
+        base = _purity(_groups(_baseline(notes, len(clusters))), truth)
+        points = [list(p.notes) for p in table.summary.points]
+        point_purity = _purity(points, truth)
+        covered = sum(len(p) for p in points) / len(notes)
+        good, total = _grounded(s)
+        grounded[0] += good
+        grounded[1] += total
+        print(
+            f"  {name}: {len(notes)} notes, k={len(clusters)}: cluster purity {ours:.2f} "
+            f"(baseline {base:.2f}); {len(points)} points, purity {point_purity:.2f}, "
+            f"covering {covered:.0%} of notes"
+        )
+        for point in table.summary.points:
+            print(f"    - {point.title} [{len(point.notes)} notes, support {point.support}]")
+        summary.append(
+            f"held-out {name}: cluster purity {ours:.2f} vs baseline {base:.2f}; "
+            f"points purity {point_purity:.2f}"
+        )
+    share = grounded[0] / max(1, grounded[1])
+    print(f"  titles drawn from their own notes: {grounded[0]}/{grounded[1]} ({share:.0%})")
+    summary.append(f"titles drawn from their own notes: {share:.0%} ({grounded[1]} points)")
+
+
+def bench_translations(summary: list[str]) -> None:
+    """One idea in six languages: is each translation grouped with its English original?"""
+    data = _load()
+    notes: list[Note] = []
+    for index, idea in enumerate(data["translations"]):
+        for language, text in idea.items():
+            notes.append(Note(f"i{index}-{language}", "Table 1", "Mixed", text, language=language))
+    s = synthesize(notes, language="en")
+    table = s.tables[0]
+    cluster_of = {i: c.id for c in table.clusters for i in c.notes}
+    group_of = {i: k for k, g in enumerate(table.duplicates) for i in g}
+    base = _baseline(notes, len(table.clusters))
+    total = same_cluster = same_group = base_same = 0
+    for index, idea in enumerate(data["translations"]):
+        original = f"i{index}-en"
+        for language in idea:
+            if language == "en":
+                continue
+            note_id = f"i{index}-{language}"
+            total += 1
+            same_cluster += cluster_of[note_id] == cluster_of[original]
+            same_group += group_of.get(note_id, -1) == group_of.get(original, -2)
+            base_same += base[note_id] == base[original]
+    print("## Translations (8 ideas, each in en, de, fr, es, it and pl, at one table)")
+    print(
+        f"  translations in their original's cluster: {same_cluster}/{total} "
+        f"({same_cluster / total:.0%}; baseline {base_same / total:.0%}); "
+        f"marked as its duplicate: {same_group}/{total} ({same_group / total:.0%})"
+    )
+    summary.append(
+        f"translations grouped with their original: {same_cluster / total:.0%} "
+        f"(baseline {base_same / total:.0%}), as duplicates {same_group / total:.0%}"
+    )
+
+
+def bench_opposites(summary: list[str]) -> None:
+    """Pairs that take opposite positions: how many end up as duplicates, or agreeing in a point."""
+    data = _load()
+    notes: list[Note] = []
+    for index, (first, second) in enumerate(data["opposites"]):
+        notes.append(Note(f"o{index}-a", "Table 1", "Opposites", first))
+        notes.append(Note(f"o{index}-b", "Table 1", "Opposites", second))
+    s = synthesize(notes, language="en")
+    table = s.tables[0]
+    group_of = {i: k for k, g in enumerate(table.duplicates) for i in g}
+    agreeing: set[tuple[str, str]] = set()
+    for point in table.summary.points:
+        voices = [i for i in point.notes if i not in point.dissent]
+        agreeing |= {(a, b) for a in voices for b in voices}
+    base = _baseline(notes, len(table.clusters))
+    n = len(data["opposites"])
+    merged = sum(group_of.get(f"o{i}-a", -1) == group_of.get(f"o{i}-b", -2) for i in range(n))
+    together = sum((f"o{i}-a", f"o{i}-b") in agreeing for i in range(n))
+    base_merged = sum(base[f"o{i}-a"] == base[f"o{i}-b"] for i in range(n))
+    print(f"## Opposite positions ({n} pairs: negation, contrast words, swapped order, verdicts)")
+    print(
+        f"  grouped as duplicates: {merged}/{n}; agreeing voices of one point: {together}/{n} "
+        f"(baseline k-means puts {base_merged}/{n} in one cluster)"
+    )
+    summary.append(
+        f"opposite pairs grouped as duplicates {merged}/{n}, as agreeing voices {together}/{n} "
+        f"(baseline same cluster {base_merged}/{n})"
+    )
+
+
+def _timed(run: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def bench_speed(texts: Sequence[str], summary: list[str]) -> None:
+    """About 2,500 notes with a cold vector cache (model load included), then warm."""
+    notes = []
+    for k in range(2500):
+        text = texts[k % len(texts)]
+        if k >= len(texts):
+            text = f"{text} ({k // len(texts) + 1})"
+        notes.append(Note(f"n{k}", f"t{k % 8}", f"Theme {k % 2}", text, round=1 + k % 3))
+    with tempfile.TemporaryDirectory() as folder:
+        semantic._MEMORY.clear()
+        cold = _timed(lambda: synthesize(notes, embedder=DiskCache(Path(folder))))
+        semantic._MEMORY.clear()
+        warm = _timed(lambda: synthesize(notes, embedder=DiskCache(Path(folder))))
+    stored = {
+        n.note_id: v for n, v in zip(notes, semantic.encode([n.text for n in notes]), strict=True)
+    }
+    cafe = notes[:1000]
+    harvest = _timed(lambda: synthesize(cafe, vectors=stored))
+    lexical = _timed(lambda: synthesize(notes, semantic=False))
+    print("## Speed")
+    print(f"  2,500 notes, cold vector cache (model load included): {cold:.1f} s")
+    print(f"  2,500 notes, warm vector cache: {warm:.1f} s (lexical only: {lexical:.1f} s)")
+    print(f"  1,000 notes with their stored vectors (the app's harvest): {harvest:.1f} s")
+    summary.append(
+        f"2,500 notes: cold {cold:.1f} s, warm {warm:.1f} s; 1,000 stored: {harvest:.1f} s"
+    )
+
+
+def heldout_texts() -> list[str]:
+    """Every held-out note text, for timing runs without the shared data."""
+    data = _load()
+    texts = [t for c in data["cafes"].values() for v in c["conversations"].values() for t in v]
+    texts += [t for idea in data["translations"] for t in idea.values()]
+    return texts + [t for pair in data["opposites"] for t in pair]
+
+
+__all__ = ["bench_cafes", "bench_opposites", "bench_speed", "bench_translations"]

@@ -1,0 +1,135 @@
+"""The plenary layer of contracts.md: points per table and theme, grounded titles, quotes."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from worldcafe.synthesis import Note, synthesis_to_json, synthesize
+from worldcafe.synthesis.notes import natural_key
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _words(text: str) -> set[str]:
+    return {w.casefold() for w in _WORD.findall(text)}
+
+
+def _check_points(summary: dict[str, Any], own: set[str], notes: dict[str, Note]) -> None:
+    points = summary["points"]
+    assert len(points) <= 7
+    unkeyed = [p for p in points if not p["key"]]
+    assert [p["support"] for p in unkeyed] == sorted((p["support"] for p in unkeyed), reverse=True)
+    assert points[: sum(p["key"] for p in points)] == [p for p in points if p["key"]]
+    seen: set[str] = set()
+    for point in points:
+        members = point["notes"]
+        assert set(members) <= own and not set(members) & seen
+        seen |= set(members)
+        assert len(set(members) - set(point["dissent"])) >= 2 or point["key"]
+        assert 1 <= len(point["quotes"]) <= 3 and set(point["quotes"]) <= set(members)
+        assert 0 < len(point["title"]) <= 100
+        assert _words(point["title"]) <= set().union(*(_words(notes[i].text) for i in members))
+        assert point["support"] == len(members) + sum(notes[i].votes for i in members)
+        assert point["votes"] == sum(notes[i].votes for i in members)
+        assert point["tables"] == sorted({notes[i].table for i in members}, key=natural_key)
+        rounds = {r for i in members if (r := notes[i].round) is not None}
+        assert point["rounds"] == sorted(rounds)
+        assert set(point["dissent"]) <= set(members)
+        assert not set(point["dissent"]) & set(point["quotes"])
+        assert point["cross_table"] == (len(point["tables"]) > 1)
+
+
+def test_every_table_and_theme_has_points_grounded_in_its_notes(cafe_notes: list[Note]) -> None:
+    data = synthesis_to_json(synthesize(cafe_notes))
+    notes = {n.note_id: n for n in cafe_notes}
+    for table in data["tables"]:
+        own = {i for c in table["clusters"] for i in c["notes"]}
+        assert table["summary"]["points"]
+        _check_points(table["summary"], own, notes)
+    for theme in data["themes"]:
+        own = {i for c in theme["clusters"] for i in c["notes"]}
+        assert theme["summary"]["points"]
+        _check_points(theme["summary"], own, notes)
+
+
+def test_the_same_support_figure_for_a_point_at_its_table_and_in_its_theme(
+    cafe_notes: list[Note],
+) -> None:
+    data = synthesis_to_json(synthesize(cafe_notes))
+    at_tables = {
+        tuple(p["notes"]): p["support"] for t in data["tables"] for p in t["summary"]["points"]
+    }
+    for theme in data["themes"]:
+        for point in theme["summary"]["points"]:
+            if tuple(point["notes"]) in at_tables:
+                assert at_tables[tuple(point["notes"])] == point["support"]
+
+
+CYCLING = [
+    ("c1", "We need safe bike lanes on the way to every school", "en"),
+    ("c2", "Wir brauchen sichere Radwege auf dem Schulweg", "de"),
+    ("c3", "Children should be able to cycle safely to school", "en"),
+    ("c4", "Safe cycling routes to schools, separated from cars", "en"),
+    ("c5", "Sichere Radwege zu allen Schulen, getrennt vom Autoverkehr", "de"),
+]
+LIBRARY = [
+    ("l1", "Open the public library on Sundays", "en"),
+    ("l2", "Die Stadtbibliothek soll auch sonntags offen sein", "de"),
+    ("l3", "The library should be open on Sunday afternoons", "en"),
+    ("l4", "Longer library opening hours at the weekend", "en"),
+]
+
+
+def _mixed_table() -> list[Note]:
+    return [
+        Note(i, "Table 1", "City", text, round=1 + k % 2, votes=k % 3, language=lang)
+        for k, (i, text, lang) in enumerate(CYCLING + LIBRARY)
+    ]
+
+
+def test_a_mixed_language_table_gives_one_point_per_idea_titled_in_the_cafes_language() -> None:
+    for language in ("en", "de"):
+        s = synthesize(_mixed_table(), language=language)
+        points = s.tables[0].summary.points
+        assert len(points) == 2
+        ideas = [{i[0] for i in p.notes} for p in points]
+        assert sorted(map(sorted, ideas)) == [["c"], ["l"]]
+        for point in points:
+            assert point.language == language
+            assert point.cross_language
+            source = [s.notes[i] for i in point.notes if s.notes[i].language == language]
+            assert _words(point.title) <= set().union(*(_words(n.text) for n in source))
+
+
+def test_a_host_key_insight_comes_first() -> None:
+    notes = _mixed_table()
+    notes[-1] = Note("l4", "Table 1", "City", notes[-1].text, round=1, key=True)
+    points = synthesize(notes, language="en").tables[0].summary.points
+    assert points[0].key and "l4" in points[0].notes
+    assert not points[1].key
+
+
+def test_quotes_are_diverse_and_well_voted() -> None:
+    text = "We need safe bike lanes on the way to every school!"
+    notes = [*_mixed_table(), Note("c6", "Table 1", "City", text, votes=9)]
+    s = synthesize(notes, language="en")
+    point = next(p for p in s.tables[0].summary.points if "c1" in p.notes)
+    assert "c6" in point.quotes
+    assert not {"c1", "c6"} <= set(point.quotes)
+
+
+def test_opposite_notes_in_a_point_are_dissent_not_support() -> None:
+    notes = [
+        Note("a1", "T1", "Traffic", "Cars should be banned from the old town"),
+        Note("a2", "T1", "Traffic", "Ban cars from the old town centre"),
+        Note("a3", "T1", "Traffic", "No more cars in the old town, please"),
+        Note("a4", "T1", "Traffic", "Cars should be allowed in the old town"),
+        Note("b1", "T1", "Traffic", "Plant trees along the river promenade"),
+        Note("b2", "T1", "Traffic", "More trees and shade by the river"),
+    ]
+    s = synthesize(notes, language="en")
+    for point in s.tables[0].summary.points:
+        if "a1" in point.notes and "a4" in point.notes:
+            assert "a4" in point.dissent and "a1" not in point.dissent
+    assert not any({"a1", "a4"} <= set(g) for g in s.tables[0].duplicates)

@@ -1,0 +1,204 @@
+"""The plenary layer: per table and per theme at most seven points, strongest first.
+
+A point is the coherent core of a cluster: notes far from the cluster's centre are left out
+(they stay in the cluster); notes that take the opposite position of the point's headline
+note stay in the point marked as its dissent (never quoted as its voice, never its title),
+and a point needs at least two notes that agree (a host's key
+insight stands alone). Its title is cut from its own notes (titles.py); its quotes are 1-3
+of its notes, central and well voted, no two saying the same. Support is notes plus votes,
+the same figure wherever the point is shown; key points come first, then by support.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .normalise import Analysed
+from .notes import Note, natural_key
+from .result import Cluster, Point, Summary
+from .stance import opposite
+from .titles import Candidate, make_title, title_language
+
+MAX_POINTS = 7
+MAX_QUOTES = 3
+OUTLIER_MARGIN = 0.2
+DISSENT_SIMILARITY = 0.45
+QUOTE_REDUNDANT = 0.9
+SAME_IDEA = 0.6
+
+
+@dataclass(frozen=True)
+class Material:
+    """What points are made of: notes, their analysis and vectors, the café's language."""
+
+    notes: Mapping[str, Note]
+    analysed: Mapping[str, Analysed]
+    vectors: Mapping[str, np.ndarray]
+    language: str | None
+    duplicate_of: Mapping[str, int]
+
+
+def _centralities(ids: Sequence[str], material: Material) -> np.ndarray:
+    block = np.vstack([material.vectors[i] for i in ids]).astype(np.float64)
+    centre = block.mean(axis=0)
+    norm = float(np.linalg.norm(centre))
+    if norm == 0.0:
+        return np.zeros(len(ids))
+    result: np.ndarray = block @ (centre / norm)
+    return result
+
+
+def _core(ids: list[str], centrality: np.ndarray) -> list[str]:
+    """The members close to the centre: outliers of a loose cluster are left out."""
+    if len(ids) <= 3:
+        return list(ids)
+    bar = float(np.median(centrality)) - OUTLIER_MARGIN
+    kept = [i for i, c in zip(ids, centrality.tolist(), strict=True) if c >= bar]
+    return kept if len(kept) >= 2 else list(ids)
+
+
+def _similarity(a: str, b: str, material: Material) -> float:
+    return float(np.dot(material.vectors[a], material.vectors[b]))
+
+
+def _quotes(ids: Sequence[str], scores: Mapping[str, float], material: Material) -> list[str]:
+    ranked = sorted(ids, key=lambda i: (-scores[i], natural_key(i)))
+    chosen: list[str] = []
+    for note_id in ranked:
+        group = material.duplicate_of.get(note_id)
+        if any(
+            (group is not None and material.duplicate_of.get(other) == group)
+            or _similarity(note_id, other, material) >= QUOTE_REDUNDANT
+            or material.notes[note_id].text == material.notes[other].text
+            for other in chosen
+        ):
+            continue
+        chosen.append(note_id)
+        if len(chosen) == MAX_QUOTES:
+            break
+    return chosen or list(ranked[:1])
+
+
+def _dissent(
+    ids: Sequence[str], source: str, central: Mapping[str, float], material: Material
+) -> list[str]:
+    """Notes on the headline's matter that take the other position.
+
+    First those opposite to the headline note; then, of two remaining notes on one matter
+    that oppose each other, the one less central and less voted.
+    """
+    text = material.notes
+
+    def near(a: str, b: str) -> bool:
+        return _similarity(a, b, material) >= DISSENT_SIMILARITY
+
+    dissent = [
+        i
+        for i in ids
+        if i != source and near(i, source) and opposite(text[i].text, text[source].text)
+    ]
+    rest = sorted(
+        (i for i in ids if i not in dissent),
+        key=lambda i: (-text[i].votes, -central[i], natural_key(i)),
+    )
+    for index, first in enumerate(rest):
+        if first in dissent:
+            continue
+        for second in rest[index + 1 :]:
+            if (
+                second != source
+                and second not in dissent
+                and near(first, second)
+                and opposite(text[first].text, text[second].text)
+            ):
+                dissent.append(second)
+    return dissent
+
+
+def make_point(cluster: Cluster, material: Material) -> Point | None:
+    """The point a cluster makes, or None when no idea is shared by several of its notes."""
+    ids = list(cluster.notes)
+    key = cluster.key or any(material.notes[i].key for i in ids)
+    if len(ids) < 2 and not key:
+        return None
+    centrality = _centralities(ids, material)
+    central = dict(zip(ids, centrality.tolist(), strict=True))
+    core = _core(ids, centrality)
+    candidates = [
+        Candidate(material.notes[i].text, material.analysed[i], central[i], material.notes[i].votes)
+        for i in core
+    ]
+    language = title_language([c.analysed.language for c in candidates], material.language)
+    title, source_index = make_title(candidates, language)
+    source = core[source_index]
+    dissent = _dissent(ids, source, central, material)
+    members = [i for i in core if i not in dissent]
+    if len(members) < 2 and not key:
+        return None
+    shown = [material.notes[i] for i in dict.fromkeys([*core, *dissent])]
+    scores = {
+        i: central[i] + 0.1 * math.log1p(material.notes[i].votes) - (0.05 if i == source else 0)
+        for i in members
+    }
+    return Point(
+        title=title,
+        language=language,
+        notes=tuple(sorted((n.note_id for n in shown), key=natural_key)),
+        quotes=tuple(_quotes(members, scores, material)),
+        tables=tuple(sorted({n.table for n in shown}, key=natural_key)),
+        rounds=tuple(sorted({n.round for n in shown if n.round is not None})),
+        questions=tuple(dict.fromkeys(n.question for n in shown if n.question)),
+        languages=tuple(sorted({material.analysed[n.note_id].language for n in shown})),
+        support=sum(1 + max(0, n.votes) for n in shown),
+        votes=sum(max(0, n.votes) for n in shown),
+        key=key,
+        dissent=tuple(sorted(dissent, key=natural_key)),
+        cluster=cluster.id,
+    )
+
+
+def _centre(notes: Sequence[str], material: Material) -> np.ndarray:
+    centre = np.mean([material.vectors[i] for i in notes], axis=0)
+    norm = float(np.linalg.norm(centre))
+    result: np.ndarray = centre / norm if norm else centre
+    return result
+
+
+def same_ideas(clusters: Sequence[Cluster], material: Material) -> list[Cluster]:
+    """Clusters that say the same joined (average linkage of their centres above SAME_IDEA)."""
+    groups = [[c] for c in clusters if c.notes]
+    centres = [_centre(c.notes, material) for c in clusters if c.notes]
+    while len(groups) > 1:
+        best: tuple[float, int, int] | None = None
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                value = float(np.dot(centres[a], centres[b]))
+                if value >= SAME_IDEA and (best is None or value > best[0] + 1e-9):
+                    best = (value, a, b)
+        if best is None:
+            break
+        _, a, b = best
+        groups[a].extend(groups.pop(b))
+        centres.pop(b)
+        centres[a] = _centre([i for c in groups[a] for i in c.notes], material)
+    return [
+        replace(
+            group[0],
+            notes=tuple(sorted((i for c in group for i in c.notes), key=natural_key)),
+            key=any(c.key for c in group),
+        )
+        for group in groups
+    ]
+
+
+def summarise(clusters: Sequence[Cluster], material: Material) -> Summary:
+    """At most seven points from the clusters: key points first, then by support."""
+    points = [
+        p for c in same_ideas(clusters, material) if (p := make_point(c, material)) is not None
+    ]
+    points.sort(key=lambda p: (not p.key, -p.support, -len(p.notes), natural_key(p.notes[0])))
+    return Summary(tuple(points[:MAX_POINTS]))
