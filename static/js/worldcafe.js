@@ -221,7 +221,7 @@
   socket.on("notice", function (data) { if (data && data.text) { showNotice(String(data.text)); } });
   socket.on("navigate", function (data) {
     // The host switched the projector to another view of the same café (its harvest).
-    if (role === "projector" && data && typeof data.path === "string" && data.path.charAt(0) === "/" && data.path.charAt(1) !== "/") {
+    if (role === "projector" && data && typeof data.path === "string" && data.path.charAt(0) === "/" && data.path.charAt(1) !== "/" && data.path !== window.location.pathname) {
       window.location.assign(data.path);
     }
   });

@@ -22,6 +22,7 @@ from worldcafe.live.announce import (
     announce_seat,
     announce_timer,
 )
+from worldcafe.live.rooms import link_room
 from worldcafe.live.transport import socketio
 from worldcafe.models import AuditEvent, Cafe, Participant
 from worldcafe.offload import offload
@@ -216,7 +217,9 @@ def projector_harvest(cafe_id: int, secret: str) -> str | BaseResponse:
         cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
         db.add(AuditEvent(cafe_id=cafe.id, actor="host", action="projector_harvest"))
         path = projector_path(cafe) + "/harvest"
-    socketio.emit("navigate", {"path": path}, to=f"projector:{cafe_id}")
+        # Every projector that opened the current link (the harvest view ignores it).
+        room = link_room(cafe.id, "projector", cafe.projector_secret)
+    socketio.emit("navigate", {"path": path}, to=room)
     if not is_htmx():
         return redirect(url_for("host.console", cafe_id=cafe_id, secret=secret))
     return console_fragment(cafe_id, secret)
