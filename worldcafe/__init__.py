@@ -23,6 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     from worldcafe.views import (
         errors,
+        harvest,
         host,
         invite,
         organiser,
@@ -84,6 +85,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (
         pages.bp,
         organiser.bp,
+        harvest.bp,
         roster.bp,
         host.bp,
         participant.bp,

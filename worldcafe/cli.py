@@ -201,7 +201,7 @@ def cmd_synthesize(args: argparse.Namespace) -> int:
     result = synthesis.synthesize(notes, embedder=synthesis.DiskCache(progress=_progress(notes)))
     context = synthesis.ReportContext(
         title=args.title or Path(args.notes).stem,
-        language=getattr(result, "language", "en"),
+        language=result.language,
         theme_order=list(dict.fromkeys(note.theme for note in notes)),
     )
     _write_output(synthesis.render(result, args.format, context), args.output)

@@ -259,15 +259,21 @@ def test_points_of_the_plenary_layer_keep_their_dissent_and_follow_curation(
     summary = {
         "points": [
             {"title": "Günstige Wohnungen", "notes": ["a1", "a2", "b1"], "quotes": ["a1", "b1"]},
-            {"title": "Leerstand", "notes": ["a3", "a4"], "quotes": ["a3"], "dissent": ["b2"]},
+            {
+                "title": "Leerstand",
+                "notes": ["a3", "a4", "b2"],
+                "quotes": ["a3"],
+                "dissent": ["b2"],
+            },
         ]
     }
     points = _from_summary(synthesis, summary)
     assert points is not None
-    assert [p.support for p in points] == [4, 5]
-    assert points[1].dissent == ("b2",) and points[0].tables == ("Table 1", "Table 2")
+    assert [p.support for p in points] == [4, 6]
+    assert points[1].dissent == ("b2",) and points[1].tables == ("Table 1", "Table 2")
     data = point_json(points[0])
     assert data["cross_table"] is True and data["questions"] == ["Was?", "Wie?"]
+    assert point_json(points[1])["cross_table"] is True
     ops = [
         {"op": "key", "note_id": "a1", "key": True},
         {"op": "rename", "note_id": "a3", "label": "Leerstand besteuern"},

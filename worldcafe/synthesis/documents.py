@@ -61,8 +61,9 @@ def _field(paragraph: Paragraph, kind: str, text: str = "") -> None:
 
 def _table_of_contents(document: DocumentObject, title: str, blocks: Sequence[Block]) -> None:
     """A TOC field over headings 1–2, pre-filled with the headings so it reads before an update."""
-    heading = document.add_paragraph(title, style="Heading 1")
+    heading = document.add_paragraph(title, style="TOC Heading")
     heading.paragraph_format.page_break_before = True
+    heading.paragraph_format.keep_with_next = True
     entries = headings_of(blocks)
     first = document.add_paragraph()
     _field(first, "begin")
@@ -108,15 +109,26 @@ def render_docx(blocks: Sequence[Block], context: ReportContext) -> bytes:
     _ensure_toc_styles(document)
     levels = {"h1": 1, "h2": 2, "h3": 3}
     page_break = False
+    title_page = any(b.kind == "toc" for b in blocks)
     for block in blocks:
         if block.kind == "break":
             page_break = True
             continue
         if block.kind == "toc":
             _table_of_contents(document, block.text, blocks)
+            title_page = False
             continue
         if block.kind == "title":
             paragraph = document.add_heading(block.text, level=0)
+        elif block.kind in levels and title_page:
+            # The title page's own headings stay out of the table of contents.
+            paragraph = document.add_paragraph()
+            run = paragraph.add_run(block.text)
+            run.bold = True
+            run.font.size = Pt(14 if block.kind == "h2" else 12)
+            _detail(paragraph, block.detail, new_line=False)
+            paragraph.paragraph_format.keep_with_next = True
+            paragraph.paragraph_format.space_before = Pt(10)
         elif block.kind in levels:
             paragraph = document.add_heading(block.text, level=levels[block.kind])
             if block.key:

@@ -307,5 +307,6 @@ def outline(s: Synthesis, context: ReportContext) -> list[Block]:
 
 
 def headings_of(blocks: Sequence[Block], kinds: tuple[str, ...] = ("h1", "h2")) -> list[Block]:
-    """The headings a table of contents lists."""
-    return [b for b in blocks if b.kind in kinds]
+    """The headings a table of contents lists: those after it (the title page's are not)."""
+    start = next((i for i, b in enumerate(blocks) if b.kind == "toc"), -1)
+    return [b for b in blocks[start + 1 :] if b.kind in kinds]

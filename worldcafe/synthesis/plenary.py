@@ -65,7 +65,7 @@ def make_point(
         rounds=tuple(sorted({n.round for n in notes if n.round is not None})),
         languages=tuple(sorted({lang for i in ids if (lang := _language(s, i))})),
         key=key,
-        dissent=tuple(i for i in dict.fromkeys(dissent) if i in s.notes and i not in ids),
+        dissent=tuple(i for i in dict.fromkeys(dissent) if i in ids),
         questions=tuple(
             dict.fromkeys(
                 n.question for n in sorted(notes, key=lambda n: n.round or 0) if n.question
@@ -198,9 +198,7 @@ def curate_points(
             current = [replace(p, title=title) if note_id in p.notes else p for p in current]
         elif kind == "hide":
             note_id = str(op.get("note_id"))
-            current = [
-                _without(s, p, note_id) if note_id in p.notes + p.dissent else p for p in current
-            ]
+            current = [_without(s, p, note_id) if note_id in p.notes else p for p in current]
             current = [p for p in current if p.notes]
     return pinned(current)
 
