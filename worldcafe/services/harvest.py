@@ -16,6 +16,7 @@ from worldcafe.services.cafes import get_cafe
 from worldcafe.services.errors import InvalidInput, NotFound
 from worldcafe.services.join_fields import answer_counts, fields_of
 from worldcafe.services.text_input import clean_text
+from worldcafe.services.vectors import stored_vectors
 
 if TYPE_CHECKING:
     from worldcafe import synthesis
@@ -42,7 +43,14 @@ def _notes(db: Session, cafe: Cafe) -> list[tuple[Note, int]]:
 
 
 def synthesis_notes(db: Session, cafe: Cafe, *, anonymise: bool = False) -> list[synthesis.Note]:
-    """The café's visible notes with their table, theme, round, question and votes."""
+    """The café's visible notes with their table, theme, round, question, votes and key mark."""
+    insights = set(
+        db.scalars(
+            select(KeyInsight.note_id)
+            .join(Round, Round.id == KeyInsight.round_id)
+            .where(Round.cafe_id == cafe.id)
+        )
+    )
     out = []
     for note, votes in _notes(db, cafe):
         if note.hidden:
@@ -59,6 +67,7 @@ def synthesis_notes(db: Session, cafe: Cafe, *, anonymise: bool = False) -> list
                 votes=votes,
                 language=note.language,
                 author=None if anonymise or note.participant is None else note.participant.name,
+                key=note.id in insights,
             )
         )
     return out
@@ -195,7 +204,10 @@ def _join_answers(cafe: Cafe, people: list[Participant], *, anonymise: bool) -> 
 def harvest(db: Session, cafe: Cafe, *, anonymise: bool = False) -> synthesis.Synthesis:
     """The café's synthesis with the organiser's curation applied."""
     return synthesis.synthesize(
-        synthesis_notes(db, cafe, anonymise=anonymise), curation_of(cafe), language=cafe.language
+        synthesis_notes(db, cafe, anonymise=anonymise),
+        curation_of(cafe),
+        language=cafe.language,
+        vectors=stored_vectors(db, cafe.id),
     )
 
 
