@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import random
 import re
 import statistics
@@ -27,7 +28,10 @@ from worldcafe.synthesis import Note, parse_notes, synthesize  # noqa: E402
 from worldcafe.synthesis.clustering import note_vectors  # noqa: E402
 from worldcafe.synthesis.normalise import analyse  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "synthesis"
+DATA = Path(
+    os.environ.get("WORLDCAFE_SHARED_SYNTHESIS")
+    or Path(__file__).resolve().parents[2] / "shared" / "synthesis"
+)
 LABELLED = ROOT / "tests" / "synthesis" / "fixtures" / "labelled_notes.json"
 TOPICS = ROOT / "tests" / "synthesis" / "fixtures" / "topics.json"
 HELD_OUT = ROOT / "tests" / "synthesis" / "fixtures" / "topics_heldout.json"

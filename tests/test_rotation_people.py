@@ -279,3 +279,26 @@ def test_the_plan_command_echoes_attributes_and_warns_when_no_language_is_shared
     path.write_text(json.dumps(raw))
     assert main(["plan", str(path)]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("countries", "per_country", "themes", "rounds"), [(6, 7, 0, 5), (4, 9, 3, 3), (3, 11, 0, 6)]
+)
+def test_when_every_table_can_hold_one_of_each_country_no_meeting_is_wasted(
+    countries: int, per_country: int, themes: int, rounds: int
+) -> None:
+    people = [f"q{i}" for i in range(countries * per_country)]
+    rng = random.Random(countries)
+    rng.shuffle(people)
+    attributes: dict[str, dict[str, object]] = {
+        p: {"country": f"Country {i % countries}"} for i, p in enumerate(people)
+    }
+    tables = [
+        TableSpec(f"t{j}", f"theme {j % themes}" if themes else "", countries)
+        for j in range(per_country)
+    ]
+    instance = Instance(sorted(people), tables, rounds, attributes=attributes, mix=("country",))
+    plan = plan_rounds(instance, seed=1, time_limit=2.0)
+    check_hard(instance, plan.rounds)
+    assert plan.score.mix_conflicts == 0 and plan.score.repeat_pairs == 0
+    assert plan.score.theme_coverage == 1.0

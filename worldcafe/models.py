@@ -13,11 +13,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -277,10 +279,19 @@ class Note(Base):
     edited_at: Mapped[dt.datetime | None] = mapped_column()
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The note's sentence vector for the harvest (float16), filled in the background.
+    vector: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     table: Mapped[CafeTable] = relationship()
     round: Mapped[Round] = relationship()
     participant: Mapped[Participant | None] = relationship()
+
+
+@event.listens_for(Note.text, "set")
+def _text_changed(target: Note, value: object, old: object, _initiator: object) -> None:
+    """A rewritten note's vector no longer says what it says: compute it again."""
+    if value != old:
+        target.vector = None
 
 
 class Vote(Base):

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from worldcafe.models import Cafe, CafeTable, Note, Participant, Round, RoundStatus, Seat
 from worldcafe.services import harvest as harvest_service
+from worldcafe.services import moderation
 from worldcafe.services import notes as note_service
 from worldcafe.services import participants as participant_service
 from worldcafe.services import rounds as round_service
@@ -150,8 +151,13 @@ def participant_panel_html(db: Session, cafe: Cafe, participant: Participant) ->
     )
 
 
-def participant_panels_by_table(db: Session, cafe: Cafe) -> list[tuple[str, list[str]]]:
-    """After a round change: one panel render per table and language, and the phones for it."""
+def participant_panels_by_table(
+    db: Session, cafe: Cafe, only_tables: set[int] | None = None
+) -> list[tuple[str, list[str]]]:
+    """After a round change: one panel render per table and language, and the phones for it.
+
+    With `only_tables`, just those tables (someone joined, moved or became their host).
+    """
     current = participant_service.latest_started_round(db, cafe)
     out: list[tuple[str, list[str]]] = []
     if current is None:
@@ -168,7 +174,7 @@ def participant_panels_by_table(db: Session, cafe: Cafe) -> list[tuple[str, list
         carried_of = note_service.carried_ideas_of_round(db, current)
     for view in table_views(db, cafe, current, seated):
         people = view.people
-        if not people:
+        if not people or (only_tables is not None and view.table.id not in only_tables):
             continue
         by_language: dict[str, list[Participant]] = defaultdict(list)
         for person in people:
@@ -212,8 +218,12 @@ def host_context(db: Session, cafe: Cafe) -> dict[str, Any]:
     seated = _seats_by_table(db, current)
     seat_of = {p.id: tid for tid, members in seated.items() for p in members}
     tables = table_views(db, cafe, current, seated)
+    hidden = moderation.hidden_notes_by_table(db, cafe)
     for view in tables:
-        view.notes = view.notes[:HOST_LATEST_NOTES]
+        # The host keeps hidden notes in view, marked, to show them again.
+        notes = view.notes + hidden.get(view.table.id, [])
+        notes.sort(key=lambda v: (v.note.created_at, v.note.id), reverse=True)
+        view.notes = notes[:HOST_LATEST_NOTES]
     summary = plan_summary(db, cafe) if current is not None else None
     next_number = round_service.next_round_number(cafe)
     return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import socket
 import sys
 
@@ -74,9 +75,34 @@ def _retention_loop(app: Flask) -> None:
         gevent.sleep(RETENTION_CHECK_SECONDS)
 
 
+VECTOR_SECONDS = 1.0
+
+
+def _vector_loop(app: Flask) -> None:
+    """Sentence vectors of new and edited notes, in a worker thread, about every second."""
+    from worldcafe.services.vectors import compute, fill_missing
+
+    db = database_of(app)
+    pool = gevent.get_hub().threadpool
+    try:  # Load the model now, not when the first note of a café comes in.
+        pool.apply(lambda: compute(["worldcafe"]))
+    except Exception:
+        app.logger.exception("The sentence model did not load")
+    while True:
+        try:
+            with app.app_context():
+                done = fill_missing(db.read, db.write, pool.apply)
+        except Exception:  # the next round of the loop tries again
+            app.logger.exception("Note vectors failed")
+            done = 0
+        gevent.sleep(0.05 if done else VECTOR_SECONDS)
+
+
 def start_background_work(app: Flask) -> None:
     """What a serving process runs beside the requests (also under gunicorn, per worker)."""
     gevent.spawn(_retention_loop, app)
+    if os.environ.get("WORLDCAFE_NOTE_VECTORS", "1") != "0":
+        gevent.spawn(_vector_loop, app)
     gevent.spawn(_checkpoint_loop, app)
     tune_garbage_collector()
 

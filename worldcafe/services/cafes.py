@@ -363,6 +363,10 @@ def demo_spec() -> CafeSpec:
             "rounds": 3,
             "round_minutes": 20,
             "table_capacity": 6,
+            "join_fields": [
+                {"key": "city", "label": "Your city", "mix": True},
+                {"key": "languages", "label": "Languages you speak", "kind": "languages"},
+            ],
             "purpose": (
                 "Day three of the Digital City conference: together we collect what makes "
                 "digital public services work for the people who live in our cities."

@@ -12,10 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from worldcafe.models import AuditEvent, Cafe, KeyInsight, Note, Participant, Round, Seat, Vote
+from worldcafe.offload import offload
 from worldcafe.services.cafes import get_cafe
 from worldcafe.services.errors import InvalidInput, NotFound
 from worldcafe.services.join_fields import answer_counts, fields_of
 from worldcafe.services.text_input import clean_text
+from worldcafe.services.vectors import stored_vectors
 
 if TYPE_CHECKING:
     from worldcafe import synthesis
@@ -42,7 +44,14 @@ def _notes(db: Session, cafe: Cafe) -> list[tuple[Note, int]]:
 
 
 def synthesis_notes(db: Session, cafe: Cafe, *, anonymise: bool = False) -> list[synthesis.Note]:
-    """The café's visible notes with their table, theme, round, question and votes."""
+    """The café's visible notes with their table, theme, round, question, votes and key mark."""
+    insights = set(
+        db.scalars(
+            select(KeyInsight.note_id)
+            .join(Round, Round.id == KeyInsight.round_id)
+            .where(Round.cafe_id == cafe.id)
+        )
+    )
     out = []
     for note, votes in _notes(db, cafe):
         if note.hidden:
@@ -59,6 +68,7 @@ def synthesis_notes(db: Session, cafe: Cafe, *, anonymise: bool = False) -> list
                 votes=votes,
                 language=note.language,
                 author=None if anonymise or note.participant is None else note.participant.name,
+                key=note.id in insights,
             )
         )
     return out
@@ -194,8 +204,13 @@ def _join_answers(cafe: Cafe, people: list[Participant], *, anonymise: bool) -> 
 
 def harvest(db: Session, cafe: Cafe, *, anonymise: bool = False) -> synthesis.Synthesis:
     """The café's synthesis with the organiser's curation applied."""
-    return synthesis.synthesize(
-        synthesis_notes(db, cafe, anonymise=anonymise), curation_of(cafe), language=cafe.language
+    cafe_language = cafe.language
+    notes = synthesis_notes(db, cafe, anonymise=anonymise)
+    curation = curation_of(cafe)
+    vectors = stored_vectors(db, cafe.id)
+    # Plain data from here on: the synthesis runs beside the event loop, not on it.
+    return offload(
+        lambda: synthesis.synthesize(notes, curation, language=cafe_language, vectors=vectors)
     )
 
 

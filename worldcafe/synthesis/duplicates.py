@@ -19,6 +19,7 @@ from difflib import SequenceMatcher
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from .language import detect_language
 from .normalise import Analysed
 from .stance import opposite
 
@@ -110,7 +111,8 @@ def duplicate_pairs(
         return []
     chars = _char_similarity(analysed)
     semantic = vectors @ vectors.T if vectors is not None else np.zeros((n, n))
-    languages = [a.language for a in analysed]
+    # The language a note is written in, which a phone set to another language may not know.
+    languages = [detect_language(t, a.language) for t, a in zip(texts, analysed, strict=True)]
     candidates: dict[tuple[int, int], float] = {}
     rows, cols = np.nonzero(np.triu(chars >= CHAR_THRESHOLD - 1e-6, k=1))
     for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
@@ -126,7 +128,7 @@ def duplicate_pairs(
         a, b = analysed[i], analysed[j]
         if a.numbers != b.numbers or opposite(texts[i], texts[j]):
             continue
-        if a.language == b.language or vectors is None:
+        if languages[i] == languages[j] or vectors is None:
             overlap, swapped = _word_match(a, b)
             if swapped or overlap < WORD_THRESHOLD:
                 continue

@@ -25,7 +25,7 @@ from .titles import Candidate, make_title, title_language
 
 MAX_POINTS = 7
 MAX_QUOTES = 3
-OUTLIER_MARGIN = 0.2
+OUTLIER_MARGIN = 0.05
 DISSENT_SIMILARITY = 0.45
 QUOTE_REDUNDANT = 0.9
 SAME_IDEA = 0.6
@@ -89,40 +89,30 @@ def _dissent(
     """Notes on the headline's matter that take the other position.
 
     First those opposite to the headline note; then, of two remaining notes on one matter
-    that oppose each other, the one less central and less voted.
+    that oppose each other, the one less central and less voted. Only pairs whose vectors
+    are close (one matter) are compared.
     """
     text = material.notes
-
-    def near(a: str, b: str) -> bool:
-        return _similarity(a, b, material) >= DISSENT_SIMILARITY
-
-    dissent = [
-        i
-        for i in ids
-        if i != source and near(i, source) and opposite(text[i].text, text[source].text)
-    ]
-    rest = sorted(
-        (i for i in ids if i not in dissent),
-        key=lambda i: (-text[i].votes, -central[i], natural_key(i)),
-    )
-    for index, first in enumerate(rest):
-        if first in dissent:
+    order = sorted(ids, key=lambda i: (i != source, -text[i].votes, -central[i], natural_key(i)))
+    block = np.vstack([material.vectors[i] for i in order])
+    near = np.triu((block @ block.T) >= DISSENT_SIMILARITY, k=1)
+    dissent: set[str] = set()
+    for first, second in zip(*np.nonzero(near), strict=True):
+        a, b = order[int(first)], order[int(second)]
+        if a in dissent or b in dissent:
             continue
-        for second in rest[index + 1 :]:
-            if (
-                second != source
-                and second not in dissent
-                and near(first, second)
-                and opposite(text[first].text, text[second].text)
-            ):
-                dissent.append(second)
-    return dissent
+        if opposite(text[a].text, text[b].text):
+            dissent.add(b)
+    return [i for i in ids if i in dissent]
 
 
 def make_point(cluster: Cluster, material: Material) -> Point | None:
     """The point a cluster makes, or None when no idea is shared by several of its notes."""
-    ids = list(cluster.notes)
+    # A note of punctuation only ("?!") says nothing a point could share.
+    ids = [i for i in cluster.notes if any(ch.isalnum() for ch in material.notes[i].text)]
     key = cluster.key or any(material.notes[i].key for i in ids)
+    if not ids:
+        return None
     if len(ids) < 2 and not key:
         return None
     centrality = _centralities(ids, material)
@@ -171,20 +161,26 @@ def _centre(notes: Sequence[str], material: Material) -> np.ndarray:
 def same_ideas(clusters: Sequence[Cluster], material: Material) -> list[Cluster]:
     """Clusters that say the same joined (average linkage of their centres above SAME_IDEA)."""
     groups = [[c] for c in clusters if c.notes]
-    centres = [_centre(c.notes, material) for c in clusters if c.notes]
-    while len(groups) > 1:
-        best: tuple[float, int, int] | None = None
-        for a in range(len(groups)):
-            for b in range(a + 1, len(groups)):
-                value = float(np.dot(centres[a], centres[b]))
-                if value >= SAME_IDEA and (best is None or value > best[0] + 1e-9):
-                    best = (value, a, b)
-        if best is None:
+    if len(groups) < 2:
+        return [c for c in clusters if c.notes]
+    centres = np.vstack([_centre(g[0].notes, material) for g in groups])
+    sums = centres @ centres.T
+    sizes = np.ones(len(groups))
+    alive = np.ones(len(groups), dtype=bool)
+    while True:
+        average = np.where(np.outer(alive, alive), sums / np.outer(sizes, sizes), -np.inf)
+        np.fill_diagonal(average, -np.inf)
+        flat = int(np.argmax(average))
+        a, b = divmod(flat, len(groups))
+        if not average[a, b] >= SAME_IDEA:
             break
-        _, a, b = best
-        groups[a].extend(groups.pop(b))
-        centres.pop(b)
-        centres[a] = _centre([i for c in groups[a] for i in c.notes], material)
+        a, b = min(a, b), max(a, b)
+        sums[a, :] += sums[b, :]
+        sums[:, a] += sums[:, b]
+        sizes[a] += sizes[b]
+        alive[b] = False
+        groups[a].extend(groups[b])
+        groups[b] = []
     return [
         replace(
             group[0],
@@ -192,6 +188,7 @@ def same_ideas(clusters: Sequence[Cluster], material: Material) -> list[Cluster]
             key=any(c.key for c in group),
         )
         for group in groups
+        if group
     ]
 
 

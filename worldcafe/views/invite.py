@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe import access
-from worldcafe.extensions import database
+from worldcafe.extensions import database, limits
 from worldcafe.i18n import offered_languages
 from worldcafe.live.announce import announce_people
 from worldcafe.services import participants as participant_service
@@ -36,7 +36,8 @@ def invite_page(code: str, token: str) -> str | tuple[str, int]:
 
 @bp.post("/j/<code>/i/<token>")
 def claim(code: str, token: str) -> BaseResponse | tuple[str, int]:
-    """Join as the invited person; the link then stops working."""
+    """Join as the invited person; the link then stops working (counted as a join)."""
+    limits().hit("join", access.browser_key())
     with database().write() as db:
         cafe = access.cafe_by_join_code(db, code)
         before = access.current_participant(db, cafe)

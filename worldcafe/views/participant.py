@@ -34,6 +34,7 @@ from worldcafe.services import participants as participant_service
 from worldcafe.services import privacy as privacy_service
 from worldcafe.services.errors import NotFound, ServiceError
 from worldcafe.views.edge import links_for
+from worldcafe.views.room_push import announce_tables
 
 bp = Blueprint("participant", __name__)
 # A device code as typed: its characters, perhaps grouped by spaces or dashes.
@@ -147,9 +148,13 @@ def join(code: str) -> BaseResponse:
             )
             access.remember_participant(cafe, participant)
             cafe_id, join_code = cafe.id, cafe.join_code
+            seat = participant_service.current_seat(db, cafe, participant)
+            seated_at = {seat.table_id} if seat is not None else set()
     except ServiceError as error:
         return _refused(code, error, suggestion)
     announce_people(cafe_id)
+    # A late joiner sits down at once: the tablemates' lists show them.
+    announce_tables(cafe_id, seated_at)
     return redirect(url_for("participant.cafe_page", code=join_code))
 
 

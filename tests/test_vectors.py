@@ -1,0 +1,57 @@
+"""Note vectors: stored beside the note's path, dropped on an edit, used by the harvest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+
+from tests.factories import load_cafe, make_cafe, run_round_with_notes
+from worldcafe.extensions import database
+from worldcafe.models import Note
+from worldcafe.services.harvest import harvest
+from worldcafe.services.vectors import fill_missing, notes_without_vectors, stored_vectors
+
+TEXTS = [
+    "Safe bike lanes on the way to school",
+    "Sichere Radwege auf dem Schulweg",
+    "Open the library on Sundays",
+]
+
+
+def _fill(app: Flask) -> int:
+    with app.app_context():
+        db = database()
+        return fill_missing(db.read, db.write)
+
+
+def test_vectors_are_filled_in_after_the_note_and_again_after_an_edit(app: Flask) -> None:
+    cafe: dict[str, Any] = make_cafe(app)
+    run_round_with_notes(app, app.test_client(), cafe, TEXTS, people=3)
+    with app.app_context(), database().read() as db:
+        assert len(notes_without_vectors(db)) == 3
+    assert _fill(app) == 3
+    assert _fill(app) == 0
+    with app.app_context():
+        with database().read() as db:
+            assert len(stored_vectors(db, cafe["cafe_id"])) == 3
+        with database().write() as db:
+            note = db.scalars(select(Note).order_by(Note.id)).first()
+            assert note is not None
+            note.text = "Safe bike lanes to every school"
+        with database().read() as db:
+            assert [text for _, text in notes_without_vectors(db)] == [
+                "Safe bike lanes to every school"
+            ]
+
+
+def test_the_harvest_uses_stored_vectors_and_groups_translations(app: Flask) -> None:
+    cafe: dict[str, Any] = make_cafe(app)
+    run_round_with_notes(app, app.test_client(), cafe, TEXTS, people=1)
+    _fill(app)
+    with app.app_context(), database().read() as db:
+        result = harvest(db, load_cafe(app, cafe["cafe_id"]))
+    groups = [set(g) for t in result.tables for g in t.duplicates]
+    ids = {n.text: n.note_id for n in result.notes.values()}
+    assert {ids[TEXTS[0]], ids[TEXTS[1]]} in groups

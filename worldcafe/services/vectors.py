@@ -1,0 +1,86 @@
+"""Sentence vectors of notes, computed beside the note's path and stored with the note.
+
+A note is stored without its vector (the phone hears back at once); a background loop of the
+serving process picks up notes without one, computes them in a worker thread and stores
+them, so the harvest finds them ready. A rewritten note loses its vector (models.Note) and
+is picked up again. The harvest computes what is still missing itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from worldcafe.models import Note
+
+if TYPE_CHECKING:
+    import numpy as np
+
+BATCH = 64
+
+
+def notes_without_vectors(db: Session, limit: int = BATCH) -> list[tuple[int, str]]:
+    """Ids and texts of notes whose vector is still to be computed, oldest first."""
+    rows = db.execute(
+        select(Note.id, Note.text)
+        .where(Note.vector.is_(None), Note.deleted.is_(False))
+        .order_by(Note.id)
+        .limit(limit)
+    ).all()
+    return [(int(note_id), str(text)) for note_id, text in rows]
+
+
+def store_vectors(db: Session, vectors: Sequence[tuple[int, str, bytes]]) -> int:
+    """Store vectors of notes whose text is still the one they were computed from."""
+    stored = 0
+    for note_id, text, data in vectors:
+        result = db.execute(
+            update(Note).where(Note.id == note_id, Note.text == text).values(vector=data)
+        )
+        stored += int(getattr(result, "rowcount", 0) or 0)
+    return stored
+
+
+def stored_vectors(db: Session, cafe_id: int) -> dict[str, np.ndarray]:
+    """The stored vectors of a café's notes, by note id as the synthesis names notes."""
+    from worldcafe.synthesis import vector_from_bytes
+
+    rows = db.execute(
+        select(Note.id, Note.vector).where(Note.cafe_id == cafe_id, Note.vector.is_not(None))
+    ).all()
+    found: dict[str, np.ndarray] = {}
+    for note_id, data in rows:
+        vector = vector_from_bytes(data)
+        if vector is not None:
+            found[str(note_id)] = vector
+    return found
+
+
+def compute(texts: Sequence[str]) -> list[bytes]:
+    """Vectors of texts as stored with notes (the shipped model; CPU-heavy)."""
+    from worldcafe.synthesis import encode, vector_to_bytes
+
+    return [vector_to_bytes(v) for v in encode(list(texts))]
+
+
+def fill_missing(
+    read: Callable[[], Any],
+    write: Callable[[], Any],
+    run: Callable[[Callable[[], list[bytes]]], list[bytes]] = lambda work: work(),
+    limit: int = BATCH,
+) -> int:
+    """One round of the background work: compute and store up to `limit` missing vectors.
+
+    `read` and `write` open sessions (context managers); `run` runs the computation (in a
+    worker thread when serving) so that no session is held while the model works.
+    """
+    with read() as db:
+        todo = notes_without_vectors(db, limit)
+    if not todo:
+        return 0
+    data = run(lambda: compute([text for _, text in todo]))
+    with write() as db:
+        return store_vectors(db, [(i, t, d) for (i, t), d in zip(todo, data, strict=True)])
