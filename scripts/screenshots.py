@@ -1,13 +1,16 @@
 """Screenshots of the phone, the host console and the projector in English and German.
 
-Starts a server with the demo café, seats a few people, runs a round with notes and saves PNGs
-to docs/screenshots/. Uses Debian's Chromium (apt-get install chromium); downloads nothing.
+Starts a server with the demo café, seats a few people, runs a round with notes (the host hides
+one), photographs the round, then the between-rounds card, and after the last round the phone's
+thank-you and the projector's end state. Saves PNGs to docs/screenshots/. Uses Debian's
+Chromium (apt-get install chromium); downloads nothing.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -101,18 +104,51 @@ def shoot(browser: Any, links: dict[str, Any]) -> None:
         page.get_by_label("Your note").fill(text)
         page.get_by_role("button", name="Add note").click()
         expect(page.locator(".note", has_text=text)).not_to_have_class("note pending")
+    # The host hides one note: the console keeps it, marked, with "Show note".
+    hidden = host.locator("#console .note", has_text=NOTES[-1])
+    hidden.get_by_role("button", name="Hide note").click()
+    expect(hidden.get_by_role("button", name="Show note")).to_be_visible()
     phone_url = busiest[0].url.split("?")[0]
     phone_state = busiest[0].context.storage_state()
+    host_sessions = host.context.storage_state()
+    views = [
+        ("phone", PHONE, phone_url, {"storage_state": phone_state}),
+        ("host", TABLET, links["host_url"], {}),
+        ("projector", PROJECTOR, links["projector_url"], {}),
+    ]
+    shoot_views(browser, views)
+
+    end_round(host)
+    shoot_views(
+        browser, [("phone-card", PHONE, phone_url, {"storage_state": phone_state})], scroll=True
+    )
+    for _ in range(2):
+        host.get_by_role("button", name="Start round").click()
+        expect(host.get_by_role("heading", name=re.compile("running"))).to_be_visible()
+        end_round(host)
+    shoot_views(
+        browser,
+        [
+            ("phone-thanks", PHONE, phone_url, {"storage_state": phone_state}),
+            ("projector-end", PROJECTOR, links["projector_url"], {}),
+            ("host-end", TABLET, links["host_url"], {"storage_state": host_sessions}),
+        ],
+    )
     for context in {p.context for p in phones}:
         context.close()
     host.context.close()
 
+
+def end_round(host: Any) -> None:
+    """End Round now, through the confirmation the console asks for."""
+    host.get_by_role("button", name="End round", exact=True).click()
+    host.get_by_role("dialog").get_by_role("button", name="End round now").click()
+    expect(host.get_by_role("heading", name=re.compile("ended"))).to_be_visible()
+
+
+def shoot_views(browser: Any, views: list[Any], *, scroll: bool = False) -> None:
+    """Each view in English and German, in a fresh browser context."""
     for lang in ("en", "de"):
-        views = [
-            ("phone", PHONE, phone_url, {"storage_state": phone_state}),
-            ("host", TABLET, links["host_url"], {}),
-            ("projector", PROJECTOR, links["projector_url"], {}),
-        ]
         for name, viewport, url, options in views:
             context = browser.new_context(viewport=viewport, locale=lang, **options)
             page = context.new_page()
@@ -120,7 +156,9 @@ def shoot(browser: Any, links: dict[str, Any]) -> None:
             page.goto(f"{url}{separator}lang={lang}")
             expect(page.locator("html")).to_have_attribute("lang", lang)
             expect(page.locator("[data-connection]")).not_to_have_class("connection offline")
-            page.wait_for_timeout(800)
+            if scroll:
+                page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+            page.wait_for_timeout(900)
             save(page, f"{name}-{lang}")
             context.close()
 

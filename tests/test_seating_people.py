@@ -122,3 +122,40 @@ def test_a_cafe_without_questions_plans_and_shows_as_before(
         instance = seating._instance(db, row, 2)
         assert (instance.attributes, instance.mix, instance.common_language) == ({}, (), False)
     assert "data-plan-mix" not in client.get(str(cafe["host_url"])).get_data(as_text=True)
+
+
+def test_the_seats_people_get_share_a_language_and_spread_the_cities(
+    app: Flask, client: FlaskClient
+) -> None:
+    # Four speak only German and four only French; each group has one person from each city:
+    # a seating with a shared language at every table and no two people of a city together
+    # exists, and the planner must find it (languages first, then mixing).
+    cafe = make_cafe(
+        app, join_fields=FIELDS, rounds=2, table_capacity=4, themes=THEMES, language="en"
+    )
+    cities = ["Leipzig", "Lyon", "Kraków", "Graz"]
+    for i in range(8):
+        data = {
+            "name": f"P{i}",
+            "field-city": cities[i % 4],
+            "field-spoken": ["de"] if i < 4 else ["fr"],
+        }
+        assert app.test_client().post(str(cafe["join_url"]), data=data).status_code == 302
+    assert client.post(f"{cafe['host_url']}/round/start").status_code == 302
+    with app.app_context(), database().read() as db:
+        row = db.get(Cafe, cafe["cafe_id"])
+        assert row is not None
+        summary = seating.plan_summary(db, row)
+        assert summary is not None and summary.rounds_planned == 2
+        assert summary.language_violations == 0
+        assert summary.mix_bound == 0 and summary.mix_conflicts == 0
+        spoken = {p.id: (p.attributes or {})["spoken"][0] for p in db.query(Participant)}
+        tables: dict[tuple[int, int], set[str]] = {}
+        for seat in db.query(Seat).all():
+            tables.setdefault((seat.round_id, seat.table_id), set()).add(
+                spoken[seat.participant_id]
+            )
+        assert all(len(languages) == 1 for languages in tables.values())
+    html = client.get(str(cafe["host_url"])).get_data(as_text=True)
+    assert "0 pairs with the same answer at a table" in html
+    assert "every table shares one" in html

@@ -58,6 +58,7 @@ OTHER_MESSAGES = (
     N_("No café has this join code."),
     N_("This café is full: every seat is taken."),
     N_("This café is not taking new participants right now."),
+    N_("Many people are joining right now: try again in a few seconds."),
     N_("You joined several times within a minute: wait a moment and try again."),
     N_("Too many wrong sign-ins: wait a few minutes and try again."),
     N_("Too many wrong codes: wait a few minutes and try again."),
@@ -287,6 +288,17 @@ def client_strings() -> dict[str, Any]:
         "newNote": _("New note: %(text)s").replace("%(text)s", "{text}"),
         "newNotes": _plural_forms("%(num)s new note", "%(num)s new notes"),
         "messages": {m: translate_message(m) for m in PHONE_MESSAGES},
+        "showEarlier": _plural_forms(
+            "Show earlier rounds (%(num)s note)", "Show earlier rounds (%(num)s notes)"
+        ),
+        "hideEarlier": _("Hide earlier rounds"),
+        "save": _("Save"),
+        "cancel": _("Cancel"),
+        "voteGiven": _("You voted for this note."),
+        "voteTaken": _("Vote taken back."),
+        "carrySet": _("You will take this note to your next table."),
+        "insightSet": _("Marked as a key insight."),
+        "insightUnset": _("No longer a key insight."),
         "pageOf": _("page %(n)s of %(total)s")
         .replace("%(n)s", "{n}")
         .replace("%(total)s", "{total}"),

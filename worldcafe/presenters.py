@@ -22,10 +22,13 @@ def participant_panel_html(db: Session, cafe: Cafe, participant: Participant) ->
     return render_participant_panel(screens.participant_panel(db, cafe, participant))
 
 
-def participant_panels_by_table(db: Session, cafe: Cafe) -> list[tuple[str, list[str]]]:
-    """After a round change: each table's panel in each of its languages, and its phones."""
+def participant_panels_by_table(
+    db: Session, cafe: Cafe, only_tables: set[int] | None = None
+) -> list[tuple[str, list[str]]]:
+    """After a round change: each table's panel in each of its languages, and its phones
+    (with `only_tables`, just those tables)."""
     out = []
-    for lang, panel, people in screens.participant_panels_by_table(db, cafe):
+    for lang, panel, people in screens.participant_panels_by_table(db, cafe, only_tables):
         with force_locale(lang):
             html = render_participant_panel(panel)
         out.append((html, [f"participant:{pid}" for pid in people]))

@@ -120,6 +120,45 @@
   // Functions that run after every live fragment (restoring what a swap would reset).
   var roomHooks = [];
 
+  // A note shown again comes back into lists that had dropped it: a replacement whose target
+  // is missing is added at the top of its list instead.
+  function upsertMissing(html) {
+    if (html.indexOf("data-upsert") === -1) { return html; }
+    var holder = document.createElement("template");
+    holder.innerHTML = html;
+    holder.content.querySelectorAll("[data-upsert]").forEach(function (el) {
+      if (!el.id || document.getElementById(el.id)) { return; }
+      var target = el.getAttribute("data-upsert");
+      if (!document.querySelector(target)) { el.remove(); return; }
+      var wrapper = document.createElement("ul");
+      wrapper.setAttribute("hx-swap-oob", "afterbegin:" + target);
+      el.removeAttribute("hx-swap-oob");
+      el.parentNode.replaceChild(wrapper, el);
+      wrapper.appendChild(el);
+    });
+    return holder.innerHTML;
+  }
+  // The button someone just pressed is replaced by the live update: focus its new copy.
+  var focusAfterSwap = null;
+  function restoreFocus() {
+    if (!focusAfterSwap) { return; }
+    var holder = document.getElementById(focusAfterSwap.id);
+    var el = holder && holder.querySelector(focusAfterSwap.selector);
+    if (el && (document.activeElement === document.body || !document.contains(document.activeElement) || !holder.contains(document.activeElement))) {
+      el.focus({ preventScroll: true });
+      focusAfterSwap = null;
+    }
+  }
+  // Short notes to one phone ("The host moved you to Table 4"), read out politely.
+  var noticeTimer = null;
+  function showNotice(text) {
+    var box = document.querySelector("[data-room-notice]");
+    if (!box) { return; }
+    box.textContent = text;
+    clearTimeout(noticeTimer);
+    noticeTimer = setTimeout(function () { box.textContent = ""; }, 20000);
+  }
+
   // ----- projector: a wall or list longer than the screen turns its pages by itself -----
   var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   function turnPages() {
@@ -179,9 +218,10 @@
   });
   socket.on("disconnect", function () { setConnection(t("offline", "Reconnecting…"), false); });
   socket.on("connect_error", function () { setConnection(t("offline", "Reconnecting…"), false); });
+  socket.on("notice", function (data) { if (data && data.text) { showNotice(String(data.text)); } });
   socket.on("navigate", function (data) {
     // The host switched the projector to another view of the same café (its harvest).
-    if (role === "projector" && data && typeof data.path === "string" && data.path.charAt(0) === "/" && data.path.charAt(1) !== "/") {
+    if (role === "projector" && data && typeof data.path === "string" && data.path.charAt(0) === "/" && data.path.charAt(1) !== "/" && data.path !== window.location.pathname) {
       window.location.assign(data.path);
     }
   });
@@ -192,9 +232,11 @@
   });
   socket.on("fragment", function (data) {
     if (data && data.html) {
-      htmx.swap(document.body, data.html, { swapStyle: "none" });
+      htmx.swap(document.body, upsertMissing(data.html), { swapStyle: "none" });
       roomHooks.forEach(function (hook) { hook(); });
       decorateNotes();
+      if (role === "participant") { showNextCard(); }
+      restoreFocus();
       announceNewNotes();
       checkLanguage();
     }
@@ -322,20 +364,126 @@
     });
   }
 
+  // What this phone did itself (its votes, the note it carries): shown with aria-pressed.
+  var stateKey = "wc-mine-" + cafeId + "-" + (body.dataset.me || "");
+  function readMine() { try { return JSON.parse(localStorage.getItem(stateKey) || "{}"); } catch (e) { return {}; } }
+  function writeMine(state) { try { localStorage.setItem(stateKey, JSON.stringify(state)); } catch (e) { /* private mode */ } }
+  var showEarlier = false;
+
   function decorateNotes() {
     var me = body.dataset.me || "";
     var panel = document.getElementById("table-panel");
     var open = panel && panel.dataset.roundOpen === "1" ? panel.dataset.round : null;
-    var isHost = panel && body.dataset.hostTable && panel.dataset.table === body.dataset.hostTable;
+    var isHost = !!(panel && panel.dataset.hostId && panel.dataset.hostId === me);
+    var mine = readMine();
+    var votes = mine.votes || {};
+    var carried = panel ? (mine.carry || {})[panel.dataset.round] : null;
+    var earlier = 0;
     document.querySelectorAll("#table-notes .note").forEach(function (li) {
       li.classList.toggle("mine", li.dataset.author === me);
       li.classList.toggle("editable", li.dataset.author === me && open !== null && li.dataset.round === open);
+      var old = !!(panel && li.dataset.round && li.dataset.round !== panel.dataset.round);
+      li.classList.toggle("earlier", old);
+      if (old) { earlier += 1; }
+      var vote = li.querySelector("[data-action=vote]");
+      if (vote) { vote.setAttribute("aria-pressed", votes[li.dataset.note] ? "true" : "false"); }
+      var carry = li.querySelector("[data-action=carry]");
+      if (carry) { carry.setAttribute("aria-pressed", carried === li.dataset.note ? "true" : "false"); }
+      li.classList.toggle("carried", carried === li.dataset.note);
+      var insight = li.querySelector("[data-action=insight]");
+      if (insight) { insight.setAttribute("aria-pressed", li.classList.contains("insight") ? "true" : "false"); }
     });
-    body.classList.toggle("is-table-host", !!isHost);
+    body.classList.toggle("is-table-host", isHost);
+    body.classList.toggle("is-last-round", !!(panel && panel.dataset.lastRound === "1"));
+    body.classList.toggle("round-open", open !== null);
+    // The tablecloth folds earlier rounds away, so the newest notes stay near the note box.
+    var list = document.getElementById("table-notes");
+    var foldRow = document.querySelector("[data-fold-row]");
+    var fold = document.querySelector("[data-fold]");
+    if (list && foldRow && fold) {
+      foldRow.hidden = earlier === 0;
+      list.classList.toggle("folded", !showEarlier);
+      fold.setAttribute("aria-expanded", showEarlier ? "true" : "false");
+      fold.textContent = showEarlier
+        ? t("hideEarlier", "Hide earlier rounds")
+        : plural("showEarlier", earlier, "Show earlier rounds ({n} notes)");
+    }
     showPending();
   }
 
-  if (role === "participant") {
+  // ----- between rounds: the card comes into view, takes the focus and buzzes -----
+  var shownCard = null;
+  function dismissedCards() { try { return JSON.parse(sessionStorage.getItem("wc-cards-" + cafeId) || "[]"); } catch (e) { return []; } }
+  function showNextCard() {
+    var card = document.getElementById("next-card");
+    if (!card) { shownCard = null; return; }
+    var key = card.dataset.nextCard + ":" + (card.querySelector(".next-card-body, #next-card-body") || card).textContent.trim();
+    if (dismissedCards().indexOf(key) !== -1) { card.hidden = true; return; }
+    card.hidden = false;
+    if (shownCard === key) { return; }
+    shownCard = key;
+    card.focus({ preventScroll: true });
+    if (navigator.vibrate) { try { navigator.vibrate([200, 100, 200]); } catch (e) { /* not allowed */ } }
+  }
+  document.addEventListener("click", function (event) {
+    var ok = event.target.closest("[data-dismiss-card]");
+    if (ok) {
+      var card = ok.closest("#next-card");
+      if (!card) { return; }
+      var key = card.dataset.nextCard + ":" + (card.querySelector("#next-card-body") || card).textContent.trim();
+      var list = dismissedCards(); list.push(key);
+      try { sessionStorage.setItem("wc-cards-" + cafeId, JSON.stringify(list.slice(-20))); } catch (e) { /* private mode */ }
+      card.hidden = true;
+      var main = document.getElementById("main");
+      if (main) { main.focus({ preventScroll: true }); }
+      return;
+    }
+    var foldButton = event.target.closest("[data-fold]");
+    if (foldButton) { showEarlier = !showEarlier; decorateNotes(); }
+  });
+
+  // A note edited in its place: a text box instead of the browser's prompt().
+  function startEdit(li) {
+    if (li.querySelector(".edit-form")) { return; }
+    var text = li.querySelector(".note-text");
+    var formEl = document.createElement("form");
+    formEl.className = "edit-form stack";
+    var label = document.createElement("label");
+    label.className = "visually-hidden";
+    label.htmlFor = "edit-" + li.dataset.note;
+    label.textContent = t("editPrompt", "Edit your note");
+    var box = document.createElement("textarea");
+    box.id = "edit-" + li.dataset.note;
+    box.rows = 3;
+    box.value = text.textContent;
+    var row = document.createElement("div");
+    row.className = "button-row";
+    var save = document.createElement("button");
+    save.type = "submit"; save.className = "button small primary"; save.textContent = t("save", "Save");
+    var cancel = document.createElement("button");
+    cancel.type = "button"; cancel.className = "button small"; cancel.textContent = t("cancel", "Cancel");
+    row.appendChild(save); row.appendChild(cancel);
+    formEl.appendChild(label); formEl.appendChild(box); formEl.appendChild(row);
+    text.hidden = true;
+    text.parentNode.insertBefore(formEl, text.nextSibling);
+    box.focus();
+    function stop() { formEl.remove(); text.hidden = false; var b = li.querySelector("[data-action=edit]"); if (b) { b.focus(); } }
+    cancel.addEventListener("click", stop);
+    formEl.addEventListener("keydown", function (event) { if (event.key === "Escape") { stop(); } });
+    formEl.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var next = box.value.trim();
+      if (!next || next === text.textContent) { stop(); return; }
+      save.disabled = true;
+      focusAfterSwap = { id: li.id, selector: "[data-action=edit]" };
+      socket.emitWithAck("note:edit", { id: li.dataset.note, text: next }).then(function (r) {
+        save.disabled = false;
+        if (!r.ok) { focusAfterSwap = null; showError(message(r.error)); return; }
+      });
+    });
+  }
+
+    if (role === "participant") {
     var form = document.querySelector("[data-note-form]");
     var textarea = form && form.querySelector("textarea");
     var counter = document.querySelector("[data-note-count]");
@@ -372,13 +520,7 @@
       if (!li) { return; }
       var id = li.dataset.note;
       var action = button.dataset.action;
-      if (action === "edit") {
-        var current = li.querySelector(".note-text").textContent;
-        var next = window.prompt(t("editPrompt", "Edit your note"), current);
-        if (next === null || next.trim() === current) { return; }
-        socket.emitWithAck("note:edit", { id: id, text: next }).then(function (r) { if (!r.ok) { showError(message(r.error)); } });
-        return;
-      }
+      if (action === "edit") { startEdit(li); return; }
       if (action === "delete") {
         if (!window.confirm(t("deleteConfirm", "Delete this note?"))) { return; }
         socket.emitWithAck("note:delete", { id: id }).then(function (r) { if (!r.ok) { showError(message(r.error)); } });
@@ -386,14 +528,32 @@
       }
       var events = { vote: "note:vote", carry: "note:carry", insight: "note:insight" };
       if (!events[action]) { return; }
+      focusAfterSwap = { id: li.id, selector: "[data-action=" + action + "]" };
       socket.emitWithAck(events[action], { id: id }).then(function (r) {
         if (!r.ok) { showError(message(r.error)); return; }
-        if (action === "carry") { document.querySelectorAll(".note.carried").forEach(function (n) { n.classList.remove("carried"); }); li.classList.add("carried"); }
+        var mine = readMine();
+        var panel = document.getElementById("table-panel");
+        var said = "";
+        if (action === "vote") {
+          mine.votes = mine.votes || {};
+          if (mine.votes[id]) { delete mine.votes[id]; said = t("voteTaken", "Vote taken back."); }
+          else { mine.votes[id] = 1; said = t("voteGiven", "You voted for this note."); }
+        } else if (action === "carry" && panel) {
+          mine.carry = mine.carry || {};
+          mine.carry[panel.dataset.round] = id;
+          said = t("carrySet", "You will take this note to your next table.");
+        } else if (action === "insight") {
+          said = r.marked ? t("insightSet", "Marked as a key insight.") : t("insightUnset", "No longer a key insight.");
+        }
+        writeMine(mine);
+        decorateNotes();
+        if (said && noteAnnounce) { noteAnnounce.textContent = said; }
       });
     });
     window.addEventListener("online", flushOutbox);
     decorateNotes();
     announceNewNotes();
+    showNextCard();
   }
   // ----- dialogs that ask first (End round with time left, Leave the café) -----
   function openDialog(dialog, opener) {
@@ -479,6 +639,19 @@
     if (form && event.detail.successful) { form.reset(); }
   });
   roomHooks.push(restoreConsole);
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-moderate]");
+    if (!button || role !== "host" || !body.dataset.base) { return; }
+    var li = button.closest("[data-note]");
+    if (!li) { return; }
+    button.disabled = true;
+    focusAfterSwap = { id: li.id, selector: "[data-moderate]" };
+    fetch(body.dataset.base + "/notes/" + encodeURIComponent(li.dataset.note) + "/" + button.dataset.moderate, {
+      method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" }
+    }).then(function (response) {
+      if (!response.ok) { button.disabled = false; focusAfterSwap = null; }
+    }).catch(function () { button.disabled = false; focusAfterSwap = null; });
+  });
 
   window.worldcafe = { socket: socket, outbox: readOutbox, csrfToken: csrfToken };
 })();

@@ -56,7 +56,9 @@ def test_each_phone_speaks_its_browsers_language_live(server: LiveServer, open_p
     french.get_by_role("button", name="Ajouter la note").click()
     notes = german.get_by_role("list", name="Notizen des Tisches")
     expect(notes).to_contain_text("Plus de pistes cyclables")
-    expect(notes.get_by_role("button", name="Mitnehmen").first).to_be_visible(timeout=SETTLE)
+    expect(notes.get_by_role("button", name="Für diese Notiz stimmen").first).to_be_visible(
+        timeout=SETTLE
+    )
     expect(german.locator("[data-note-announce]")).to_have_text(
         "Neue Notiz: Plus de pistes cyclables"
     )

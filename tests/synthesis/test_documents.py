@@ -271,9 +271,9 @@ def test_points_of_the_plenary_layer_keep_their_dissent_and_follow_curation(
     assert points is not None
     assert [p.support for p in points] == [4, 6]
     assert points[1].dissent == ("b2",) and points[1].tables == ("Table 1", "Table 2")
-    data = point_json(points[0])
+    data = point_json(points[0], synthesis)
     assert data["cross_table"] is True and data["questions"] == ["Was?", "Wie?"]
-    assert point_json(points[1])["cross_table"] is True
+    assert point_json(points[1], synthesis)["cross_table"] is True
     ops = [
         {"op": "key", "note_id": "a1", "key": True},
         {"op": "rename", "note_id": "a3", "label": "Leerstand besteuern"},

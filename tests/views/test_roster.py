@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from tests.factories import make_cafe
 from worldcafe.extensions import database
-from worldcafe.models import Participant
+from worldcafe.models import Participant, Seat
 
 FIELDS = [
     {"key": "city", "label": "Your city", "mix": True},
@@ -177,3 +177,21 @@ def test_the_people_csv_round_trips_and_anonymises(
     assert "Ada" not in anonymous and "Kraków,pl,2" in anonymous
     page = client.get(f"{asking['organiser_url']}/people").get_data(as_text=True)
     assert "Ada Lovelace" in page and "de, en" in page and "expected" in page
+
+
+def test_a_table_host_arriving_during_a_round_sits_at_their_table(
+    app: Flask, client: FlaskClient, asking: dict[str, Any]
+) -> None:
+    for name in ("Ada", "Bo", "Cy"):
+        app.test_client().post(str(asking["join_url"]), data={"name": name})
+    assert client.post(f"{asking['host_url']}/round/start").status_code == 302
+    with app.app_context(), database().read() as db:
+        numbers = [s.table.number for s in db.query(Seat).all()]
+    fuller = max(set(numbers), key=numbers.count)  # a late joiner would go to the other one
+    _upload(client, asking, f"name,table_host\nHost Hana,{fuller}\n")
+    hana = _people(app, asking)["Host Hana"]
+    phone = app.test_client()
+    assert phone.post(f"/j/{asking['join_code']}/i/{hana.invite_token}").status_code == 302
+    with app.app_context(), database().read() as db:
+        seats = db.query(Seat).filter_by(participant_id=hana.id).all()
+        assert [s.table.number for s in seats] == [fuller]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from worldcafe.models import Cafe, CafeTable, Note, Participant, Round, RoundStatus, Seat
 from worldcafe.reads import notes as note_reads
 from worldcafe.services import harvest as harvest_service
+from worldcafe.services import moderation
 from worldcafe.services import participants as participant_service
 from worldcafe.services import rounds as round_service
 from worldcafe.services.notes import NoteView
@@ -149,10 +150,13 @@ def participant_panel(db: Session, cafe: Cafe, participant: Participant) -> dict
 
 
 def participant_panels_by_table(
-    db: Session, cafe: Cafe
+    db: Session, cafe: Cafe, only_tables: set[int] | None = None
 ) -> list[tuple[str, dict[str, Any], list[int]]]:
     """After a round change: (language, panel, participant ids), one per table and language
-    (one per phone between rounds, when each phone shows its own next table)."""
+    (one per phone between rounds, when each phone shows its own next table).
+
+    With `only_tables`, just those tables (someone joined, moved or became their host).
+    """
     current = participant_service.latest_started_round(db, cafe)
     out: list[tuple[str, dict[str, Any], list[int]]] = []
     if current is None:
@@ -169,7 +173,7 @@ def participant_panels_by_table(
         carried_of = note_reads.carried_ideas_of_round(db, current)
     for view in table_views(db, cafe, current, seated):
         people = view.people
-        if not people:
+        if not people or (only_tables is not None and view.table.id not in only_tables):
             continue
         by_language: dict[str, list[Participant]] = defaultdict(list)
         for person in people:
@@ -208,8 +212,12 @@ def host_context(db: Session, cafe: Cafe) -> dict[str, Any]:
     seated = _seats_by_table(db, current)
     seat_of = {p.id: tid for tid, members in seated.items() for p in members}
     tables = table_views(db, cafe, current, seated)
+    hidden = moderation.hidden_notes_by_table(db, cafe)
     for view in tables:
-        view.notes = view.notes[:HOST_LATEST_NOTES]
+        # The host keeps hidden notes in view, marked, to show them again.
+        notes = view.notes + hidden.get(view.table.id, [])
+        notes.sort(key=lambda v: (v.note.created_at, v.note.id), reverse=True)
+        view.notes = notes[:HOST_LATEST_NOTES]
     summary = plan_summary(db, cafe) if current is not None else None
     next_number = round_service.next_round_number(cafe)
     return {

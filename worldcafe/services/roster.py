@@ -26,6 +26,7 @@ from worldcafe.services.participants import (
     participant_count,
     seat_count,
     seat_late_joiner,
+    set_table_host,
 )
 from worldcafe.services.text_input import clean_text
 
@@ -301,7 +302,11 @@ def claim_invite(session: Session, cafe: Cafe, token: object) -> Participant:
     person.present = True
     person.joined_at = utcnow()
     session.flush()
-    seat_late_joiner(session, cafe, person)
+    if person.hosted_table_id is not None:
+        # A table host arriving during a round goes straight to their own table.
+        set_table_host(session, cafe, person, person.hosted_table_id)
+    else:
+        seat_late_joiner(session, cafe, person)
     return person
 
 

@@ -193,7 +193,7 @@ class _Layout:
         if block.detail:
             detail_style = STYLES["detail"] if block.kind in ("quote", "item") else STYLES["meta"]
             if block.kind in ("h3", "h2"):
-                detail_style = Style(9, 4.5, bold=True, grey=False, space_after=1)
+                detail_style = Style(9, 4.5, bold=True, grey=True, space_after=1)
             detail = printable(block.detail)
             tail = self._tail(rows[-1], detail_style, detail) if block.kind != "meta" else None
             if tail is not None:

@@ -35,6 +35,8 @@ class PlenaryPoint:
     key: bool = False
     dissent: tuple[str, ...] = ()
     questions: tuple[str, ...] = ()
+    language: str = ""
+    cluster: str = ""
 
 
 def _language(s: Synthesis, note_id: str) -> str:
@@ -125,15 +127,16 @@ def _from_summary(s: Synthesis, summary: Any) -> list[PlenaryPoint] | None:
     points = []
     for item in raw:
         get = item.get if isinstance(item, Mapping) else lambda k, d=None, o=item: getattr(o, k, d)
+        point = make_point(
+            s,
+            str(get("title", "")),
+            [str(i) for i in get("notes", ())],
+            [str(i) for i in get("quotes", ())],
+            key=bool(get("key", False)),
+            dissent=[str(i) for i in get("dissent", ()) or ()],
+        )
         points.append(
-            make_point(
-                s,
-                str(get("title", "")),
-                [str(i) for i in get("notes", ())],
-                [str(i) for i in get("quotes", ())],
-                key=bool(get("key", False)),
-                dissent=[str(i) for i in get("dissent", ()) or ()],
-            )
+            replace(point, language=str(get("language", "") or ""), cluster=str(get("cluster", "")))
         )
     return points
 
@@ -244,12 +247,16 @@ def _merge(
     return [point if k == holders[0] else p for k, p in enumerate(points) if k not in holders[1:]]
 
 
-def point_json(point: PlenaryPoint) -> dict[str, Any]:
-    """The contract's shape of a point, with its extra figures."""
+def point_json(point: PlenaryPoint, s: Synthesis) -> dict[str, Any]:
+    """The contract's shape of a point, with its extra figures (the synthesis's own keys)."""
     return {
         "title": point.title,
+        "language": point.language,
         "notes": list(point.notes),
         "quotes": list(point.quotes),
+        "quote_texts": [s.notes[i].text for i in point.quotes],
+        "note_count": len(point.notes),
+        "cluster": point.cluster,
         "tables": list(point.tables),
         "support": point.support,
         "votes": point.votes,

@@ -25,7 +25,7 @@ from .titles import Candidate, make_title, title_language
 
 MAX_POINTS = 7
 MAX_QUOTES = 3
-OUTLIER_MARGIN = 0.2
+OUTLIER_MARGIN = 0.05
 DISSENT_SIMILARITY = 0.45
 QUOTE_REDUNDANT = 0.9
 SAME_IDEA = 0.6
@@ -108,8 +108,11 @@ def _dissent(
 
 def make_point(cluster: Cluster, material: Material) -> Point | None:
     """The point a cluster makes, or None when no idea is shared by several of its notes."""
-    ids = list(cluster.notes)
+    # A note of punctuation only ("?!") says nothing a point could share.
+    ids = [i for i in cluster.notes if any(ch.isalnum() for ch in material.notes[i].text)]
     key = cluster.key or any(material.notes[i].key for i in ids)
+    if not ids:
+        return None
     if len(ids) < 2 and not key:
         return None
     centrality = _centralities(ids, material)

@@ -14,16 +14,19 @@ FORMATS: tuple[str, ...] = ("json", "md", "csv", "docx", "pdf")
 
 
 def synthesis_json(s: Synthesis, context: ReportContext) -> dict[str, Any]:
-    """The JSON of contracts.md with the plenary layer, curated, in the café's theme order."""
+    """The JSON of contracts.md with the plenary layer in the café's theme order; a theme's
+    points as curated (merges across tables, names, key points first)."""
     data = synthesis_to_json(s, anonymise=context.anonymise)
     for table in data["tables"]:
-        points = table_points(s, table["table"])
-        table["summary"] = {"points": [point_json(p) for p in points]}
+        if "summary" not in table:
+            points = table_points(s, table["table"])
+            table["summary"] = {"points": [point_json(p, s) for p in points]}
     order = {name: index for index, name in enumerate(ordered_themes(s, context))}
     data["themes"].sort(key=lambda t: order.get(t["theme"], len(order)))
     for theme in data["themes"]:
-        points = theme_points(s, theme["theme"], context.curation)
-        theme["summary"] = {"points": [point_json(p) for p in points]}
+        if "summary" not in theme or context.curation:
+            points = theme_points(s, theme["theme"], context.curation)
+            theme["summary"] = {"points": [point_json(p, s) for p in points]}
     return data
 
 

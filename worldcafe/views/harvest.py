@@ -12,8 +12,9 @@ from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe import access
 from worldcafe.extensions import database
-from worldcafe.live.announce import announce_harvest
+from worldcafe.live.announce import announce_harvest, announce_note_changed
 from worldcafe.services import harvest as harvest_service
+from worldcafe.services import moderation
 from worldcafe.services.errors import InvalidInput
 from worldcafe.views.edge import links_for
 
@@ -70,10 +71,20 @@ def curate(cafe_id: int, secret: str) -> str | BaseResponse:
     with database().write() as db:
         cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
         if op == "reset":
+            changed = moderation.show_notes_hidden_by_curation(db, cafe)
             harvest_service.reset_curation(db, cafe)
         else:
             harvest_service.curate(db, cafe, step)
+            changed = []
+            if op in ("hide", "unhide"):
+                # Hidden in the harvest is hidden on the wall, the phones and the tablecloths.
+                note = moderation.set_note_hidden(
+                    db, cafe, step["note_id"], op == "hide", actor="organiser"
+                )
+                changed = [note.id]
     announce_harvest(cafe_id)
+    for note_id in changed:
+        announce_note_changed(note_id)
     return redirect(
         url_for("harvest.harvest", cafe_id=cafe_id, secret=secret) + "#" + form.get("anchor", "top")
     )

@@ -7,6 +7,7 @@ from contextlib import suppress
 from functools import partial
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 from werkzeug.wrappers.response import Response as BaseResponse
 
@@ -15,21 +16,25 @@ from worldcafe.extensions import database
 from worldcafe.links import projector_path
 from worldcafe.live.announce import (
     announce_broadcast,
+    announce_note_changed,
     announce_people,
     announce_round,
     announce_seat,
     announce_timer,
 )
+from worldcafe.live.rooms import link_room
 from worldcafe.live.transport import socketio
-from worldcafe.models import AuditEvent, Cafe
+from worldcafe.models import AuditEvent, Cafe, Participant
 from worldcafe.offload import offload
 from worldcafe.reads import screens
 from worldcafe.rotation import Plan
+from worldcafe.services import moderation
 from worldcafe.services import participants as participant_service
 from worldcafe.services import rounds as round_service
 from worldcafe.services import seating as seating_service
 from worldcafe.services.errors import InvalidInput
 from worldcafe.views.edge import is_htmx, links_for
+from worldcafe.views.room_push import announce_tables, notify
 
 bp = Blueprint("host", __name__, url_prefix="/host/<int:cafe_id>/<secret>")
 
@@ -183,6 +188,17 @@ def broadcast(cafe_id: int, secret: str) -> str | BaseResponse:
     )
 
 
+@bp.post("/notes/<note_id>/<any(hide, show):action>")
+def moderate_note(cafe_id: int, secret: str, note_id: str, action: str) -> tuple[str, int]:
+    """Hide a note from the wall, the phones and the harvest at once, or show it again."""
+    with database().write() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
+        note = moderation.set_note_hidden(db, cafe, note_id, action == "hide")
+        changed = note.id
+    announce_note_changed(changed)
+    return "", 204
+
+
 @bp.post("/joining")
 def joining(cafe_id: int, secret: str) -> str | BaseResponse:
     """Close the café to new participants (open=0), or open it again (open=1)."""
@@ -202,7 +218,9 @@ def projector_harvest(cafe_id: int, secret: str) -> str | BaseResponse:
         cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
         db.add(AuditEvent(cafe_id=cafe.id, actor="host", action="projector_harvest"))
         path = projector_path(cafe) + "/harvest"
-    socketio.emit("navigate", {"path": path}, to=f"projector:{cafe_id}")
+        # Every projector that opened the current link (the harvest view ignores it).
+        room = link_room(cafe.id, "projector", cafe.projector_secret)
+    socketio.emit("navigate", {"path": path}, to=room)
     if not is_htmx():
         return redirect(url_for("host.console", cafe_id=cafe_id, secret=secret))
     return console_fragment(cafe_id, secret)
@@ -212,23 +230,49 @@ def _manage_person(
     cafe_id: int, secret: str, participant_id: object, action: str, table_id: str
 ) -> str | BaseResponse:
     """Move someone, make them a table host (or unmark), or mark them as gone or here."""
+    touched: set[int] = set()  # tables whose "At this table" lists change
 
     def apply(db: Session, cafe: Cafe) -> None:
         person = participant_service.get_participant(db, cafe, participant_id)
+        before = participant_service.current_seat(db, cafe, person)
+        if before is not None:
+            touched.add(before.table_id)
         if action == "move":
-            participant_service.move_participant(db, cafe, person, table_id)
+            seat = participant_service.move_participant(db, cafe, person, table_id)
+            touched.add(seat.table_id)
         elif action == "table-host":
+            if person.hosted_table_id:
+                touched.add(person.hosted_table_id)
             participant_service.set_table_host(db, cafe, person, table_id)
+            if person.hosted_table_id:
+                touched.add(person.hosted_table_id)
         elif action in ("gone", "here"):
             participant_service.set_presence(db, person, action == "here")
+            touched.clear()
         else:
             raise InvalidInput("Choose what to do.")
 
     result = _act(cafe_id, secret, apply, announce_people)
     if action in ("move", "table-host"):
-        # The moved person's phones get their new table at once.
-        announce_seat(cafe_id, int(str(participant_id)))
+        person_id = int(str(participant_id))
+        announce_tables(cafe_id, touched)
+        # The person's own phones get their new panel and a word on what changed.
+        announce_seat(cafe_id, person_id)
+        notify(cafe_id, person_id, _move_notice if action == "move" else _host_notice)
     return result
+
+
+def _move_notice(db: Session, cafe: Cafe, person: Participant) -> str:
+    seat = participant_service.current_seat(db, cafe, person)
+    if seat is None:
+        return str(gettext("The host moved you."))
+    return str(gettext("The host moved you to Table %(n)s.", n=seat.table.number))
+
+
+def _host_notice(_db: Session, _cafe: Cafe, person: Participant) -> str:
+    if person.hosted_table is None:
+        return str(gettext("You no longer host a table."))
+    return str(gettext("You host Table %(n)s — stay here.", n=person.hosted_table.number))
 
 
 @bp.post("/people/<int:participant_id>/move")
