@@ -191,6 +191,9 @@ def test_a_three_round_cafe_in_the_room(server: LiveServer, open_page: Any) -> N
             expect(card).to_contain_text(HEADING)
     expect(projector.get_by_role("heading", name=re.compile("where to go"))).to_be_visible()
     assert axe_violations(phones["Guest 2"]) == []
+    phones["Guest 2"].set_viewport_size(TABLET)
+    expect(phones["Guest 2"].get_by_role("dialog", name="Next table")).to_be_in_viewport()
+    assert axe_violations(phones["Guest 2"]) == []
     phones["Guest 2"].get_by_role("button", name="OK").click()
     expect(phones["Guest 2"].get_by_role("dialog", name="Next table")).to_be_hidden()
 
@@ -215,6 +218,16 @@ def test_a_three_round_cafe_in_the_room(server: LiveServer, open_page: Any) -> N
     late_table = _table(late)
     someone = next(n for n in names if n != mover and tables[n] == late_table)
     expect(phones[someone].locator(".people")).to_contain_text("Latecomer")
+
+    # Joining can be closed: the join page says so and offers no form; then it opens again.
+    host.get_by_role("button", name="Close joining").click()
+    expect(host.get_by_role("button", name="Open joining")).to_be_visible()
+    shut = open_page(links["join_url"], PHONE, bypass_csp=True)
+    expect(shut.get_by_role("alert")).to_contain_text("not taking new participants")
+    expect(shut.get_by_role("button", name="Join")).to_have_count(0)
+    assert axe_violations(shut) == []
+    host.get_by_role("button", name="Open joining").click()
+    expect(host.get_by_role("button", name="Close joining")).to_be_visible()
 
     # Leaving asks first and says goodbye.
     late.get_by_role("button", name="Leave the café").click()
