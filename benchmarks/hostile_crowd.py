@@ -66,7 +66,9 @@ async def flood(url: str, links: loadtest.CafeLinks, attempts: int) -> dict[str,
 
     answers: dict[str, int] = {}
     connector = aiohttp.TCPConnector(limit=FLOOD_CONCURRENCY)
-    same = aiohttp.ClientSession(connector=connector, connector_owner=False)
+    same = aiohttp.ClientSession(
+        connector=connector, connector_owner=False, cookie_jar=aiohttp.CookieJar(unsafe=True)
+    )
     _, page = await loadtest._fetch(same, "GET", links.join_url)
     token = loadtest._csrf(page)
     queue = list(range(attempts))
@@ -84,7 +86,9 @@ async def flood(url: str, links: loadtest.CafeLinks, attempts: int) -> dict[str,
                 )
             else:
                 async with aiohttp.ClientSession(
-                    connector=connector, connector_owner=False
+                    connector=connector,
+                    connector_owner=False,
+                    cookie_jar=aiohttp.CookieJar(unsafe=True),
                 ) as fresh:
                     _, join_page = await loadtest._fetch(fresh, "GET", links.join_url)
                     if 'name="csrf_token"' not in join_page:
@@ -110,6 +114,30 @@ async def flood(url: str, links: loadtest.CafeLinks, attempts: int) -> dict[str,
     await same.close()
     await connector.close()
     return answers
+
+
+def _flood_process(url: str, data: dict[str, Any], attempts: int, out: Any) -> None:
+    links = loadtest.CafeLinks.from_json(data, url)
+    began = time.perf_counter()
+    answers = asyncio.run(flood(url, links, attempts))
+    out.put((answers, time.perf_counter() - began))
+
+
+async def flood_elsewhere(
+    url: str, data: dict[str, Any], attempts: int
+) -> tuple[dict[str, int], float]:
+    """The flood from its own process: the phones' client here is not slowed by it."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    out = context.Queue()
+    process = context.Process(target=_flood_process, args=(url, data, attempts, out))
+    process.start()
+    while process.is_alive() and out.empty():
+        await asyncio.sleep(0.2)
+    answers, seconds = out.get(timeout=600)
+    process.join(timeout=30)
+    return answers, seconds
 
 
 async def timed_start(url: str, links: loadtest.CafeLinks) -> float:
@@ -139,30 +167,37 @@ async def join_crowd(links: loadtest.CafeLinks, count: int) -> None:
 
 
 async def scenario(
-    server: LiveServer, phones_links: loadtest.CafeLinks, crowd_links: loadtest.CafeLinks
+    server: LiveServer,
+    phones_links: loadtest.CafeLinks,
+    crowd_data: dict[str, Any],
+    calm_links: loadtest.CafeLinks,
 ) -> dict[str, Any]:
     import aiohttp
 
+    crowd_links = loadtest.CafeLinks.from_json(crowd_data, server.url)
     await join_crowd(crowd_links, CROWD)
+    await join_crowd(calm_links, CROWD)
     connector = aiohttp.TCPConnector(limit=100)
     tracker = loadtest.Tracker()
     host, phones = await loadtest.seated_round(connector, server.url, phones_links, tracker, PHONES)
     traffic = loadtest.Traffic(tracker, phones, ["host"], retry_for=30.0)
     clock = AckClock(traffic)
-    await traffic.phase("calm", NOTES_PER_MINUTE, PHASE_SECONDS, 1)
+    calm_notes = asyncio.create_task(traffic.phase("calm", NOTES_PER_MINUTE, PHASE_SECONDS, 1))
+    await asyncio.sleep(PHASE_SECONDS / 2)
+    calm_start = await timed_start(server.url, calm_links)
+    await calm_notes
 
-    flooding = asyncio.create_task(flood(server.url, crowd_links, FLOOD))
+    flooding = asyncio.create_task(flood_elsewhere(server.url, crowd_data, FLOOD))
     notes = asyncio.create_task(traffic.phase("flood", NOTES_PER_MINUTE, PHASE_SECONDS, 2))
-    await asyncio.sleep(2.0)
+    await asyncio.sleep(PHASE_SECONDS / 2)
     start_seconds = await timed_start(server.url, crowd_links)
-    flood_began = time.perf_counter()
-    answers = await flooding
-    flood_seconds = time.perf_counter() - flood_began
+    answers, flood_seconds = await flooding
     await notes
     await loadtest._gather_limited([p.disconnect for p in [*phones, host]], 100)
     await connector.close()
     return {
         "start_s": start_seconds,
+        "calm_start_s": calm_start,
         "answers": answers,
         "flood_s": flood_seconds,
         "acked": set(tracker.acked),
@@ -187,10 +222,11 @@ def main() -> int:
         try:
             phones_data = server.create_cafe(loadtest.cafe_config(PHONES))
             crowd_data = server.create_cafe(loadtest.cafe_config(CROWD))
+            calm_data = server.create_cafe(loadtest.cafe_config(CROWD))
             phones_links = loadtest.CafeLinks.from_json(phones_data, server.url)
-            crowd_links = loadtest.CafeLinks.from_json(crowd_data, server.url)
+            calm_links = loadtest.CafeLinks.from_json(calm_data, server.url)
             seats = loadtest.table_count(CROWD) * 6
-            result = asyncio.run(scenario(server, phones_links, crowd_links))
+            result = asyncio.run(scenario(server, phones_links, crowd_data, calm_links))
             stored = set(server.note_client_ids())
             joined = _count(server.instance / "worldcafe.db", int(crowd_data["cafe_id"]))
         finally:
@@ -205,7 +241,7 @@ def main() -> int:
     print(f"  participants in the flooded café: {joined} (seats {seats})")
     print(
         f"  Start round in the {CROWD}-person café during the flood: "
-        f"{result['start_s']:.2f} s (target <= 2 s)"
+        f"{result['start_s']:.2f} s (target <= 2 s; {result['calm_start_s']:.2f} s without it)"
     )
     print(
         f"  {PHONES} phones' note acks p99: {calm:.0f} ms without the flood, "

@@ -192,3 +192,25 @@ def test_export_writes_every_format_with_every_note(
         assert code == 0 and target.stat().st_size > 0
     code, _, err = _run(["export", str(cafe["cafe_id"]), "--format", "xls"], capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_synthesize_refuses_a_table_under_two_themes_and_reads_semicolon_csv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    two = tmp_path / "two.csv"
+    two.write_text("note_id,table,theme,text\nn1,t1,A,Plant trees\nn2,t1,B,More benches\n")
+    code, out, err = _run(["synthesize", str(two)], capsys)
+    assert code == 2 and not out
+    assert len(err.strip().splitlines()) == 1 and "two themes" in err
+    semicolons = tmp_path / "semicolons.csv"
+    semicolons.write_text(
+        "note_id;table;theme;text\nn1;t1;A;Mehr Bäume pflanzen, bitte\nn2;t1;A;Mehr Bänke\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "out.json"
+    code, _, err = _run(["synthesize", str(semicolons), "-o", str(output)], capsys)
+    assert code == 0, err
+    data = json.loads(output.read_text("utf-8"))
+    assert {n["text"] for n in data["notes"]} == {"Mehr Bäume pflanzen, bitte", "Mehr Bänke"}
+    assert any((tmp_path / "cache").rglob("*.f16"))

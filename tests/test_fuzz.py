@@ -196,3 +196,135 @@ def test_a_note_with_a_fresh_id_and_plain_text_is_accepted(
     socket = connect(app, started["phone"], cafe, "participant")
     ack = socket.emit("note:add", {"client_id": str(uuid.uuid4()), "text": "ok"}, callback=True)
     assert ack["ok"]
+
+
+# ----- the hostile crowd's inputs: 20-digit ids, huge numbers, deep nesting, invisible text --
+
+HUGE_ID = "9" * 20
+HUGE_NUMBER = "9" * 401
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+CROWD_INPUTS = [HUGE_ID, HUGE_NUMBER, INVISIBLE, "[" * 5000, "-" + HUGE_NUMBER, "1e400"]
+
+
+def _paths(app: Flask, cafe: dict[str, Any], value: str) -> list[tuple[str, str]]:
+    """Every route of the app, its variables filled with `value` (ids) or the café's own."""
+    secret = str(cafe["host_url"]).rsplit("/", 1)[1]
+    own = {"code": str(cafe["join_code"]), "secret": secret, "kind": "svg", "role": "host"}
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in ("static", "socketio_transport"):
+            continue
+        path = rule.rule
+        for name in rule.arguments:
+            path = path.replace(f"<int:{name}>", value).replace(f"<{name}>", own.get(name, value))
+        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+            found.append((method, path))
+    return found
+
+
+@pytest.mark.parametrize("value", [HUGE_ID, HUGE_NUMBER[:60], "0", "-1"])
+def test_every_route_with_ids_out_of_range_is_a_clear_4xx(
+    app: Flask, client: FlaskClient, cafe: dict[str, Any], value: str
+) -> None:
+    paths = _paths(app, cafe, value)
+    assert len(paths) > 30
+    for method, path in paths:
+        if "<" in path:  # an id the converter refuses (negative): no such URL
+            continue
+        response = client.open(path, method=method, data={"participant_id": value})
+        assert response.status_code < 500, (method, path, response.status_code)
+
+
+@pytest.mark.parametrize("value", CROWD_INPUTS)
+def test_every_form_field_with_crowd_inputs_is_a_clear_4xx(
+    app: Flask, client: FlaskClient, cafe: dict[str, Any], started: dict[str, Any], value: str
+) -> None:
+    fields = [
+        "name",
+        "language",
+        "minutes",
+        "message",
+        "table_id",
+        "participant_id",
+        "present",
+        "head_count",
+        "rounds",
+        "round_minutes",
+        "table_capacity",
+        "theme-0-name",
+        "theme-0-tables",
+        "theme-0-questions",
+        "retention_days",
+        "resume_code",
+        "open",
+        "action",
+        "op",
+        "note_id",
+        "notice",
+        "email",
+        "password",
+    ]
+    data = dict.fromkeys(fields, value)
+    for method, path in _paths(app, cafe, str(cafe["cafe_id"])):
+        if method != "POST" or "delete" in path or path.endswith("/privacy"):
+            continue
+        response = client.post(path, data=data)
+        assert response.status_code < 500, (path, value[:20], response.status_code)
+    suggest = client.post(
+        str(cafe["organiser_url"]), data={**data, "action": "suggest", "head_count": value}
+    )
+    assert suggest.status_code < 500
+
+
+def test_invisible_notes_names_and_messages_are_refused(
+    app: Flask, client: FlaskClient, cafe: dict[str, Any], started: dict[str, Any]
+) -> None:
+    socket = connect(app, started["phone"], cafe, "participant")
+    ack = socket.emit(
+        "note:add", {"client_id": str(uuid.uuid4()), "text": INVISIBLE}, callback=True
+    )
+    assert ack["ok"] is False and "no visible characters" in ack["error"]
+    refused = app.test_client().post(str(cafe["join_url"]), data={"name": INVISIBLE})
+    assert refused.status_code == 400
+    broadcast = client.post(f"{cafe['host_url']}/broadcast", data={"message": INVISIBLE})
+    assert broadcast.status_code == 400
+    with app.app_context(), database().read() as db:
+        assert db.query(Note).count() == 0
+    socket.disconnect()
+
+
+@FUZZ
+@given(
+    event=st.sampled_from(
+        ["note:add", "note:edit", "note:delete", "note:vote", "note:carry", "note:insight"]
+    ),
+    value=st.sampled_from([int(HUGE_ID), 10**99, -(10**30), HUGE_ID, HUGE_NUMBER, INVISIBLE]),
+)
+def test_socket_events_with_crowd_inputs(
+    app: Flask, cafe: dict[str, Any], started: dict[str, Any], event: str, value: Any
+) -> None:
+    socket = connect(app, started["phone"], cafe, "participant")
+    ack = socket.emit(event, {"client_id": value, "id": value, "text": value}, callback=True)
+    assert isinstance(ack, dict) and isinstance(ack["ok"], bool), ack
+    assert ack["ok"] or 400 <= ack["status"] < 500, ack
+    if value == INVISIBLE or not isinstance(value, str):
+        assert ack["ok"] is False, ack
+    nested: Any = [1]
+    for _ in range(200):
+        nested = [nested]
+    ack = socket.emit(event, {"client_id": nested, "id": nested, "text": nested}, callback=True)
+    assert isinstance(ack, dict) and ack["ok"] is False, ack
+    socket.disconnect()
+
+
+def test_a_socket_connect_with_an_id_out_of_range_is_refused(
+    app: Flask, client: FlaskClient, cafe: dict[str, Any]
+) -> None:
+    from worldcafe.live.transport import socketio
+
+    client.get(str(cafe["host_url"]))
+    for cafe_id in (int(HUGE_ID), HUGE_ID, 10**99, -1, [1]):
+        refused = socketio.test_client(
+            app, flask_test_client=client, auth={"cafe": cafe_id, "role": "host"}
+        )
+        assert not refused.is_connected()

@@ -136,3 +136,88 @@ def test_a_forged_host_header_never_reaches_the_links(server: LiveServer) -> Non
     page = requests.get(links["organiser_url"], headers={"Host": "evil.example"}, timeout=10)
     assert page.status_code == 200 and "evil.example" not in page.text
     assert server.url + "/j/" in page.text
+
+
+def test_deep_nesting_and_huge_numbers_in_socket_packets_are_answered_without_a_trace(
+    server: LiveServer,
+) -> None:
+    import json
+
+    import websocket
+
+    links = server.create_cafe(CONFIG)
+    http = requests.Session()
+    page = http.get(links["join_url"], timeout=10).text
+    http.post(links["join_url"], data={"name": "Ada", "csrf_token": _token(page)}, timeout=10)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+    ws = websocket.create_connection(
+        server.url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket",
+        cookie=cookie,
+        timeout=10,
+    )
+    try:
+        assert ws.recv().startswith("0")
+        ws.send("40" + json.dumps({"cafe": links["cafe_id"], "role": "participant"}))
+        assert ws.recv().startswith("40")
+        packets = {
+            "1": '["note:add",' + "[" * 5000 + "]" * 5000 + "]",
+            "2": '["note:add",{"client_id":"x","text":"y","id":' + "9" * 401 + "}]",
+            "3": '["note:vote",{"id":' + "9" * 401 + "}]",
+        }
+        for ack_id, body in packets.items():
+            ws.send(f"42{ack_id}{body}")
+            answer = ws.recv()
+            while answer == "2":  # a ping on the way
+                ws.send("3")
+                answer = ws.recv()
+            assert answer.startswith(f"43{ack_id}")
+            reply = json.loads(answer[2 + len(ack_id) :])[0]
+            assert reply["ok"] is False and reply["error"]
+    finally:
+        ws.close()
+    assert server.log_path is not None
+    assert "Traceback" not in server.log_path.read_text()
+
+
+def test_an_event_storm_is_refused_past_thirty_a_minute_and_not_fanned_out(
+    server: LiveServer,
+) -> None:
+    import time
+    import uuid
+
+    links = server.create_cafe({**CONFIG, "themes": CONFIG["themes"][:1]})
+    host = requests.Session()
+    console = host.get(links["host_url"], timeout=10).text
+    phone = requests.Session()
+    page = phone.get(links["join_url"], timeout=10).text
+    phone.post(links["join_url"], data={"name": "Ada", "csrf_token": _token(page)}, timeout=10)
+    host.post(f"{links['host_url']}/round/start", data={"csrf_token": _token(console)}, timeout=30)
+
+    def client(http: requests.Session, role: str) -> Any:
+        sio = socketio.Client(reconnection=False)
+        sio.connect(
+            server.url,
+            headers={"Cookie": "; ".join(f"{c.name}={c.value}" for c in http.cookies)},
+            auth={"cafe": links["cafe_id"], "role": role},
+            transports=["websocket"],
+            wait_timeout=10,
+        )
+        return sio
+
+    writer, screen = client(phone, "participant"), client(host, "host")
+    seen: list[str] = []
+    screen.on("fragment", lambda data: seen.append(str(data.get("html", ""))))
+    added = writer.call("note:add", {"client_id": str(uuid.uuid4()), "text": "Storm"}, timeout=10)
+    assert added["ok"], added
+    answers = [
+        writer.call("note:edit", {"id": added["id"], "text": f"Storm {i}"}, timeout=10)
+        for i in range(31)
+    ]
+    assert all(a["ok"] for a in answers[:30]) and answers[30]["status"] == 429
+    time.sleep(1.0)
+    assert any("Storm 29" in html for html in seen)
+    assert not any("Storm 30" in html for html in seen)
+    export = server.cli("export", str(links["cafe_id"]), "--format", "json")
+    assert "Storm 29" in export and "Storm 30" not in export
+    writer.disconnect()
+    screen.disconnect()

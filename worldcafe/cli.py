@@ -198,7 +198,12 @@ def cmd_synthesize(args: argparse.Namespace) -> int:
         _fail(f"notes file not found: {args.notes}")
     except synthesis.NotesError as error:
         _fail(f"invalid notes file: {error}")
-    result = synthesis.synthesize(notes, embedder=synthesis.DiskCache(progress=_progress(notes)))
+    try:
+        result = synthesis.synthesize(
+            notes, embedder=synthesis.DiskCache(progress=_progress(notes))
+        )
+    except synthesis.NotesError as error:
+        _fail(f"invalid notes file: {args.notes}: {error}")
     context = synthesis.ReportContext(
         title=args.title or Path(args.notes).stem,
         language=result.language,

@@ -58,6 +58,7 @@ OTHER_MESSAGES = (
     N_("No café has this join code."),
     N_("This café is full: every seat is taken."),
     N_("This café is not taking new participants right now."),
+    N_("Many people are joining right now: try again in a few seconds."),
     N_("You joined several times within a minute: wait a moment and try again."),
     N_("Too many wrong sign-ins: wait a few minutes and try again."),
     N_("Too many wrong codes: wait a few minutes and try again."),

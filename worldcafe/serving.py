@@ -80,10 +80,14 @@ VECTOR_SECONDS = 1.0
 
 def _vector_loop(app: Flask) -> None:
     """Sentence vectors of new and edited notes, in a worker thread, about every second."""
-    from worldcafe.services.vectors import fill_missing
+    from worldcafe.services.vectors import compute, fill_missing
 
     db = database_of(app)
     pool = gevent.get_hub().threadpool
+    try:  # Load the model now, not when the first note of a café comes in.
+        pool.apply(lambda: compute(["worldcafe"]))
+    except Exception:
+        app.logger.exception("The sentence model did not load")
     while True:
         try:
             with app.app_context():

@@ -26,7 +26,7 @@ def _check_points(summary: dict[str, Any], own: set[str], notes: dict[str, Note]
         members = point["notes"]
         assert set(members) <= own and not set(members) & seen
         seen |= set(members)
-        assert len(set(members) - set(point["dissent"])) >= 2 or point["key"]
+        assert len(set(members) - set(point["dissent"])) >= 2 or point["key"] or point["renamed"]
         assert 1 <= len(point["quotes"]) <= 3 and set(point["quotes"]) <= set(members)
         assert 0 < len(point["title"]) <= 100
         assert _words(point["title"]) <= set().union(*(_words(notes[i].text) for i in members))
@@ -133,3 +133,20 @@ def test_opposite_notes_in_a_point_are_dissent_not_support() -> None:
         if "a1" in point.notes and "a4" in point.notes:
             assert "a4" in point.dissent and "a1" not in point.dissent
     assert not any({"a1", "a4"} <= set(g) for g in s.tables[0].duplicates)
+
+
+def test_huge_words_control_characters_and_punctuation_only_notes() -> None:
+    word = "a" * 100_000
+    notes = [
+        Note("h1", "T1", "X", f"{word} x"),
+        Note("h2", "T1", "X", f"{word}b x"),
+        Note("p1", "T1", "X", "?!?"),
+        Note("p2", "T1", "X", "..."),
+        Note("c1", "T1", "X", "NUL\x00 and vertical\x0btab"),
+    ]
+    s = synthesize(notes)
+    assert [sorted(g) for g in s.tables[0].duplicates] == [["h1", "h2"]]
+    for point in s.tables[0].summary.points:
+        assert not {"p1", "p2"} & set(point.notes)
+        assert len(point.title) <= 100
+        assert "\x00" not in point.title and "\x0b" not in point.title

@@ -15,7 +15,7 @@ from flask_babel import force_locale, get_locale
 from sqlalchemy.exc import IntegrityError
 
 from worldcafe import access, presenters
-from worldcafe.extensions import database
+from worldcafe.extensions import database, limits
 from worldcafe.live import announce, fragments, transport
 from worldcafe.live.identity import ROLES, Identity, still_holds
 from worldcafe.live.transport import Event, socketio
@@ -32,13 +32,29 @@ def note_rate() -> NoteRateLimiter:
     return limiter
 
 
+# Events limited to RULES["event"] (30 a minute) each, per participant and per console.
+LIMITED_EVENTS = frozenset(
+    ("resync", "note:edit", "note:delete", "note:vote", "note:carry", "note:insight")
+)
+
+
 def limit(event: str, ident: Identity) -> None:
     """Called by dispatch for every event, after the identity check and before the handler.
 
-    Raise a ServiceError (RateLimited, status 429) to refuse the event: nothing is stored and
-    the socket gets {"ok": false, "error": …, "status": 429}. A participant's notes are
-    counted by the admission rule itself (services/admission.py), through `note_rate`.
+    Raises RateLimited (status 429) past the event's limit: nothing is stored, nothing is
+    announced, and the socket gets {"ok": false, "error": …, "status": 429}. A participant
+    counts across devices and reconnects; a console (host, projector, organiser screen) per
+    socket. A participant's notes are counted by the admission rule itself
+    (services/admission.py), through `note_rate`.
     """
+    if event not in LIMITED_EVENTS:
+        return
+    who = (
+        f"participant:{ident.participant_id}"
+        if ident.participant_id is not None
+        else f"{ident.kind}:{ident.cafe_id}:{id(ident)}"
+    )
+    limits().hit("event", event, who)
 
 
 # ----- connection ---------------------------------------------------------------------------

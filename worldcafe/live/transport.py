@@ -19,11 +19,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import socketio as python_socketio
-from flask import Flask, abort, g
+from flask import Flask, abort, current_app, g
 from flask_babel import force_locale
 from flask_socketio import SocketIO
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as BaseResponse
 
+from worldcafe import socket_json
+from worldcafe.database import describe_failure
 from worldcafe.extensions import database
 from worldcafe.live import rooms
 from worldcafe.live.identity import Identity, still_holds
@@ -91,9 +94,16 @@ def init_app(app: Flask) -> None:
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         client_manager=_cutting_manager(queue),
         max_http_buffer_size=MAX_SOCKET_MESSAGE,
+        json=socket_json,
         ping_interval=20,
         ping_timeout=25,
     )
+
+    def on_malformed(_sid: str, *_data: object) -> dict[str, Any]:
+        # A packet that could not be decoded (socket_json): answered, never a traceback.
+        return {"ok": False, "error": "The request is malformed.", "status": 400}
+
+    socketio.server.on(socket_json.MALFORMED, on_malformed, namespace=NAMESPACE)
     for websocket in (False, True):
         app.add_url_rule(
             "/socket.io/",
@@ -156,6 +166,8 @@ def dispatch(
             return {"ok": False, "error": str(refusal), "status": 403}
         except ServiceError as error:
             return {"ok": False, "error": str(error), "status": error.status}
+        except SQLAlchemyError as error:
+            return _unavailable(app, error)
         event = Event(sid, ident, data)
         g.cafe_languages = list(ident.languages)
         g.cafe_language = ident.language
@@ -169,10 +181,24 @@ def dispatch(
                 return answer(lambda: handler(event))
 
 
+UNAVAILABLE = (
+    "The café's database cannot store anything right now. Nothing was saved: "
+    "please tell the organisers and try again later."
+)
+
+
+def _unavailable(app: Flask, error: SQLAlchemyError) -> dict[str, Any]:
+    """A database that cannot store: the phone keeps its note in the outbox and says why."""
+    app.logger.error("Database failure in a socket event: %s", describe_failure(error))
+    return {"ok": False, "error": UNAVAILABLE, "status": 503}
+
+
 def answer(call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """The handler's answer, or {ok: false, error, status} for a refusal or bad input."""
     try:
         return call()
+    except SQLAlchemyError as error:
+        return _unavailable(current_app, error)
     except PermissionError as error:
         return {"ok": False, "error": str(error) or "Not allowed.", "status": 403}
     except ServiceError as error:

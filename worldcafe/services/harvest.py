@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from worldcafe.models import AuditEvent, Cafe, KeyInsight, Note, Participant, Round, Seat, Vote
+from worldcafe.offload import offload
 from worldcafe.services.cafes import get_cafe
 from worldcafe.services.errors import InvalidInput, NotFound
 from worldcafe.services.join_fields import answer_counts, fields_of
@@ -203,11 +204,13 @@ def _join_answers(cafe: Cafe, people: list[Participant], *, anonymise: bool) -> 
 
 def harvest(db: Session, cafe: Cafe, *, anonymise: bool = False) -> synthesis.Synthesis:
     """The café's synthesis with the organiser's curation applied."""
-    return synthesis.synthesize(
-        synthesis_notes(db, cafe, anonymise=anonymise),
-        curation_of(cafe),
-        language=cafe.language,
-        vectors=stored_vectors(db, cafe.id),
+    cafe_language = cafe.language
+    notes = synthesis_notes(db, cafe, anonymise=anonymise)
+    curation = curation_of(cafe)
+    vectors = stored_vectors(db, cafe.id)
+    # Plain data from here on: the synthesis runs beside the event loop, not on it.
+    return offload(
+        lambda: synthesis.synthesize(notes, curation, language=cafe_language, vectors=vectors)
     )
 
 

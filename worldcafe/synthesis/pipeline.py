@@ -247,8 +247,12 @@ def synthesize(
     theme_names = sorted({n.theme for n in ordered}, key=natural_key)
     table_theme: dict[str, str] = {}
     for note in ordered:
-        if table_theme.setdefault(note.table, note.theme) != note.theme:
-            raise NotesError(f"table {note.table!r} has notes of two themes")
+        first = table_theme.setdefault(note.table, note.theme)
+        if first != note.theme:
+            raise NotesError(
+                f"table {note.table!r} has notes of two themes ({first!r} and {note.theme!r}); "
+                "give each table one theme"
+            )
     cafe_language = _cafe_language(ordered, language)
     all_vectors = (
         note_vectors({n.note_id: n.text for n in ordered}, vectors, embedder)

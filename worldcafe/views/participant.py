@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
 from flask import (
     Blueprint,
     Response,
@@ -18,6 +23,7 @@ from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe import access, presenters
 from worldcafe.extensions import database, limits
+from worldcafe.i18n import translate_message
 from worldcafe.live.announce import announce_people, cut_off_participant
 from worldcafe.models import NAME_MAX, NOTE_MAX, Cafe
 from worldcafe.qrcodes import qr_png, qr_svg
@@ -33,6 +39,36 @@ from worldcafe.views.room_push import announce_tables
 bp = Blueprint("participant", __name__)
 # A device code as typed: its characters, perhaps grouped by spaces or dashes.
 CODE_MAX = participant_service.RESUME_CODE_LENGTH + 6
+
+
+# The door is cheap for one person; a script hammering it must not take the café's CPU. At most
+# DOOR_CONCURRENCY join requests run at once per process, the others wait in line without using
+# the processor (notes and host actions meanwhile go on); a long line is answered 503.
+DOOR_CONCURRENCY = 2
+DOOR_WAIT_SECONDS = 15.0
+_door_line = threading.BoundedSemaphore(DOOR_CONCURRENCY)
+
+_View = TypeVar("_View", bound=Callable[..., Any])
+
+
+def _in_line(view: _View) -> _View:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not _door_line.acquire(timeout=DOOR_WAIT_SECONDS):
+            response = make_response(
+                render_template("error.html", message=translate_message(BUSY), status=503), 503
+            )
+            response.headers["Retry-After"] = "10"
+            return response
+        try:
+            return view(*args, **kwargs)
+        finally:
+            _door_line.release()
+
+    return cast(_View, wrapper)
+
+
+BUSY = "Many people are joining right now: try again in a few seconds."
 
 
 def _door(db: Session, cafe: Cafe) -> str | None:
@@ -62,6 +98,7 @@ def _join_page(
 
 
 @bp.get("/j/<code>")
+@_in_line
 def join_page(code: str) -> str | BaseResponse:
     """The QR code's target: name, language, the café's purpose, and Join."""
     with database().read() as db:
@@ -89,6 +126,7 @@ def _refused(
 
 
 @bp.post("/j/<code>")
+@_in_line
 def join(code: str) -> BaseResponse:
     """Join the café: no account, a resume token in the signed session cookie.
 
@@ -121,6 +159,7 @@ def join(code: str) -> BaseResponse:
 
 
 @bp.post("/j/<code>/resume")
+@_in_line
 def resume(code: str) -> BaseResponse:
     """Continue as the same participant on another device, with their one-time code.
 
