@@ -155,6 +155,8 @@ def test_a_three_round_cafe_in_the_room(server: LiveServer, open_page: Any) -> N
 
     # Live moderation from the host console reaches the projector and the phones.
     expect(projector.locator("#wall")).to_contain_text("Free public wifi")
+    # The projector never scrolls: the whole screen fits in its 1080 px.
+    assert projector.evaluate("document.documentElement.scrollHeight") <= PROJECTOR["height"]
     host_note = host.locator("#console .note", has_text="Free public wifi")
     host_note.get_by_role("button", name="Hide note").click()
     expect(projector.locator("#wall")).not_to_contain_text("Free public wifi")
@@ -254,6 +256,9 @@ def test_a_three_round_cafe_in_the_room(server: LiveServer, open_page: Any) -> N
     assert axe_violations(phones["Guest 3"]) == []
     assert axe_violations(projector) == []
     host.set_viewport_size(PORTRAIT)
+    # In portrait the tables come before the people list, above the fold.
+    first_table = host.locator(".table-card").first.bounding_box()
+    assert first_table is not None and first_table["y"] < PORTRAIT["height"]
     assert axe_violations(host) == []
     host.get_by_role("button", name="Show the harvest on the projector").click()
     # The harvest runs the synthesis when the page loads: give it the time it takes.
