@@ -58,9 +58,6 @@ class LiveServer:
                 "WORLDCAFE_INSTANCE_PATH": str(self.instance),
                 "WORLDCAFE_BASE_URL": self.url,
                 "PYTHONUNBUFFERED": "1",
-                # Sentence vectors are computed by the harvest itself in tests: a model per
-                # test server would load beside every browser test.
-                "WORLDCAFE_NOTE_VECTORS": "0",
             }
         )
         env.update(self.env_extra)

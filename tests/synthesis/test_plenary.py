@@ -26,7 +26,7 @@ def _check_points(summary: dict[str, Any], own: set[str], notes: dict[str, Note]
         members = point["notes"]
         assert set(members) <= own and not set(members) & seen
         seen |= set(members)
-        assert len(set(members) - set(point["dissent"])) >= 2 or point["key"]
+        assert len(set(members) - set(point["dissent"])) >= 2 or point["key"] or point["renamed"]
         assert 1 <= len(point["quotes"]) <= 3 and set(point["quotes"]) <= set(members)
         assert 0 < len(point["title"]) <= 100
         assert _words(point["title"]) <= set().union(*(_words(notes[i].text) for i in members))

@@ -4,7 +4,8 @@ A point is the coherent core of a cluster: notes far from the cluster's centre a
 (they stay in the cluster); notes that take the opposite position of the point's headline
 note stay in the point marked as its dissent (never quoted as its voice, never its title),
 and a point needs at least two notes that agree (a host's key
-insight stands alone). Its title is cut from its own notes (titles.py); its quotes are 1-3
+insight, or a cluster the organiser named, stands alone). Its title is cut from its own
+notes (titles.py), or is the organiser's name for the cluster; its quotes are 1-3
 of its notes, central and well voted, no two saying the same. Support is notes plus votes,
 the same figure wherever the point is shown; key points come first, then by support.
 """
@@ -54,7 +55,7 @@ def _centralities(ids: Sequence[str], material: Material) -> np.ndarray:
 
 def _core(ids: list[str], centrality: np.ndarray) -> list[str]:
     """The members close to the centre: outliers of a loose cluster are left out."""
-    if len(ids) <= 3:
+    if len(ids) <= 2:
         return list(ids)
     bar = float(np.median(centrality)) - OUTLIER_MARGIN
     kept = [i for i, c in zip(ids, centrality.tolist(), strict=True) if c >= bar]
@@ -111,9 +112,9 @@ def make_point(cluster: Cluster, material: Material) -> Point | None:
     # A note of punctuation only ("?!") says nothing a point could share.
     ids = [i for i in cluster.notes if any(ch.isalnum() for ch in material.notes[i].text)]
     key = cluster.key or any(material.notes[i].key for i in ids)
-    if not ids:
-        return None
-    if len(ids) < 2 and not key:
+    # A host's key insight and a cluster the organiser named stand even alone.
+    chosen_by_people = key or cluster.renamed
+    if not ids or (len(ids) < 2 and not chosen_by_people):
         return None
     centrality = _centralities(ids, material)
     central = dict(zip(ids, centrality.tolist(), strict=True))
@@ -125,9 +126,11 @@ def make_point(cluster: Cluster, material: Material) -> Point | None:
     language = title_language([c.analysed.language for c in candidates], material.language)
     title, source_index = make_title(candidates, language)
     source = core[source_index]
+    if cluster.renamed and cluster.label.strip():
+        title = cluster.label.strip()[:100]  # the organiser's name for it wins
     dissent = _dissent(ids, source, central, material)
     members = [i for i in core if i not in dissent]
-    if len(members) < 2 and not key:
+    if not members or (len(members) < 2 and not chosen_by_people):
         return None
     shown = [material.notes[i] for i in dict.fromkeys([*core, *dissent])]
     scores = {
@@ -148,6 +151,7 @@ def make_point(cluster: Cluster, material: Material) -> Point | None:
         key=key,
         dissent=tuple(sorted(dissent, key=natural_key)),
         cluster=cluster.id,
+        renamed=bool(cluster.renamed and cluster.label.strip()),
     )
 
 
@@ -183,7 +187,7 @@ def same_ideas(clusters: Sequence[Cluster], material: Material) -> list[Cluster]
         groups[b] = []
     return [
         replace(
-            group[0],
+            next((c for c in group if c.renamed), group[0]),
             notes=tuple(sorted((i for c in group for i in c.notes), key=natural_key)),
             key=any(c.key for c in group),
         )

@@ -48,6 +48,7 @@ class Point:
     key: bool = False
     dissent: tuple[str, ...] = ()
     cluster: str = ""
+    renamed: bool = False
 
     @property
     def cross_table(self) -> bool:
@@ -152,6 +153,7 @@ def point_json(point: Point, s: Synthesis) -> dict[str, Any]:
         "votes": point.votes,
         "note_count": len(point.notes),
         "key": point.key,
+        "renamed": point.renamed,
         "cross_table": point.cross_table,
         "cross_language": point.cross_language,
         "dissent": list(point.dissent),
