@@ -28,8 +28,8 @@ run: venv
 	$(BIN)/worldcafe run --host $(HOST) --port $(PORT)
 
 lint: dev-venv
-	$(BIN)/ruff check worldcafe tests benchmarks run.py
-	$(BIN)/ruff format --check worldcafe tests benchmarks run.py
+	$(BIN)/ruff check worldcafe worldcafe_loadtest tests benchmarks run.py
+	$(BIN)/ruff format --check worldcafe worldcafe_loadtest tests benchmarks run.py
 
 typecheck: dev-venv
 	$(BIN)/mypy

@@ -19,8 +19,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import worldcafe_loadtest as loadtest  # noqa: E402
 from tests.live_server import LiveServer  # noqa: E402
-from worldcafe import loadtest  # noqa: E402
 
 PHONES = 100
 PER_MINUTE = 12.0

@@ -1,7 +1,7 @@
 """Note-to-screen latency: 50 simulated phones against the app and a bare relay, same run.
 
 Starts `worldcafe run` on a free port with a fresh instance folder, creates a café, and runs
-`worldcafe.loadtest` (tables of 5-6, a host console and a projector; notes at a realistic and
+`worldcafe_loadtest` (tables of 5-6, a host console and a projector; notes at a realistic and
 a stress rate). Prints the app's and the relay's fan-out p50/p99 and their ratio.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import worldcafe_loadtest as loadtest  # noqa: E402
 from tests.live_server import LiveServer  # noqa: E402
-from worldcafe import loadtest  # noqa: E402
 
 PHONES = 50
 SECONDS = 60.0

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
+import worldcafe_loadtest as loadtest  # noqa: E402
 from tests.live_server import LiveServer, empty_postgres  # noqa: E402
-from worldcafe import loadtest  # noqa: E402
 
 
 def main() -> int:

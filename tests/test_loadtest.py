@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.live_server import LiveServer
 from tests.test_faults import create_cafe
-from worldcafe.loadtest import cafe_config
+from worldcafe_loadtest import cafe_config
 
 
 def test_a_small_load_test_loses_nothing_and_reports_every_figure(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
+import worldcafe_loadtest as loadtest
 from tests.live_server import LiveServer
-from worldcafe import loadtest
 
 BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "reconnect_storm.py"
 

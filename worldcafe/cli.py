@@ -238,9 +238,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     return serve(args.host, args.port)
 
 
+def _load_tester() -> Any:
+    """The load tester, shipped beside the app as the optional extra `loadtest`."""
+    try:
+        import worldcafe_loadtest
+    except ImportError:
+        _fail("loadtest needs the load-test extra: pip install 'worldcafe[loadtest]'")
+    return worldcafe_loadtest
+
+
 def _loadtest_links(args: argparse.Namespace) -> Any:
     """The café to load: a links file, an organiser sign-in, or one made in the local database."""
-    from worldcafe import loadtest
+    loadtest = _load_tester()
 
     if args.links:
         data = _read_json(args.links, "links file")
@@ -265,7 +274,7 @@ def _loadtest_links(args: argparse.Namespace) -> Any:
 
 def cmd_loadtest(args: argparse.Namespace) -> int:
     """Simulated phones against a running server, with a bare relay as the baseline."""
-    from worldcafe import loadtest
+    loadtest = _load_tester()
 
     urls = [url.rstrip("/") for url in args.url]
     if not all(url.startswith(("http://", "https://")) for url in urls):

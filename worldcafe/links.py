@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from worldcafe.models import Cafe
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
@@ -33,3 +36,8 @@ def cafe_links(cafe: Cafe, base_url: str | None) -> dict[str, object]:
         "projector_url": base + projector_path(cafe),
         "organiser_url": base + organiser_path(cafe),
     }
+
+
+def setup_token(secret_key: str) -> str:
+    """The one-time link token for creating the first organiser account."""
+    return hmac.new(secret_key.encode(), b"organiser-setup", hashlib.sha256).hexdigest()[:32]

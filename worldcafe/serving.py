@@ -115,7 +115,7 @@ def database_of(app: Flask) -> Database:
 
 def serve(host: str, port: int) -> int:
     """Serve until interrupted; print where."""
-    from worldcafe.views.organiser import setup_token
+    from worldcafe.links import setup_token
 
     try:
         app = create_app({"SQLITE_MANUAL_CHECKPOINTS": True})

@@ -15,11 +15,10 @@ from tests.browser.conftest import PHONE, PROJECTOR, TABLET
 from tests.live_server import LiveServer
 from worldcafe import create_app
 from worldcafe.extensions import database
-from worldcafe.links import cafe_links
+from worldcafe.links import cafe_links, setup_token
 from worldcafe.services import cafes as cafe_service
 from worldcafe.services import organisers as organiser_service
 from worldcafe.settings import read_or_create_secret_key
-from worldcafe.views.organiser import setup_token
 
 AXE = (Path(__file__).parent / "vendor" / "axe-4.14.1.min.js").read_text(encoding="utf-8")
 NARROW = {"width": 320, "height": 640}

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PROJECTOR, TABLET
 from tests.live_server import LiveServer
+from worldcafe.links import setup_token
 from worldcafe.settings import read_or_create_secret_key
-from worldcafe.views.organiser import setup_token
 
 
 def _seconds(text: str) -> int:

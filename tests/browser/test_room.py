@@ -155,6 +155,8 @@ def test_a_three_round_cafe_in_the_room(server: LiveServer, open_page: Any) -> N
 
     # Live moderation from the host console reaches the projector and the phones.
     expect(projector.locator("#wall")).to_contain_text("Free public wifi")
+    # The projector never scrolls: the whole screen fits in its 1080 px.
+    assert projector.evaluate("document.documentElement.scrollHeight") <= PROJECTOR["height"]
     host_note = host.locator("#console .note", has_text="Free public wifi")
     host_note.get_by_role("button", name="Hide note").click()
     expect(projector.locator("#wall")).not_to_contain_text("Free public wifi")
@@ -191,6 +193,9 @@ def test_a_three_round_cafe_in_the_room(server: LiveServer, open_page: Any) -> N
             expect(card).to_contain_text(HEADING)
     expect(projector.get_by_role("heading", name=re.compile("where to go"))).to_be_visible()
     assert axe_violations(phones["Guest 2"]) == []
+    phones["Guest 2"].set_viewport_size(TABLET)
+    expect(phones["Guest 2"].get_by_role("dialog", name="Next table")).to_be_in_viewport()
+    assert axe_violations(phones["Guest 2"]) == []
     phones["Guest 2"].get_by_role("button", name="OK").click()
     expect(phones["Guest 2"].get_by_role("dialog", name="Next table")).to_be_hidden()
 
@@ -215,6 +220,16 @@ def test_a_three_round_cafe_in_the_room(server: LiveServer, open_page: Any) -> N
     late_table = _table(late)
     someone = next(n for n in names if n != mover and tables[n] == late_table)
     expect(phones[someone].locator(".people")).to_contain_text("Latecomer")
+
+    # Joining can be closed: the join page says so and offers no form; then it opens again.
+    host.get_by_role("button", name="Close joining").click()
+    expect(host.get_by_role("button", name="Open joining")).to_be_visible()
+    shut = open_page(links["join_url"], PHONE, bypass_csp=True)
+    expect(shut.get_by_role("alert")).to_contain_text("not taking new participants")
+    expect(shut.get_by_role("button", name="Join")).to_have_count(0)
+    assert axe_violations(shut) == []
+    host.get_by_role("button", name="Open joining").click()
+    expect(host.get_by_role("button", name="Close joining")).to_be_visible()
 
     # Leaving asks first and says goodbye.
     late.get_by_role("button", name="Leave the café").click()
@@ -241,6 +256,9 @@ def test_a_three_round_cafe_in_the_room(server: LiveServer, open_page: Any) -> N
     assert axe_violations(phones["Guest 3"]) == []
     assert axe_violations(projector) == []
     host.set_viewport_size(PORTRAIT)
+    # In portrait the tables come before the people list, above the fold.
+    first_table = host.locator(".table-card").first.bounding_box()
+    assert first_table is not None and first_table["y"] < PORTRAIT["height"]
     assert axe_violations(host) == []
     host.get_by_role("button", name="Show the harvest on the projector").click()
     # The harvest runs the synthesis when the page loads: give it the time it takes.

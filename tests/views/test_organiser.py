@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 
 from tests.factories import load_cafe
 from worldcafe.extensions import database
+from worldcafe.links import setup_token
 from worldcafe.services.organisers import create_organiser
-from worldcafe.views.organiser import setup_token
 
 
 def _form(**overrides: str) -> dict[str, str]:

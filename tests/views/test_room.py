@@ -143,3 +143,13 @@ def test_the_dashboard_lists_the_demo_cafe(app: Flask, client: FlaskClient) -> N
     )
     html = client.get("/organiser/").get_data(as_text=True)
     assert "Digital" in html or "demo" in html.lower()
+
+
+def test_a_long_people_list_can_be_filtered(
+    app: Flask, client: FlaskClient, cafe: dict[str, Any]
+) -> None:
+    for i in range(9):
+        join(app, cafe, f"Person {i}")
+    html = client.get(str(cafe["host_url"])).get_data(as_text=True)
+    assert 'id="people-filter"' in html and "Find a person" in html
+    assert 'id="manage-people" data-keep-open' in html

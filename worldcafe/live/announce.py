@@ -7,6 +7,7 @@ Each function says who hears it. Fragments are rendered once per audience and la
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale, get_locale
@@ -16,9 +17,13 @@ from worldcafe.extensions import database
 from worldcafe.live import fragments, rooms
 from worldcafe.live.transport import cut_off, socketio
 from worldcafe.models import Cafe, Note, Participant
+from worldcafe.reads import notes as note_reads
+from worldcafe.reads import screens
 from worldcafe.services import notes as note_service
 from worldcafe.services import participants as participant_service
 from worldcafe.services.cafes import offered_languages
+
+T = TypeVar("T")
 
 
 def cut_off_link(cafe_id: int, role: str, old_secret: str) -> None:
@@ -39,6 +44,18 @@ def cut_off_cafe(cafe_id: int) -> None:
 def cut_off_organiser(organiser_id: int, ended_epoch: int) -> None:
     """An organiser signed out: every socket they opened while signed in is disconnected."""
     cut_off(rooms.organiser_room(organiser_id, ended_epoch))
+
+
+def _once(read: Callable[[], T], render: Callable[[T], str]) -> Callable[[], str]:
+    """A render for each language from one context, read at the first language in use."""
+    context: list[T] = []
+
+    def render_now() -> str:
+        if not context:
+            context.append(read())
+        return render(context[0])
+
+    return render_now
 
 
 def _emit_localized(
@@ -94,8 +111,8 @@ def announce_note_changed(note_id: int) -> None:
             return
         cafe = db.get(Cafe, note.cafe_id)
         assert cafe is not None
-        view = note_service.note_view(db, note)
-        insights = note_service.insight_note_ids(db, note.table)
+        view = note_reads.note_view(db, note)
+        insights = note_reads.insight_note_ids(db, note.table)
         current = participant_service.latest_started_round(db, cafe)
         for lang, people in rooms.table_rooms(db, cafe, current, note.table_id).items():
             with force_locale(lang):
@@ -111,7 +128,7 @@ def announce_timer(cafe_id: int) -> None:
     with database().read() as db:
         cafe = db.get(Cafe, cafe_id)
         if cafe is not None:
-            socketio.emit("timer", presenters.timer_payload(cafe), to=f"cafe:{cafe_id}")
+            socketio.emit("timer", screens.timer_payload(cafe), to=f"cafe:{cafe_id}")
 
 
 def announce_round(cafe_id: int) -> None:
@@ -123,8 +140,16 @@ def announce_round(cafe_id: int) -> None:
             return
         for html, rooms in presenters.participant_panels_by_table(db, cafe):
             _emit_fragment(html, rooms)
-        _emit_localized("host", cafe, lambda: presenters.host_console_html(db, cafe))
-        _emit_localized("projector", cafe, lambda: presenters.projector_html(db, cafe))
+        _emit_localized(
+            "host",
+            cafe,
+            _once(lambda: screens.host_context(db, cafe), presenters.render_host_console),
+        )
+        _emit_localized(
+            "projector",
+            cafe,
+            _once(lambda: screens.projector_context(db, cafe), presenters.render_projector),
+        )
 
 
 def announce_people(cafe_id: int) -> None:
@@ -173,8 +198,16 @@ def _announce_people_now(cafe_id: int) -> None:
         cafe = db.get(Cafe, cafe_id)
         if cafe is None:
             return
-        _emit_localized("host", cafe, lambda: presenters.host_console_html(db, cafe))
-        _emit_localized("projector", cafe, lambda: presenters.projector_join_count_html(db, cafe))
+        _emit_localized(
+            "host",
+            cafe,
+            _once(lambda: screens.host_context(db, cafe), presenters.render_host_console),
+        )
+        _emit_localized(
+            "projector",
+            cafe,
+            _once(lambda: screens.join_count(db, cafe), presenters.render_join_count),
+        )
 
 
 def announce_seat(cafe_id: int, participant_id: int) -> None:
@@ -207,4 +240,11 @@ def announce_harvest(cafe_id: int) -> None:
     with database().read() as db:
         cafe = db.get(Cafe, cafe_id)
         if cafe is not None:
-            _emit_localized("harvest", cafe, lambda: presenters.projector_harvest_html(db, cafe))
+            _emit_localized(
+                "harvest",
+                cafe,
+                _once(
+                    lambda: screens.projector_harvest_context(db, cafe),
+                    presenters.render_projector_harvest,
+                ),
+            )

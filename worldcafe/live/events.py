@@ -20,6 +20,7 @@ from worldcafe.live import announce, fragments, transport
 from worldcafe.live.identity import ROLES, Identity, still_holds
 from worldcafe.live.transport import Event, socketio
 from worldcafe.rate_limits import NoteRateLimiter
+from worldcafe.reads import screens
 from worldcafe.services import notes as note_service
 from worldcafe.services import participants as participant_service
 from worldcafe.services.cafes import get_cafe, offered_languages
@@ -144,7 +145,7 @@ def on_resync(event: Event) -> dict[str, Any]:
     ident = event.ident
     with database().read() as db:
         cafe = get_cafe(db, ident.cafe_id)
-        socketio.emit("timer", presenters.timer_payload(cafe), to=event.sid)
+        socketio.emit("timer", screens.timer_payload(cafe), to=event.sid)
         if ident.role == "participant":
             participant = access.current_participant_by_id(db, cafe, ident.participant_id)
             html = presenters.participant_panel_html(db, cafe, participant)

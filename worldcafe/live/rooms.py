@@ -1,8 +1,8 @@
 """Rooms: which sockets hear what, all derived on the server and joined at (re)connect.
 
 - ``cafe:<id>`` and ``cafe:<id>:<lang>``: every screen of a café (timer, broadcast);
-- ``host:<id>:<lang>``, ``projector:<id>:<lang>``, ``harvest:<id>:<lang>``: host consoles,
-  projector stages and projector harvest views, by the language they show;
+- ``host:<id>``, ``projector:<id>``, ``harvest:<id>`` and the same with ``:<lang>``: host
+  consoles, projector stages and projector harvest views, all or by the language they show;
 - ``participant:<id>``: one participant's devices. A table's notes go to the participant rooms
   of the people seated there in the current round (one indexed query at send time), so a move
   by the host or a new round never leaves a phone in a stale table room, across processes too;
@@ -56,6 +56,7 @@ def rooms_of(ident: Identity) -> list[str]:
     if ident.participant_id is not None:
         rooms.append(participant_room(ident.participant_id))
     else:
+        rooms.append(f"{ident.kind}:{ident.cafe_id}")
         rooms.append(screen_room(ident.kind, ident.cafe_id, ident.lang))
     if ident.secret is not None:
         rooms.append(link_room(ident.cafe_id, ident.role, ident.secret))

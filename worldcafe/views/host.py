@@ -11,7 +11,7 @@ from flask_babel import gettext
 from sqlalchemy.orm import Session
 from werkzeug.wrappers.response import Response as BaseResponse
 
-from worldcafe import access, presenters
+from worldcafe import access
 from worldcafe.extensions import database
 from worldcafe.links import projector_path
 from worldcafe.live.announce import (
@@ -26,6 +26,7 @@ from worldcafe.live.rooms import link_room
 from worldcafe.live.transport import socketio
 from worldcafe.models import AuditEvent, Cafe, Participant
 from worldcafe.offload import offload
+from worldcafe.reads import screens
 from worldcafe.rotation import Plan
 from worldcafe.services import moderation
 from worldcafe.services import participants as participant_service
@@ -46,8 +47,8 @@ def console(cafe_id: int, secret: str) -> str:
         return render_template(
             "host/console.html",
             links=links_for(cafe),
-            timer=presenters.timer_payload(cafe),
-            **presenters.host_context(db, cafe),
+            timer=screens.timer_payload(cafe),
+            **screens.host_context(db, cafe),
         )
 
 
@@ -56,7 +57,7 @@ def console_fragment(cafe_id: int, secret: str) -> str:
     """The console's live part alone."""
     with database().read() as db:
         cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
-        return render_template("host/_console.html", oob=False, **presenters.host_context(db, cafe))
+        return render_template("host/_console.html", oob=False, **screens.host_context(db, cafe))
 
 
 def _act(

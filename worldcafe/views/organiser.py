@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from typing import Any
 
@@ -17,12 +16,11 @@ from flask import (
     session,
     url_for,
 )
-from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe import access
 from worldcafe.extensions import database, limits
-from worldcafe.i18n import LANGUAGE_NAMES
+from worldcafe.links import setup_token
 from worldcafe.live.announce import (
     announce_broadcast,
     cut_off_cafe,
@@ -35,137 +33,19 @@ from worldcafe.services import cafes as cafe_service
 from worldcafe.services import organisers as organiser_service
 from worldcafe.services import privacy as privacy_service
 from worldcafe.services.errors import InvalidInput, ServiceError
-from worldcafe.views import join_form
 from worldcafe.views.edge import links_for
+from worldcafe.views.setup_form import (
+    form_values,
+    render_form,
+    spec_from_form,
+    suggest_tables,
+)
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
-
-BLANK_THEME_ROWS = 2
-
-
-def setup_token(secret_key: str) -> str:
-    """The one-time link token for creating the first organiser account."""
-    return hmac.new(secret_key.encode(), b"organiser-setup", hashlib.sha256).hexdigest()[:32]
 
 
 def _signed_in(db: Any) -> Organiser | None:
     return access.signed_in_organiser(db)
-
-
-def spec_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
-    """The café configuration a setup form describes (validated by the café service)."""
-    themes = []
-    index = 0
-    while f"theme-{index}-name" in form:
-        name = form.get(f"theme-{index}-name", "").strip()
-        questions = [q for q in form.get(f"theme-{index}-questions", "").splitlines() if q.strip()]
-        tables = form.get(f"theme-{index}-tables", "").strip()
-        if name or questions:
-            themes.append({"name": name, "tables": tables or "0", "questions": questions})
-        index += 1
-    languages = form.getlist("languages")
-    return {
-        "title": form.get("title", ""),
-        "purpose": form.get("purpose", ""),
-        "language": form.get("language", "en"),
-        "languages": languages or None,
-        "rounds": form.get("rounds", ""),
-        "round_minutes": form.get("round_minutes", ""),
-        "table_capacity": form.get("table_capacity", "6"),
-        "retention_days": form.get("retention_days", ""),
-        "themes": themes,
-        "join_fields": join_form.fields_from_form(form),
-    }
-
-
-def _form_values(spec: cafe_service.CafeSpec | dict[str, Any]) -> dict[str, Any]:
-    if isinstance(spec, cafe_service.CafeSpec):
-        return {
-            "title": spec.title,
-            "purpose": spec.purpose,
-            "language": spec.language,
-            "languages": spec.languages or [],
-            "rounds": spec.rounds,
-            "round_minutes": f"{spec.round_minutes:g}",
-            "table_capacity": spec.table_capacity,
-            "retention_days": spec.retention_days or "",
-            "themes": [
-                {"name": t.name, "tables": t.tables, "questions": "\n".join(t.questions)}
-                for t in spec.themes
-            ],
-            "join_fields": [f.to_dict() for f in spec.join_fields],
-        }
-    values = dict(spec)
-    values["languages"] = values.get("languages") or []
-    values["themes"] = [
-        {"name": t["name"], "tables": t["tables"], "questions": "\n".join(t["questions"])}
-        for t in spec.get("themes", [])
-    ]
-    return values
-
-
-# Where a validation message belongs on the setup form: the first words of the service's
-# message name the field.
-ERROR_FIELDS = (
-    ("Title", "title"),
-    ("Purpose", "purpose"),
-    ("Language", "cafe-language"),
-    ("Each offered language", "cafe-language"),
-    ("Rounds", "rounds"),
-    ("Round length", "round_minutes"),
-    ("Table capacity", "table_capacity"),
-    ("Retention", "retention_days"),
-    ("Give the expected head count", "head_count"),
-    ("The head count", "head_count"),
-)
-
-
-def error_field(error: str | None) -> str | None:
-    """The id of the form field a validation message is about (themes: the first theme)."""
-    if not error:
-        return None
-    for prefix, field_id in ERROR_FIELDS:
-        if error.startswith(prefix):
-            return field_id
-    lowered = error.lower()
-    if "theme" in lowered or "question" in lowered or "tables" in lowered:
-        return "theme-0-name"
-    return None
-
-
-def _render_form(
-    template: str, values: dict[str, Any], error: str | None = None, **extra: Any
-) -> str:
-    themes = list(values.get("themes", []))
-    themes += [{"name": "", "tables": "", "questions": ""}] * BLANK_THEME_ROWS
-    return render_template(
-        template,
-        values=values,
-        themes=themes,
-        join_rows=join_form.field_rows(list(values.get("join_fields") or [])),
-        error=error,
-        error_at=error_field(error),
-        language_names=LANGUAGE_NAMES,
-        **extra,
-    )
-
-
-def _suggest(values: dict[str, Any], head_count: str) -> str | None:
-    try:
-        count = int(head_count)
-    except ValueError:
-        return "Give the expected head count as a whole number."
-    themes = [t for t in values["themes"] if t["name"]]
-    if not themes:
-        return "Name the themes first, then ask for a suggestion."
-    try:
-        split = cafe_service.suggest_tables(count, len(themes))
-    except InvalidInput as error:
-        return str(error)
-    for theme, tables in zip(themes, split, strict=True):
-        theme["tables"] = tables
-    values["themes"] = themes
-    return None
 
 
 @bp.get("/")
@@ -257,9 +137,9 @@ def new_cafe() -> str | BaseResponse | tuple[str, int]:
             return redirect(url_for("organiser.login"))
         owner_id = organiser.id
     if request.method == "GET":
-        return _render_form(
+        return render_form(
             "organiser/new.html",
-            _form_values(cafe_service.demo_spec())
+            form_values(cafe_service.demo_spec())
             | {
                 "title": "",
                 "purpose": "",
@@ -267,9 +147,9 @@ def new_cafe() -> str | BaseResponse | tuple[str, int]:
         )
     raw = spec_from_form(request.form)
     if request.form.get("action") == "suggest":
-        values = _form_values(raw)
-        error = _suggest(values, request.form.get("head_count", ""))
-        return _render_form(
+        values = form_values(raw)
+        error = suggest_tables(values, request.form.get("head_count", ""))
+        return render_form(
             "organiser/new.html", values, error, head_count=request.form.get("head_count", "")
         )
     try:
@@ -278,7 +158,7 @@ def new_cafe() -> str | BaseResponse | tuple[str, int]:
             cafe = cafe_service.create_cafe(db, spec, owner_id=owner_id)
             target = url_for("organiser.cafe_page", cafe_id=cafe.id, secret=cafe.organiser_secret)
     except ServiceError as error:
-        return _render_form("organiser/new.html", _form_values(raw), str(error)), error.status
+        return render_form("organiser/new.html", form_values(raw), str(error)), error.status
     return redirect(target)
 
 
@@ -287,25 +167,25 @@ def cafe_page(cafe_id: int, secret: str) -> str | BaseResponse | tuple[str, int]
     """A café's setup: its links, printable table cards, and the edit form."""
     with database().read() as db:
         cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
-        values = _form_values(cafe_service.cafe_spec_of(cafe))
+        values = form_values(cafe_service.cafe_spec_of(cafe))
         started = cafe_service.has_started(db, cafe)
         links = links_for(cafe)
     extra: dict[str, Any] = {"cafe": cafe, "links": links, "started": started, "saved": False}
     if request.method == "GET":
         extra["saved"] = request.args.get("saved") == "1"
-        return _render_form("organiser/cafe.html", values, **extra)
+        return render_form("organiser/cafe.html", values, **extra)
     raw = spec_from_form(request.form)
     if request.form.get("action") == "suggest":
-        values = _form_values(raw)
-        error = _suggest(values, request.form.get("head_count", ""))
-        return _render_form("organiser/cafe.html", values, error, **extra)
+        values = form_values(raw)
+        error = suggest_tables(values, request.form.get("head_count", ""))
+        return render_form("organiser/cafe.html", values, error, **extra)
     try:
         spec = cafe_service.parse_cafe_spec(raw)
         with database().write() as db:
             cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
             cafe_service.update_cafe(db, cafe, spec)
     except ServiceError as error:
-        page = _render_form("organiser/cafe.html", _form_values(raw), str(error), **extra)
+        page = render_form("organiser/cafe.html", form_values(raw), str(error), **extra)
         return page, error.status
     return redirect(url_for("organiser.cafe_page", cafe_id=cafe_id, secret=secret, saved=1))
 

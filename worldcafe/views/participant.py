@@ -28,6 +28,7 @@ from worldcafe.live.announce import announce_people, cut_off_participant
 from worldcafe.models import NAME_MAX, NOTE_MAX, Cafe
 from worldcafe.qrcodes import qr_png, qr_svg
 from worldcafe.rate_limits import RateLimited
+from worldcafe.reads import screens
 from worldcafe.services import harvest as harvest_service
 from worldcafe.services import join_fields
 from worldcafe.services import participants as participant_service
@@ -203,7 +204,7 @@ def cafe_page(code: str) -> str | BaseResponse:
             participant=participant,
             panel=presenters.participant_panel_html(db, cafe, participant),
             note_max=NOTE_MAX,
-            timer=presenters.timer_payload(cafe),
+            timer=screens.timer_payload(cafe),
         )
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from worldcafe import access, presenters
+from worldcafe import access
 from worldcafe.extensions import database
+from worldcafe.reads import screens
 from worldcafe.views.edge import links_for
 
 bp = Blueprint("projector", __name__, url_prefix="/projector/<int:cafe_id>/<secret>")
@@ -22,8 +23,8 @@ def screen(cafe_id: int, secret: str) -> str:
             links=links,
             short_join_url=str(links["join_url"]).split("://", 1)[-1],
             site=str(links["join_url"]).split("://", 1)[-1].split("/", 1)[0],
-            timer=presenters.timer_payload(cafe),
-            **presenters.projector_context(db, cafe),
+            timer=screens.timer_payload(cafe),
+            **screens.projector_context(db, cafe),
         )
 
 
@@ -35,5 +36,5 @@ def harvest(cafe_id: int, secret: str) -> str:
         return render_template(
             "projector/harvest.html",
             links=links_for(cafe),
-            **presenters.projector_harvest_context(db, cafe),
+            **screens.projector_harvest_context(db, cafe),
         )

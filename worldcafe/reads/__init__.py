@@ -1,0 +1,1 @@
+"""What the screens read: one context per screen, no Flask, no writes."""
