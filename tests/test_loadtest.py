@@ -40,3 +40,39 @@ def test_bad_input_is_one_line_and_status_2(tmp_path: Path) -> None:
 
     assert main(["loadtest", "--url", "ftp://x", "--participants", "20"]) == 2
     assert main(["loadtest", "--url", "http://127.0.0.1:1", "--participants", "0"]) == 2
+
+
+def test_a_phone_waits_at_a_busy_door_and_tries_again() -> None:
+    import asyncio
+
+    import aiohttp
+    from aiohttp import web
+
+    from worldcafe_loadtest.phones import _at_the_door
+
+    answers = [503, 503, 200]
+    seen: list[str] = []
+
+    async def door(request: web.Request) -> web.Response:
+        seen.append(request.method)
+        status = answers.pop(0)
+        headers = {"Retry-After": "0"} if status == 503 else {}
+        return web.Response(status=status, text=f"answer {status}", headers=headers)
+
+    async def run() -> tuple[int, str]:
+        app = web.Application()
+        app.router.add_route("*", "/j/code", door)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
+        try:
+            async with aiohttp.ClientSession() as http:
+                return await _at_the_door(http, "POST", f"http://127.0.0.1:{port}/j/code")
+        finally:
+            await runner.cleanup()
+
+    status, body = asyncio.run(run())
+    assert (status, body) == (200, "answer 200")
+    assert seen == ["POST", "POST", "POST"]

@@ -169,19 +169,41 @@ async def _fetch(
         return response.status, await response.text()
 
 
+DOOR_TRIES = 12
+
+
+async def _at_the_door(
+    http: aiohttp.ClientSession, method: str, url: str, **kwargs: Any
+) -> tuple[int, str]:
+    """A request to the join page that, like a person, tries again when the door says "busy".
+
+    The server answers 503 with Retry-After while many people join at once; the phone waits
+    that long and tries again, a bounded number of times.
+    """
+    for _ in range(DOOR_TRIES - 1):
+        async with http.request(method, url, **kwargs) as response:
+            body = await response.text()
+            if response.status != 503 or "Retry-After" not in response.headers:
+                return response.status, body
+            wait = float(response.headers["Retry-After"])
+        await asyncio.sleep(max(0.5, min(wait, 30.0)))
+    return await _fetch(http, method, url, **kwargs)
+
+
 async def join_phone(
     connector: aiohttp.BaseConnector, links: CafeLinks, device: Device, name: str
 ) -> float:
-    """GET the join page, POST the form: returns the POST's time in ms (until the phone page)."""
+    """GET the join page, POST the form: returns the POST's time in ms (until the phone page,
+    waits at a busy door included)."""
     jar = aiohttp.CookieJar(unsafe=True)
     async with aiohttp.ClientSession(
         connector=connector, connector_owner=False, cookie_jar=jar
     ) as http:
-        status, page = await _fetch(http, "GET", links.join_url)
+        status, page = await _at_the_door(http, "GET", links.join_url)
         if status != 200:
             raise LoadTestError(f"join page answered {status}")
         started = time.perf_counter()
-        status, _ = await _fetch(
+        status, _ = await _at_the_door(
             http,
             "POST",
             links.join_url,
