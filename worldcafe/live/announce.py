@@ -93,14 +93,13 @@ def announce_note(
         with force_locale(lang):
             html = fragments.participant_note_new(view, lang)
         _emit_fragment(html, [rooms.participant_room(pid) for pid in people], skip_sid)
-    for lang in rooms.languages("host", cafe_id, offered):
-        with force_locale(lang):
-            html = fragments.host_note_new(view)
-        _emit_fragment(html, f"host:{cafe_id}:{lang}")
-    for lang in rooms.languages("projector", cafe_id, offered):
-        with force_locale(lang):
-            html = fragments.projector_note_new(view, lang)
-        _emit_fragment(html, f"projector:{cafe_id}:{lang}")
+    _emit_localized("host", cafe_id, lambda: fragments.host_note_new(view), offered)
+    _emit_localized(
+        "projector",
+        cafe_id,
+        lambda: fragments.projector_note_new(view, str(get_locale())),
+        offered,
+    )
 
 
 def announce_note_changed(note_id: int) -> None:
