@@ -137,13 +137,7 @@ class Anneal:
         return -1
 
     def apply(self, r: int, p: int, q: int, b: int) -> None:
-        s = self.s
-        a = s.seat[r][p]
-        s.unplace(r, p)
-        if q >= 0:
-            s.unplace(r, q)
-            s.place(r, q, a)
-        s.place(r, p, b)
+        self.s.move(r, p, q, b)
 
     def run(self, budget: int) -> tuple[list[list[int]], tuple[int, int, int, int]]:
         """Anneal for at most `budget` steps (fewer once at the target, or long without gain)."""

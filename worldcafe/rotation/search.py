@@ -156,7 +156,18 @@ class Seating:
         if self.tcount[p][th] == 0:
             self.distinct[p] -= 1
 
+    def move(self, r: int, p: int, q: int, b: int) -> int:
+        """Seat p at table b in round r; q (when >= 0) takes p's old table. Returns that table."""
+        a = self.seat[r][p]
+        self.unplace(r, p)
+        if q >= 0:
+            self.unplace(r, q)
+            self.place(r, q, a)
+        self.place(r, p, b)
+        return a
+
     # ---- costs
+
     def missing(self, p: int) -> int:
         """Themes p could still visit."""
         return self.den[p] - self.distinct[p] if self.weight[p] else 0
@@ -348,18 +359,12 @@ class Search:
         return found
 
     def apply(self, r: int, p: int, q: int, b: int) -> None:
-        s = self.s
-        a = s.seat[r][p]
-        s.unplace(r, p)
-        if q >= 0:
-            s.unplace(r, q)
-            s.place(r, q, a)
-        else:
+        a = self.s.move(r, p, q, b)
+        if q < 0:
             self.sizes[r][a] -= 1
             self.sizes[r][b] += 1
-        s.place(r, p, b)
         for x in (p, q) if q >= 0 else (p,):
-            if s.missing(x) > 0:
+            if self.s.missing(x) > 0:
                 self.lacking.append(x)
 
     def run(self, budget: int) -> tuple[list[list[int]], tuple[int, int, int, int]]:
