@@ -165,8 +165,9 @@ class PeopleTabu:
         """What each of these people costs at their table in round r (0: no conflict there)."""
         mates = self.table[r, self.seat[r, people]]  # [k, width]
         rows = people[:, None]
-        costs: Ints = self.add_before[self.meet[rows, mates]] + self.extra[rows, mates]
-        return costs.sum(axis=1)  # oneself and empty seats cost nothing
+        costs = self.add_before[self.meet[rows, mates]] + self.extra[rows, mates]
+        total: Ints = costs.sum(axis=1)  # oneself and empty seats cost nothing
+        return total
 
     def lacking(self, people: Ints, tables: Ints) -> npt.NDArray[np.bool_]:
         """Who sits on a theme they visited before while a theme is still missing."""
