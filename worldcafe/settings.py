@@ -136,17 +136,18 @@ def _positive(name: str, value: Any, kind: Callable[[Any], float]) -> float:
 
 
 def checked_settings(config: Mapping[str, Any], instance_path: Path) -> dict[str, Any]:
-    """The documented settings with their defaults, or SettingsError naming the bad one."""
+    """The documented settings with their defaults, or SettingsError naming the bad one.
+
+    Everything is checked before the secret key file is made: a bad value stores nothing.
+    """
     database_url = _text("DATABASE_URL", config.get("DATABASE_URL"))
     queue = _text("MESSAGE_QUEUE", config.get("MESSAGE_QUEUE"))
     base_url = _text("BASE_URL", config.get("BASE_URL"))
-    secret_key = _text("SECRET_KEY", config.get("SECRET_KEY"))
-    return {
+    checked = {
         "DATABASE_URL": _database_url(database_url)
         if database_url
         else f"sqlite:///{instance_path / DEFAULT_DB_FILE}",
         "MESSAGE_QUEUE": _message_queue(queue) if queue else None,
-        "SECRET_KEY": secret_key or read_or_create_secret_key(instance_path),
         "BASE_URL": _base_url(base_url) if base_url else None,
         "ALLOWED_HOSTS": _allowed_hosts(config.get("ALLOWED_HOSTS")),
         "NOTE_VECTORS": _switch("NOTE_VECTORS", config.get("NOTE_VECTORS")),
@@ -155,3 +156,6 @@ def checked_settings(config: Mapping[str, Any], instance_path: Path) -> dict[str
             _positive("NOTE_RATE_PER_MINUTE", config.get("NOTE_RATE_PER_MINUTE", 20), int)
         ),
     }
+    secret_key = _text("SECRET_KEY", config.get("SECRET_KEY"))
+    checked["SECRET_KEY"] = secret_key or read_or_create_secret_key(instance_path)
+    return checked
