@@ -255,8 +255,7 @@ def table_summary(code: str) -> str | BaseResponse:
             return redirect(url_for("participant.join_page", code=cafe.join_code))
         if participant.hosted_table is None:
             abort(403)
-        summary = harvest_service.table_summary(db, cafe, participant.hosted_table.number)
-        notes = harvest_service.harvest(db, cafe).notes
+        summary, notes = harvest_service.table_summary(db, cafe, participant.hosted_table.number)
         return render_template(
             "participant/summary.html",
             cafe=cafe,
