@@ -364,10 +364,7 @@ def reset_curation(db: Session, cafe: Cafe) -> None:
     db.flush()
 
 
-def table_summary(
-    db: Session, cafe: Cafe, table_number: int
-) -> tuple[synthesis.TableSynthesis | None, dict[str, synthesis.Note]]:
-    """The synthesis of one table, for its host to review, and the notes it names."""
+def table_summary(db: Session, cafe: Cafe, table_number: int) -> synthesis.TableSynthesis | None:
+    """The synthesis of one table (the café's, shared with every other reader of the harvest)."""
     result = harvest(db, cafe)
-    found = next((t for t in result.tables if t.table == f"Table {table_number}"), None)
-    return found, result.notes
+    return next((t for t in result.tables if t.table == f"Table {table_number}"), None)
