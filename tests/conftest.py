@@ -83,5 +83,5 @@ def cafe(app: Flask) -> dict[str, Any]:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests share one parallel worker: two Chromium cafés at once starve small machines."""
     for item in items:
-        if "browser" in item.path.parts:
+        if "browser" in item.path.parts and item.config.pluginmanager.hasplugin("xdist"):
             item.add_marker(pytest.mark.xdist_group("browser"))

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from worldcafe.rotation.constructions import grid_rounds
+from worldcafe.rotation.languages import seat_all_by_language
 from worldcafe.rotation.model import Instance
 from worldcafe.rotation.people import mix_values
 from worldcafe.rotation.people_tabu import PeopleTabu
@@ -248,14 +249,12 @@ def plan_with_people(
     repair_steps = min(2 * state.n, budget // 4)
     ways: tuple[str, ...] = ("grid", "themed", "dealt", "plain")
     if state.n > LARGE:
-        ways = ("themed", "plain")
+        ways = ("themed", "dealt" if instance.mix or instance.common_language else "plain")
     for way in ways:
         if best is not None and _reached(best[0], target):
             break
         if best is not None and state.n > LARGE and best[0][:2] <= (0, target[0]):
             break  # a large café with all themes and languages: no time for more starts
-        if best is not None and time.monotonic() > deadline:
-            break  # a safety cap only: on a machine far too slow for the step budgets
         _clear(state)
         if way == "grid" and not (instance.mix and grid_deal(state, groups)):
             continue
@@ -269,14 +268,16 @@ def plan_with_people(
             plain_start(blind, 2)
             state.restore(blind.snapshot())
         if way == "dealt":
-            if not instance.mix:
+            if not instance.mix and state.n <= LARGE:
                 continue
             for r in range(state.played, state.n_rounds):
                 dealt_round(state, r, groups)
         if way in ("grid", "dealt"):
             relabel(state, 100 * state.n, deadline)
         if instance.common_language:  # languages first: the search then never loses them
-            state.restore(PeopleTabu(state, target, deadline).repair(repair_steps))
+            if state.n > LARGE:  # too many tables to repair by search alone
+                seat_all_by_language(state, lambda people: _sorted_people(state, people, groups))
+            state.restore(PeopleTabu(state, target, deadline, repairing=True).repair(repair_steps))
         if best is None or state.cost() < best[0]:
             best = (state.cost(), state.snapshot())
     assert best is not None
