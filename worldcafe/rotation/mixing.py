@@ -21,8 +21,8 @@ language away from a table:
   only mixing is asked; with a common language asked, the greedy start that seats first the
   people who share a language with fewest others.
 
-Beyond `LARGE` people only the themed and the dealt starts are built (the plain one when
-neither mixing nor a language is asked), and where a common language is asked each round's
+Beyond `LARGE` people the plain start is built only where no common language is asked, and
+where a common language is asked each round's
 tables of a theme are seated by table languages (`languages.py`), to keep within the time
 goals; the search then takes fewer steps, as each costs about n times the table size.
 """
@@ -252,7 +252,9 @@ def plan_with_people(
     repair_steps = min(4 * state.n, budget // 2)
     ways: tuple[str, ...] = ("grid", "themed", "dealt", "plain")
     if state.n > LARGE:
-        ways = ("themed", "dealt" if instance.mix or instance.common_language else "plain")
+        # the plain start (designs or greedy) serves repeats and themes; with a common
+        # language asked it costs too much here, and the dealt one is seated by languages
+        ways = ("themed", "dealt") if instance.common_language else ("themed", "dealt", "plain")
     for way in ways:
         if best is not None and _reached(best[0], target):
             break
