@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Two test workers; browser tests stay together on one of them.
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 
 .PHONY: run test lint typecheck architecture pytest venv dev-venv benchmarks screenshots clean
 
@@ -38,7 +40,7 @@ architecture: dev-venv
 	$(BIN)/lint-imports
 
 pytest: dev-venv
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck architecture pytest
 

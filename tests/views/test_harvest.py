@@ -12,10 +12,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
+from sqlalchemy import select
 
-from tests.factories import run_round_with_notes
+from tests.factories import connect, fragments, load_cafe, run_round_with_notes
 from worldcafe.extensions import database
-from worldcafe.models import Note, Participant
+from worldcafe.models import AuditEvent, Note, Participant
+from worldcafe.services import publishing
 
 NOTES = [
     "Open data portals for every city",
@@ -158,6 +160,61 @@ def test_only_the_table_host_reviews_the_table_summary(
     summary = phone.get(f"/p/{harvested['join_code']}/summary")
     assert summary.status_code == 200
     assert "Summary of table" in summary.get_data(as_text=True)
+
+
+def test_published_summaries_reach_the_participants_and_nobody_else(
+    app: Flask, client: FlaskClient, cafe: dict[str, Any]
+) -> None:
+    phones = run_round_with_notes(app, client, cafe, NOTES)
+    hidden = "Free wifi in all public libraries"
+    curate = {"op": "hide", "note_id": _note_id(app, hidden)}
+    assert client.post(f"{cafe['organiser_url']}/harvest", data=curate).status_code == 302
+    for step in ("end", "start", "end"):
+        assert client.post(f"{cafe['host_url']}/round/{step}").status_code == 302
+    code, guest = cafe["join_code"], phones["Guest 0"]
+    with app.app_context(), database().read() as db:
+        person = db.query(Participant).filter_by(name="Guest 0").one()
+        last = publishing.last_table(db, person)
+        assert last is not None
+        number, numbers = last.number, [t.number for t in load_cafe(app, cafe["cafe_id"]).tables]
+    own = f"/p/{code}/summary/{number}"
+    stranger = app.test_client().get(own)
+    assert stranger.status_code == 403
+    assert "join the café first" in stranger.get_data(as_text=True)
+    early = guest.get(own)
+    assert early.status_code == 403
+    assert "have not published" in early.get_data(as_text=True)
+    assert "Read the summary" not in guest.get(f"/p/{code}").get_data(as_text=True)
+
+    socket = connect(app, guest, cafe, "participant")
+    socket.get_received()
+    published = client.post(f"{cafe['organiser_url']}/publish", data={"published": "1"})
+    assert published.status_code == 302
+    link = f'href="/p/{code}/summary/{number}"'
+    assert any(link in html for html in fragments(socket)), "pushed live to the phone"
+    thank_you = guest.get(f"/p/{code}").get_data(as_text=True)
+    assert f"Read the summary of Table {number}" in thank_you and link in thank_you
+    for table_number in numbers:  # published: every table of the café, read-only, no names
+        page = guest.get(f"/p/{code}/summary/{table_number}")
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and f"Summary of table {table_number}" in html
+        assert "Guest " not in html
+        assert hidden not in html
+        assert 'method="post"' not in html
+    assert "Zusammenfassung von Tisch" in guest.get(f"{own}?lang=de").get_data(as_text=True)
+    missing = guest.get(f"/p/{code}/summary/99")
+    assert missing.status_code == 404  # in the language the phone chose
+    assert "Dieses Café hat keinen solchen Tisch." in missing.get_data(as_text=True)
+
+    client.post(f"{cafe['organiser_url']}/publish", data={"published": "0"})
+    assert guest.get(own).status_code == 403
+    with app.app_context(), database().read() as db:
+        actions = db.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.action.like("%publish_summaries"))
+            .order_by(AuditEvent.id)
+        ).all()
+    assert actions == ["publish_summaries", "unpublish_summaries"]
 
 
 def test_harvest_pages_need_their_secrets(client: FlaskClient, harvested: dict[str, Any]) -> None:

@@ -68,7 +68,7 @@ __all__ = [
 
 ITERATIONS_PER_SECOND = 5_000
 DENSE_ITERATIONS_PER_SECOND = 500
-ANNEAL_STEPS_PER_SECOND = 8_000
+PEOPLE_STEPS_PER_SECOND = 400
 DENSE_LIMIT = 200  # up to this many people, the vectorised search over whole neighbourhoods
 
 
@@ -341,7 +341,7 @@ def plan_rounds(instance: Instance, *, seed: int = 0, time_limit: float = 10.0) 
         snap = state.snapshot()
     elif state.code is not None:
         state, snap = plan_with_people(
-            instance, state, start, target, time_limit, started, ANNEAL_STEPS_PER_SECOND
+            instance, state, start, target, time_limit, started, PEOPLE_STEPS_PER_SECOND
         )
     elif state.n <= DENSE_LIMIT:
         snap, _ = DenseSearch(state, target, deadline).run(

@@ -15,9 +15,10 @@ from worldcafe.extensions import database
 from worldcafe.live.announce import announce_harvest, announce_note_changed
 from worldcafe.messages import N_
 from worldcafe.services import harvest as harvest_service
-from worldcafe.services import moderation
+from worldcafe.services import moderation, publishing
 from worldcafe.services.errors import InvalidInput
 from worldcafe.views.edge import links_for
+from worldcafe.views.room_push import announce_tables
 
 bp = Blueprint("harvest", __name__, url_prefix="/organiser")
 
@@ -89,6 +90,19 @@ def curate(cafe_id: int, secret: str) -> str | BaseResponse:
     return redirect(
         url_for("harvest.harvest", cafe_id=cafe_id, secret=secret) + "#" + form.get("anchor", "top")
     )
+
+
+@bp.post("/cafe/<int:cafe_id>/<secret>/publish")
+def publish(cafe_id: int, secret: str) -> BaseResponse:
+    """Publish the tables' summaries to the participants (their thank-you cards link them
+    live), or withdraw them."""
+    published = request.form.get("published") == "1"
+    with database().write() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
+        changed = publishing.set_summaries_published(db, cafe, published)
+    if changed:
+        announce_tables(cafe_id, None)
+    return redirect(url_for("harvest.harvest", cafe_id=cafe_id, secret=secret) + "#publish")
 
 
 @bp.get("/cafe/<int:cafe_id>/<secret>/export")
