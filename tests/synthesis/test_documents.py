@@ -130,6 +130,9 @@ def test_title_page_holds_the_cafes_facts(synthesis: Synthesis) -> None:
         "English",
     ):
         assert expected in title_page, expected
+    # Attendance is café-wide: said once, not under every theme's questions.
+    questions = title_page.split("Rounds and questions", 1)[1].split("Languages of the notes")[0]
+    assert "participant" not in questions
 
 
 def test_themes_in_the_cafes_order_points_before_the_appendix(synthesis: Synthesis) -> None:

@@ -127,3 +127,18 @@ def seat_all_by_language(state: Seating, order: Callable[[list[int]], list[int]]
     for r in range(state.played, state.n_rounds):
         for theme in sorted({state.theme[t] for t in state.open[r]}):
             seat_by_language(state, r, theme, order, spoken)
+
+
+def tables_without_language(state: Seating) -> int:
+    """Tables of the rounds being planned whose people who gave languages share none."""
+    spoken = _spoken(state)
+    count = 0
+    for r in range(state.played, state.n_rounds):
+        for t in state.open[r]:
+            common: frozenset[str] | None = None
+            for p in state.members[r][t]:
+                langs = spoken.get(p)
+                if langs:
+                    common = langs if common is None else common & langs
+            count += common is not None and not common
+    return count

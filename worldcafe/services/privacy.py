@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from worldcafe.messages import N_
 from worldcafe.models import AuditEvent, Cafe, Participant, utcnow
+from worldcafe.services.harvest_cache import forget_cafe
 from worldcafe.services.text_input import clean_text
 
 ERASED_NAME = ""
@@ -70,12 +71,14 @@ def erase_names(db: Session, cafe: Cafe, *, actor: str = "organiser") -> int:
     db.add(AuditEvent(cafe_id=cafe.id, actor=actor, action="erase_names"))
     db.flush()
     db.expire_all()
+    forget_cafe(cafe.id)
     return int(named or 0)
 
 
 def delete_cafe(db: Session, cafe: Cafe) -> None:
     """Delete a café with everything in it: people, seats, notes, votes, the audit log."""
     db.execute(delete(AuditEvent).where(AuditEvent.cafe_id == cafe.id))
+    forget_cafe(cafe.id)
     db.delete(cafe)
     db.flush()
 
