@@ -11,6 +11,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from worldcafe import rotation
+from worldcafe.messages import N_
 from worldcafe.models import Cafe, Participant, Round, RoundStatus, Seat
 from worldcafe.services.errors import Conflict
 from worldcafe.services.join_fields import LANGUAGES_KEY, fields_of, languages_field
@@ -184,7 +185,7 @@ def store_plan(
     if first > cafe.n_rounds:
         return PlanSummary(0, 0, 0, 1.0, 0)
     if _state(session, cafe) != request.state:
-        raise PlanOutdated("The café changed while the seats were planned: try again.")
+        raise PlanOutdated(N_("The café changed while the seats were planned: try again."))
     present = set(
         session.scalars(
             select(Participant.id).where(

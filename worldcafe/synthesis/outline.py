@@ -12,7 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .headings import N_, Words
+from worldcafe.messages import ENGLISH, N_, Catalogue
+
+from .headings import Words
 from .notes import natural_key
 from .plenary import PlenaryPoint, theme_points
 from .result import Cluster, Synthesis, TableSynthesis
@@ -32,6 +34,7 @@ class ReportContext:
 
     title: str = "World Café harvest"
     language: str = "en"
+    catalogue: Catalogue = ENGLISH
     anonymise: bool = False
     generated_at: str | None = None
     date: str | None = None
@@ -288,7 +291,7 @@ METHOD = N_(
 
 def outline(s: Synthesis, context: ReportContext) -> list[Block]:
     """The document as a sequence of blocks."""
-    w = Words(context.language)
+    w = Words(context.catalogue)
     blocks = _title_page(s, context, w)
     themes = ordered_themes(s, context)
     for theme in themes:
