@@ -1,12 +1,13 @@
 """Benchmark of the seating planner on the shared cafés, scored by its own scoring and the referee.
 
 .venv/bin/python benchmarks/seating.py [--time-limit S] [--baseline-seconds S] [--only NAME]
-    [--seed N] [--skip-repeats]
+    [--seed N] [--skip-repeats] [--skip-designs]
 
 For every café of instances.json and mix_instances.json: repeats, mix excess, tables without a
 common language, theme coverage and seconds, each beside its bound (or upper bound), a plain
 greedy + swap annealing baseline run in the same process for a fixed time
-(`swap_baseline.py`), and the best figures the file records.
+(`swap_baseline.py`), and the best figures the file records. Then the shapes where a resolvable
+design is known to exist (`design_shapes.py`): repeats, bound and seconds.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from design_shapes import print_section
 from swap_baseline import baseline_plan
 
 from worldcafe.rotation import (
@@ -201,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=10.0)
     ap.add_argument("--baseline-seconds", type=float, default=5.0)
     ap.add_argument("--skip-repeats", action="store_true", help="only the comparison table")
+    ap.add_argument("--skip-designs", action="store_true", help="no section on design shapes")
     ap.add_argument("--shared", type=Path, help=f"benchmark cafés (default {DEFAULT_SHARED})")
     ap.add_argument("--only", help="run only the café of this name")
     ap.add_argument("--seed", type=int, default=0)
@@ -211,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: no benchmark cafés at {SHARED}")
         return 0
     compare_files(args)
+    if not args.skip_designs and not args.only:
+        print_section(args.seed, min(args.time_limit, 5.0))
     if args.skip_repeats:
         return 0
     data = json.loads((SHARED / "instances.json").read_text())
