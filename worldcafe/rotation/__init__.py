@@ -69,7 +69,7 @@ __all__ = [
 
 ITERATIONS_PER_SECOND = 5_000
 DENSE_ITERATIONS_PER_SECOND = 500
-PEOPLE_STEPS_PER_SECOND = 400
+PEOPLE_STEPS_PER_SECOND = 500
 DENSE_LIMIT = 200  # up to this many people, the vectorised search over whole neighbourhoods
 
 
