@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 from typing import Any
 
 import docx
@@ -222,3 +223,26 @@ def test_harvest_pages_need_their_secrets(client: FlaskClient, harvested: dict[s
     assert client.get(f"/organiser/cafe/{cafe_id}/nope/harvest").status_code == 404
     assert client.get(f"/organiser/cafe/{cafe_id}/nope/export?format=json").status_code == 404
     assert client.get(f"/projector/{cafe_id}/nope/harvest").status_code == 404
+
+
+def test_the_harvest_is_made_in_the_background_once_notes_fall_quiet(
+    app: Flask, client: FlaskClient, cafe: dict[str, Any]
+) -> None:
+    from worldcafe.live.harvest_refresh import state_of
+    from worldcafe.services.harvest_cache import SYNTHESES
+
+    app.config.update(HARVEST_QUIET_SECONDS=0.05, HARVEST_GAP_SECONDS=0.0)
+    SYNTHESES.forget(cafe["cafe_id"])
+    computed = SYNTHESES.computed
+    run_round_with_notes(app, client, cafe, NOTES[:4], people=2)
+    state = state_of(app)
+    deadline = time.monotonic() + 60
+    while state.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # Computed in the background after the notes, and the task is over.
+    assert not state.running and not state.changed_at
+    assert SYNTHESES.computed > computed
+    computed = SYNTHESES.computed
+    page = client.get(f"{cafe['organiser_url']}/harvest")
+    assert page.status_code == 200 and "Free wifi in all public libraries" in page.text
+    assert SYNTHESES.computed == computed

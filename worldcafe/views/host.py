@@ -25,6 +25,7 @@ from worldcafe.live.announce import (
 )
 from worldcafe.live.rooms import link_room
 from worldcafe.live.transport import socketio
+from worldcafe.messages import N_
 from worldcafe.models import AuditEvent, Cafe, Participant
 from worldcafe.offload import offload
 from worldcafe.reads import screens
@@ -240,7 +241,7 @@ def _manage_person(
             participant_service.set_presence(db, person, action == "here")
             touched.clear()
         else:
-            raise InvalidInput("Choose what to do.")
+            raise InvalidInput(N_("Choose what to do."))
 
     result = _act(cafe_id, secret, announce_people, apply)
     if action in ("move", "table-host"):
