@@ -80,8 +80,9 @@ def product_rounds(
     if any(f < k for f in _prime_factors(w)):
         return []
     rounds: Rounds = []
-    for rnd in first[: None if limit is None else -(-limit // w)]:
-        for s in range(w):
+    wanted = len(first) * w + len(second) if limit is None else limit
+    for rnd in first:
+        for s in range(min(w, wanted - len(rounds))):
             rounds.append(
                 [
                     [a * w + (x + i * s) % w for i, a in enumerate(group)]
@@ -89,7 +90,7 @@ def product_rounds(
                     for x in range(w)
                 ]
             )
-    for rnd in second[: None if limit is None else max(0, limit - len(rounds))]:
+    for rnd in second[: max(0, wanted - len(rounds))]:
         rounds.append([[a * w + x for x in group] for a in range(u) for group in rnd])
     return rounds[:limit]
 
@@ -183,10 +184,13 @@ def _build(recipe: tuple[int | str, ...], v: int, k: int, limit: int | None) -> 
         second = _lists(resolvable_rounds(w, k)) if limit is None or limit > len(first) * w else []
         return product_rounds(first, u, second, w, k, limit)
     n = (v - 1) // 2
+    last = n if limit is None else min(n, limit)
     if kind == "lines":
-        blocks = [line for rnd in affine_lines(a[0], a[1]) for line in rnd]
+        lines = np.array([line for rnd in affine_lines(a[0], a[1]) for line in rnd])
     else:
         b, m, extra = a
-        blocks = [[i * m + x for i, x in enumerate(block)] for block in transversal_design(b, m)]
+        lines = transversal_design(b, m) + np.arange(b) * m
+    blocks: list[list[int]] = lines[lines.min(axis=1) < last].tolist()
+    if kind == "transversal":
         blocks += [[i * m + x for x in range(m)] + [b * m] * extra for i in range(b)]
     return doubled_rounds(n, blocks, lambda w: _lists(resolvable_rounds(w, 3)), limit)

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from worldcafe.rotation.constructions import _prime_power
 from worldcafe.rotation.fields import Field, field
@@ -100,21 +101,18 @@ def _prime_power_parts(m: int) -> list[int]:
     return [*parts, m] if m > 1 else parts
 
 
-def transversal_design(k: int, m: int) -> list[list[int]]:
-    """Blocks of a TD(k, m) (block[i] is its point in group i), when every prime power part
-    of m is at least k (MacNeish's product of {a + b*e_i} over the fields); else []."""
+def transversal_design(k: int, m: int) -> npt.NDArray[np.int64]:
+    """Blocks of a TD(k, m), one per row (entry i its point in group i), when every prime power
+    part of m is at least k (MacNeish's product of {a + b*e_i} over the fields); else none."""
     parts = _prime_power_parts(m)
     if k < 2 or m < 2 or any(part < k for part in parts):
-        return []
-    blocks = [[0] * k]
+        return np.zeros((0, k), dtype=np.int64)
+    blocks = np.zeros((1, k), dtype=np.int64)
     for part in parts:
         f = field(part)
-        small = [
-            [int(f.add[x, f.mul(b, e)]) for e in range(k)] for x in range(part) for b in range(part)
-        ]
-        blocks = [
-            [u * part + w for u, w in zip(big, s, strict=True)] for big in blocks for s in small
-        ]
+        a = np.arange(part)
+        small = f.add[a[:, None, None], f.times[a[None, :, None], np.arange(k)[None, None, :]]]
+        blocks = (blocks[:, None, :] * part + small.reshape(1, -1, k)).reshape(-1, k)
     return blocks
 
 
