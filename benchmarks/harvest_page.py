@@ -7,8 +7,9 @@ six, notes in English, German and French), joins the phones, starts a round and 
 phones post the notes through their sockets (`note:add`, one at a time with its ack, as the
 phone page does), spread over `--seconds`. From the last note's ack it requests at once the
 organiser's harvest page, the projector's harvest view and the PDF download, and times each
-until its last byte; the page must already hold the last note. Then the same three again a
-few seconds later.
+until its last byte; the page must already hold the last note (grouped, or among the newest
+notes it shows apart while their harvest is computed). Then the time until the page holds
+every note grouped, and the same three requests again a few seconds later.
 
 Baselines in the same run: the same three requests to the same café after a cold restart of
 the server (nothing computed yet, every note's vector stored), and the bare synthesis of the
@@ -22,6 +23,7 @@ import asyncio
 import html
 import logging
 import random
+import re
 import sys
 import tempfile
 import time
@@ -161,6 +163,28 @@ async def harvest_requests(links: dict[str, str], since: float) -> dict[str, Any
     }
 
 
+PENDING = re.compile(r"(\d+) new notes? (?:is|are) not grouped yet")
+
+
+def pending_notes(page: str) -> int:
+    """How many notes the page shows apart, not grouped yet (0: its harvest is complete)."""
+    found = PENDING.search(page)
+    return int(found.group(1)) if found else 0
+
+
+async def complete_page(links: dict[str, str], since: float) -> tuple[float, str]:
+    """Seconds from `since` until the harvest page holds every note grouped."""
+    url = links["organiser_url"] + "/harvest"
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=600)) as http:
+        while True:
+            async with http.get(url + "/ready") as response:
+                if response.status != 204:
+                    break
+            await asyncio.sleep(0.2)
+        took, body = await timed_get(http, url, since)
+    return took, body.decode("utf-8")
+
+
 async def live_run(
     server: LiveServer, links: dict[str, str], config: dict[str, Any], args: argparse.Namespace
 ) -> dict[str, Any]:
@@ -174,7 +198,11 @@ async def live_run(
                 phones, languages, theme_of_table(config), args.notes, args.seconds
             )
             fresh = await harvest_requests(links, last)
-            fresh["holds_last_note"] = html.escape(text, quote=True) in fresh.pop("page_html")
+            page = fresh.pop("page_html")
+            fresh["holds_last_note"] = html.escape(text, quote=True) in page
+            fresh["apart"] = pending_notes(page)
+            fresh["complete"], page = await complete_page(links, last)
+            fresh["complete_holds_last_note"] = html.escape(text, quote=True) in page
             fresh["refused"] = refused
             await asyncio.sleep(5)
             later = await harvest_requests(links, time.perf_counter())
@@ -255,7 +283,14 @@ def run_in(folder: Path, args: argparse.Namespace) -> int:
     print(row("5 s later", later))
     print(row("baseline: cold restart, same café", cold))
     print(f"{'baseline: bare synthesis in process':<38} {bare:6.2f} s")
-    print(f"the page holds the last note: {'yes' if fresh['holds_last_note'] else 'NO'}")
+    print(
+        f"the page first served holds the last note: {'yes' if fresh['holds_last_note'] else 'NO'}"
+        f" ({fresh['apart']} of {args.notes} notes shown apart, not grouped yet)"
+    )
+    print(
+        f"the page with every note grouped: {fresh['complete']:.2f} s after the last note"
+        f" (holds it: {'yes' if fresh['complete_holds_last_note'] else 'NO'})"
+    )
     met = fresh["page"] <= GOAL_SECONDS and fresh["holds_last_note"]
     print(f"goal (page within {GOAL_SECONDS:.0f} s of the last note): {'met' if met else 'MISSED'}")
     return 0 if met else 1
