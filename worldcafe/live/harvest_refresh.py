@@ -2,10 +2,11 @@
 
 After a note is added, changed or curated, the café's synthesis is computed again when no
 further change has come for HARVEST_QUIET_SECONDS (2 s; 0 turns it off, as in tests unless
-set), or at the latest HARVEST_MAX_WAIT_SECONDS (20 s) after the first change while notes
-keep coming, so that the organiser who opens the harvest finds one made: the current one, or
-one a little older with the newest notes shown apart while the current one is computed
-(views/harvest.py). A café is refreshed by one background task at a time, never within
+set), so that the organiser who opens the harvest finds one made: the current one, or one a
+little older with the newest notes shown apart while the current one is computed
+(views/harvest.py). While notes stream in without a pause nothing is computed (the live notes
+have the processor), unless HARVEST_MAX_WAIT_SECONDS is set: then at the latest that long
+after the first change. A café is refreshed by one background task at a time, never within
 HARVEST_GAP_SECONDS (15 s) or four times the duration of its previous refresh (the synthesis
 shares the processor with the live notes), and the task ends as soon as nothing has changed
 since. Requests that ask while it runs wait for its result (services/harvest_cache.py)
@@ -92,7 +93,7 @@ def _refresh(app: Flask, cafe_id: int, quiet: float) -> None:
     """Wait for a quiet moment, compute the harvest, and again while changes keep coming."""
     state = state_of(app)
     gap = float(app.config.get("HARVEST_GAP_SECONDS", 15.0))
-    longest = float(app.config.get("HARVEST_MAX_WAIT_SECONDS", 20.0))
+    longest = float(app.config.get("HARVEST_MAX_WAIT_SECONDS", 0.0)) or float("inf")
     try:
         while True:
             with state.lock:
