@@ -9,10 +9,11 @@ from typing import Literal
 from flask import abort, g, session
 from sqlalchemy.orm import Session, object_session
 
+from worldcafe.messages import N_
 from worldcafe.models import Cafe, Organiser, Participant
 from worldcafe.services import cafes as cafe_service
 from worldcafe.services import participants as participant_service
-from worldcafe.services.errors import NotFound
+from worldcafe.services.errors import Forbidden, NotFound
 
 Role = Literal["host", "projector", "organiser"]
 _SESSION_KEYS: dict[str, str] = {"host": "h", "projector": "v", "organiser": "o"}
@@ -146,10 +147,10 @@ def cafe_by_join_code(db: Session, code: str) -> Cafe:
 
 
 def current_participant_by_id(db: Session, cafe: Cafe, participant_id: int | None) -> Participant:
-    """The participant a socket's identity names (checked at the event), or PermissionError."""
+    """The participant a socket's identity names (checked at the event), or Forbidden."""
     participant = db.get(Participant, participant_id) if participant_id is not None else None
     if participant is None or participant.cafe_id != cafe.id:
-        raise PermissionError("Join the café first.")
+        raise Forbidden(N_("Join the café first."))
     return participant
 
 

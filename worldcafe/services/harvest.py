@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from worldcafe.catalogues import catalogue
+from worldcafe.messages import N_
 from worldcafe.models import (
     AuditEvent,
     Cafe,
@@ -307,6 +309,7 @@ def report_context(db: Session, cafe: Cafe, *, anonymise: bool = False) -> Any:
     return synthesis.ReportContext(
         title=cafe.title,
         language=cafe.language,
+        catalogue=catalogue(cafe.language),
         anonymise=anonymise,
         generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         date=_date(cafe),
@@ -362,25 +365,27 @@ CURATION_OPS = ("rename", "merge", "split", "move", "hide", "unhide", "key")
 def curate(db: Session, cafe: Cafe, op: dict[str, Any]) -> synthesis.Curation:
     """Append one organiser edit (rename, merge, split, move, hide, unhide, key) and store it."""
     if op.get("op") not in CURATION_OPS:
-        raise InvalidInput("Unknown curation step.")
+        raise InvalidInput(N_("Unknown curation step."))
     current = curation_of(cafe) or synthesis.Curation()
     try:
         checked = synthesis.Curation.from_dict({"ops": [op]})
     except ValueError as error:
-        raise InvalidInput(str(error)) from None
+        raise InvalidInput(
+            N_("This curation step is malformed: %(problem)s"), problem=str(error)
+        ) from None
     step = checked.ops[0]
     if step["op"] == "rename":
-        step["label"] = clean_text(step["label"], field="Label", max_length=120)
+        step["label"] = clean_text(step["label"], field=N_("New name"), max_length=120)
         if not step["label"]:
-            raise InvalidInput("Give the cluster a name.")
+            raise InvalidInput(N_("Give the cluster a name."))
     if step["op"] in ("merge", "split") and len(step["note_ids"]) < (
         2 if step["op"] == "merge" else 1
     ):
-        raise InvalidInput("Choose the notes or clusters first.")
+        raise InvalidInput(N_("Choose the notes or clusters first."))
     known = {str(n.id) for n, _ in _notes(db, cafe)}
     ids = step.get("note_ids") or [step.get("note_id"), step.get("to")]
     if any(i is not None and i not in known for i in ids):
-        raise NotFound("No such note in this café.")
+        raise NotFound(N_("No such note in this café."))
     current.ops.append(step)
     cafe.curation = current.to_dict()
     db.add(AuditEvent(cafe_id=cafe.id, actor="organiser", action=f"curate_{step['op']}"))

@@ -14,6 +14,7 @@ from worldcafe import access
 from worldcafe.extensions import database
 from worldcafe.live import harvest_refresh
 from worldcafe.live.announce import announce_harvest, announce_note_changed
+from worldcafe.messages import N_
 from worldcafe.services import harvest as harvest_service
 from worldcafe.services import moderation, publishing
 from worldcafe.services.errors import InvalidInput
@@ -133,7 +134,7 @@ def export(cafe_id: int, secret: str) -> BaseResponse:
     """Download the synthesis as PDF, DOCX, Markdown, CSV or JSON."""
     fmt = request.args.get("format", "pdf")
     if fmt not in EXPORT_TYPES:
-        raise InvalidInput(f"Choose one of: {', '.join(EXPORT_TYPES)}.")
+        raise InvalidInput(N_("Choose one of: %(choices)s."), choices=", ".join(EXPORT_TYPES))
     anonymise = request.args.get("anonymise") == "1"
     with database().read() as db:
         cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)

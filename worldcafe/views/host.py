@@ -24,6 +24,7 @@ from worldcafe.live.announce import (
 )
 from worldcafe.live.rooms import link_room
 from worldcafe.live.transport import socketio
+from worldcafe.messages import N_
 from worldcafe.models import AuditEvent, Cafe, Participant
 from worldcafe.offload import offload
 from worldcafe.reads import screens
@@ -250,7 +251,7 @@ def _manage_person(
             participant_service.set_presence(db, person, action == "here")
             touched.clear()
         else:
-            raise InvalidInput("Choose what to do.")
+            raise InvalidInput(N_("Choose what to do."))
 
     result = _act(cafe_id, secret, apply, announce_people)
     if action in ("move", "table-host"):
