@@ -57,7 +57,7 @@ translations: dev-venv
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ -k _plural_forms:1,2 \
 		--no-location --sort-output --project worldcafe -o worldcafe/translations/messages.pot .
 	$(BIN)/pybabel update -i worldcafe/translations/messages.pot -d worldcafe/translations \
-		--no-location --no-fuzzy-matching
+		--ignore-obsolete --no-fuzzy-matching --width 100
 	$(BIN)/pybabel compile -d worldcafe/translations
 
 clean:

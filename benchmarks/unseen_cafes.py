@@ -11,9 +11,11 @@ language exists by construction (the same seating in every round).
 from __future__ import annotations
 
 import random
+import time
+from collections.abc import Callable
 from typing import Any
 
-from worldcafe.rotation import Instance, TableSpec
+from worldcafe.rotation import Instance, TableSpec, plan_rounds, score_plan
 
 LANGUAGES = ["sw", "pt", "tr", "nl", "sv", "cs", "hu", "ro", "fi", "el", "da", "uk"]
 THEMES = ["Water", "Mobility", "Housing", "Health", "Energy", "Schools", "Parks", "Budgets"]
@@ -98,3 +100,48 @@ def describe(instance: Instance) -> dict[str, Any]:
         "mix": "+".join(instance.mix),
         "lang": instance.common_language,
     }
+
+
+UNSEEN_HEADER = (
+    f"{'café (seed)':<12} {'n':>4} {'tab':>4} {'cap':>3} {'rnd':>3} {'th':>2} {'host':>4} "
+    f"{'mix':<12} {'lang':>4} | {'wasted ours/ref (rep+mix excess)':>34} | "
+    f"{'no-lang o/r':>11} | {'cov ours/ref':>13} | {'sec ours/goal/ref':>17} | mark"
+)
+
+
+def compare_unseen(
+    seed: int,
+    time_limit: float,
+    reference_seconds: float,
+    reference: Callable[[Instance, int, float], list[dict[str, list[str]]]],
+) -> str:
+    """One unseen café: the planner at `time_limit` against a local search run for
+    `reference_seconds`; at the mark when it is no worse in this order: tables without a common
+    language, theme coverage, wasted encounters."""
+    instance = random_cafe(seed)
+    plan = plan_rounds(instance, seed=0, time_limit=time_limit)
+    started = time.monotonic()
+    ref = score_plan(instance, reference(instance, seed, reference_seconds))
+    ref_sec = time.monotonic() - started
+    s = plan.score
+    d = describe(instance)
+    wasted, ref_wasted = s.repeat_pairs + s.mix_excess, ref.repeat_pairs + ref.mix_excess
+    asked = instance.common_language  # else tables without one are shown, not weighed
+    ours_key = (s.language_violations if asked else 0, round(-s.theme_coverage, 6), wasted)
+    at_mark = s.valid and ours_key <= (
+        ref.language_violations if asked else 0,
+        round(-ref.theme_coverage, 6),
+        ref_wasted,
+    )
+    goal = 1.0 if 60 <= d["n"] <= 1500 else time_limit
+    text = (
+        f"{seed:<12} {d['n']:>4} {d['tables']:>4} {d['cap']:>3} {d['rounds']:>3} "
+        f"{d['themes']:>2} {d['hosts']:>4} {d['mix']:<12} {'yes' if d['lang'] else 'no':>4} | "
+        f"{f'{wasted} ({s.repeat_pairs}+{s.mix_excess}) / {ref_wasted} ':>20}"
+        f"{f'({ref.repeat_pairs}+{ref.mix_excess})':>14} | "
+        f"{f'{s.language_violations}/{ref.language_violations}':>11} | "
+        f"{f'{s.theme_coverage:.3f}/{ref.theme_coverage:.3f}':>13} | "
+        f"{f'{plan.seconds:.2f}/{goal:g}/{ref_sec:.0f}':>17} | "
+        f"{'yes' if at_mark else 'NO'}{'' if s.valid else ' (invalid plan)'}"
+    )
+    return text

@@ -84,7 +84,8 @@ def cmd_create_cafe(args: argparse.Namespace) -> int:
     """Create a café from a CONFIG.json file and print its links."""
     from worldcafe.extensions import database
     from worldcafe.links import cafe_links
-    from worldcafe.services.cafes import create_cafe, parse_cafe_spec
+    from worldcafe.services.cafe_config import parse_cafe_spec
+    from worldcafe.services.cafes import create_cafe
     from worldcafe.services.errors import ServiceError
 
     config = _read_json(args.config, "café configuration")
@@ -191,6 +192,7 @@ def _progress(notes: list[Any]) -> Any:
 def cmd_synthesize(args: argparse.Namespace) -> int:
     """The synthesis of a notes file."""
     from worldcafe import synthesis
+    from worldcafe.catalogues import catalogue
 
     try:
         notes = synthesis.read_notes(Path(args.notes))
@@ -207,6 +209,7 @@ def cmd_synthesize(args: argparse.Namespace) -> int:
     context = synthesis.ReportContext(
         title=args.title or Path(args.notes).stem,
         language=result.language,
+        catalogue=catalogue(result.language),
         theme_order=list(dict.fromkeys(note.theme for note in notes)),
     )
     _write_output(synthesis.render(result, args.format, context), args.output)
@@ -263,7 +266,8 @@ def _loadtest_links(args: argparse.Namespace) -> Any:
         return None, (email, password)
     from worldcafe.extensions import database
     from worldcafe.links import cafe_links
-    from worldcafe.services.cafes import create_cafe, parse_cafe_spec
+    from worldcafe.services.cafe_config import parse_cafe_spec
+    from worldcafe.services.cafes import create_cafe
 
     app = _app()
     with app.app_context(), database().write() as db:

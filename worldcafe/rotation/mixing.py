@@ -1,9 +1,10 @@
 """Planning cafés that mix people or need a common language at every table.
 
-Several starts are built and the best (by `Seating.cost`) is improved by a swap tabu search
-(`people_tabu.py`); where a common language is asked, each start first has its tables
-without one repaired by that search (languages before themes and mixing), and from then on no
-change takes a common language away from a table:
+Several starts are built and the best is improved by a swap tabu search (`people_tabu.py`).
+Starts compare by their tables without a common language (where one is asked), then as
+`Seating.cost`; the best one's tables without a common language are repaired by that search
+first (languages before themes and mixing), and from then on no change takes a common
+language away from a table:
 
 - *grid*: `grid_rounds` with people in rows by value groups (no repeats; a group within a row
   spread every round) and, where themes allow, tables given themes by residues so that every
@@ -20,8 +21,10 @@ change takes a common language away from a table:
   only mixing is asked; with a common language asked, the greedy start that seats first the
   people who share a language with fewest others.
 
-Beyond `LARGE` people only the dealt start is built (when something is to be mixed; else the
-greedy one), to keep within the time goals.
+Beyond `LARGE` people the plain start is built only where no common language is asked, and
+where a common language is asked each round's
+tables of a theme are seated by table languages (`languages.py`), to keep within the time
+goals; the search then takes fewer steps, as each costs about n times the table size.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from worldcafe.rotation.constructions import grid_rounds
-from worldcafe.rotation.languages import seat_all_by_language
+from worldcafe.rotation.languages import seat_all_by_language, tables_without_language
 from worldcafe.rotation.model import Instance
 from worldcafe.rotation.people import mix_values
 from worldcafe.rotation.people_tabu import PeopleTabu
@@ -246,10 +249,12 @@ def plan_with_people(
     # step budgets: a step costs about n * table size, so fewer of them in larger cafés
     scale = min(1.0, SMALL / max(1, state.n))
     budget = int(max(0.0, time_limit) * steps_per_second * scale)
-    repair_steps = min(2 * state.n, budget // 4)
+    repair_steps = min(4 * state.n, budget // 2)
     ways: tuple[str, ...] = ("grid", "themed", "dealt", "plain")
     if state.n > LARGE:
-        ways = ("themed", "dealt" if instance.mix or instance.common_language else "plain")
+        # the plain start (designs or greedy) serves repeats and themes; with a common
+        # language asked it costs too much here, and the dealt one is seated by languages
+        ways = ("themed", "dealt") if instance.common_language else ("themed", "dealt", "plain")
     for way in ways:
         if best is not None and _reached(best[0], target):
             break
@@ -271,17 +276,20 @@ def plan_with_people(
             if not instance.mix and state.n <= LARGE:
                 continue
             for r in range(state.played, state.n_rounds):
-                dealt_round(state, r, groups)
+                dealt_round(state, r, groups)  # (by languages below, for large cafés)
         if way in ("grid", "dealt"):
             relabel(state, 100 * state.n, deadline)
-        if instance.common_language:  # languages first: the search then never loses them
-            if state.n > LARGE:  # too many tables to repair by search alone
-                seat_all_by_language(state, lambda people: _sorted_people(state, people, groups))
-            state.restore(PeopleTabu(state, target, deadline, repairing=True).repair(repair_steps))
-        if best is None or state.cost() < best[0]:
-            best = (state.cost(), state.snapshot())
+        if instance.common_language and state.n > LARGE:  # too many tables for the search
+            seat_all_by_language(state, lambda people: _sorted_people(state, people, groups))
+        # starts compared by tables without a common language, then as `Seating.cost`
+        _, theme, wasted, spread = state.cost()
+        start = (tables_without_language(state), theme, wasted, spread)
+        if best is None or start < best[0]:
+            best = (start, state.snapshot())
     assert best is not None
     state.restore(best[1])
+    if best[0][0]:  # languages first: the search then never loses them
+        state.restore(PeopleTabu(state, target, deadline, repairing=True).repair(repair_steps))
     snap, cost = PeopleTabu(state, target, deadline).run(budget * 4 // 5)
     if cost[2] > target[0] and time.monotonic() < deadline:  # themes missed: the tabu search
         state.restore(snap)  # weighs them above mixing

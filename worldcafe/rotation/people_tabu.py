@@ -38,7 +38,7 @@ class PeopleTabu(PeopleState):
         n = state.n
         self.tabu = np.zeros((state.n_rounds, n), dtype=np.int64)
         self.check_every = 1 + n // 100
-        self.patience = 300 + 4 * n
+        self.patience = 100 + n
         self.quiet = 4000 + 12 * n  # steps without a new best after which the search stops
 
     def done(self, cost: tuple[int, int, int, int, int]) -> bool:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from worldcafe.catalogues import catalogue
+from worldcafe.messages import N_
 from worldcafe.models import (
     AuditEvent,
     Cafe,
@@ -27,7 +29,12 @@ from worldcafe.models import (
 from worldcafe.offload import offload
 from worldcafe.services.cafes import get_cafe
 from worldcafe.services.errors import InvalidInput, NotFound
-from worldcafe.services.harvest_cache import DOCUMENTS, SYNTHESES, harvest_version
+from worldcafe.services.harvest_cache import (
+    DOCUMENTS,
+    SYNTHESES,
+    harvest_version,
+    only_added_since,
+)
 from worldcafe.services.join_fields import answer_counts, fields_of
 from worldcafe.services.text_input import clean_text
 from worldcafe.services.vectors import stored_vectors
@@ -246,11 +253,33 @@ def harvest(db: Session, cafe: Cafe, *, anonymise: bool = False) -> synthesis.Sy
     return _versioned_harvest(db, cafe, anonymise=anonymise)[1]
 
 
+def harvest_so_far(db: Session, cafe: Cafe) -> tuple[synthesis.Synthesis, list[synthesis.Note]]:
+    """For screens that can wait for the newest notes: the current synthesis if it is made,
+    else the last one made when only notes were added since (with those notes apart, to be
+    shown as not yet grouped; the caller has the current one computed). Computed now after
+    any other change: a curation step, an edit, a vote, a hidden or withdrawn note."""
+    notes = synthesis_notes(db, cafe)
+    version = harvest_version(cafe.language, cafe.curation, notes)
+    kept = SYNTHESES.latest((cafe.id, False))
+    if kept is not None and kept[0] != version and isinstance(kept[0], tuple):
+        added = only_added_since(kept[1], notes) if kept[0][0] == version[0] else None
+        if added is not None:
+            return kept[1], added
+    return _versioned_harvest(db, cafe, anonymise=False, notes=notes)[1], []
+
+
+def harvest_is_current(db: Session, cafe: Cafe) -> bool:
+    """Whether the synthesis of the café's notes and curation as they are now is made."""
+    version = harvest_version(cafe.language, cafe.curation, synthesis_notes(db, cafe))
+    return SYNTHESES.peek((cafe.id, False), version) is not None
+
+
 def _versioned_harvest(
-    db: Session, cafe: Cafe, *, anonymise: bool
-) -> tuple[str, synthesis.Synthesis]:
+    db: Session, cafe: Cafe, *, anonymise: bool, notes: list[synthesis.Note] | None = None
+) -> tuple[tuple[str, str], synthesis.Synthesis]:
     cafe_language = cafe.language
-    notes = synthesis_notes(db, cafe, anonymise=anonymise)
+    if notes is None:
+        notes = synthesis_notes(db, cafe, anonymise=anonymise)
     version = harvest_version(cafe_language, cafe.curation, notes)
 
     def compute() -> synthesis.Synthesis:
@@ -280,6 +309,7 @@ def report_context(db: Session, cafe: Cafe, *, anonymise: bool = False) -> Any:
     return synthesis.ReportContext(
         title=cafe.title,
         language=cafe.language,
+        catalogue=catalogue(cafe.language),
         anonymise=anonymise,
         generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         date=_date(cafe),
@@ -294,9 +324,13 @@ def report_context(db: Session, cafe: Cafe, *, anonymise: bool = False) -> Any:
     )
 
 
-def harvest_points(db: Session, cafe: Cafe) -> tuple[Any, list[tuple[str, list[Any]]]]:
-    """The synthesis and, per theme in the café's order, its curated plenary points."""
-    result = harvest(db, cafe)
+def harvest_points(
+    db: Session, cafe: Cafe, result: synthesis.Synthesis | None = None
+) -> tuple[Any, list[tuple[str, list[Any]]]]:
+    """The synthesis (the current one unless given) and, per theme in the café's order, its
+    curated plenary points."""
+    if result is None:
+        result = harvest(db, cafe)
     curation = curation_of(cafe)
     ops = list(curation.ops) if curation else []
     names = [t.name for t in cafe.themes]
@@ -331,25 +365,27 @@ CURATION_OPS = ("rename", "merge", "split", "move", "hide", "unhide", "key")
 def curate(db: Session, cafe: Cafe, op: dict[str, Any]) -> synthesis.Curation:
     """Append one organiser edit (rename, merge, split, move, hide, unhide, key) and store it."""
     if op.get("op") not in CURATION_OPS:
-        raise InvalidInput("Unknown curation step.")
+        raise InvalidInput(N_("Unknown curation step."))
     current = curation_of(cafe) or synthesis.Curation()
     try:
         checked = synthesis.Curation.from_dict({"ops": [op]})
     except ValueError as error:
-        raise InvalidInput(str(error)) from None
+        raise InvalidInput(
+            N_("This curation step is malformed: %(problem)s"), problem=str(error)
+        ) from None
     step = checked.ops[0]
     if step["op"] == "rename":
-        step["label"] = clean_text(step["label"], field="Label", max_length=120)
+        step["label"] = clean_text(step["label"], field=N_("New name"), max_length=120)
         if not step["label"]:
-            raise InvalidInput("Give the cluster a name.")
+            raise InvalidInput(N_("Give the cluster a name."))
     if step["op"] in ("merge", "split") and len(step["note_ids"]) < (
         2 if step["op"] == "merge" else 1
     ):
-        raise InvalidInput("Choose the notes or clusters first.")
+        raise InvalidInput(N_("Choose the notes or clusters first."))
     known = {str(n.id) for n, _ in _notes(db, cafe)}
     ids = step.get("note_ids") or [step.get("note_id"), step.get("to")]
     if any(i is not None and i not in known for i in ids):
-        raise NotFound("No such note in this café.")
+        raise NotFound(N_("No such note in this café."))
     current.ops.append(step)
     cafe.curation = current.to_dict()
     db.add(AuditEvent(cafe_id=cafe.id, actor="organiser", action=f"curate_{step['op']}"))

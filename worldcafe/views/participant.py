@@ -24,7 +24,7 @@ from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe import access, presenters
 from worldcafe.extensions import database, limits
-from worldcafe.i18n import translate_message
+from worldcafe.i18n import translated
 from worldcafe.live.announce import announce_people, cut_off_participant
 from worldcafe.models import NAME_MAX, NOTE_MAX, Cafe
 from worldcafe.qrcodes import qr_png, qr_svg
@@ -59,9 +59,8 @@ def _in_line(view: _View) -> _View:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not _door_line.acquire(timeout=DOOR_WAIT_SECONDS):
-            response = make_response(
-                render_template("error.html", message=translate_message(BUSY), status=503), 503
-            )
+            busy = _("Many people are joining right now: try again in a few seconds.")
+            response = make_response(render_template("error.html", message=busy, status=503), 503)
             response.headers["Retry-After"] = "10"
             return response
         try:
@@ -72,15 +71,12 @@ def _in_line(view: _View) -> _View:
     return cast(_View, wrapper)
 
 
-BUSY = "Many people are joining right now: try again in a few seconds."
-
-
 def _door(db: Session, cafe: Cafe) -> str | None:
     """Why the join form is not shown: joining closed by the host, or every seat taken."""
     if not cafe.joining_open:
-        return "This café is not taking new participants right now."
+        return str(_("This café is not taking new participants right now."))
     if participant_service.participant_count(db, cafe) >= participant_service.seat_count(cafe):
-        return "This café is full: every seat is taken."
+        return str(_("This café is full: every seat is taken."))
     return None
 
 
@@ -115,7 +111,7 @@ def join_page(code: str) -> str | BaseResponse:
 def _refused(
     code: str, error: ServiceError, suggestion: str, *, resuming: bool = False
 ) -> BaseResponse:
-    message = str(error)
+    message = translated(error.message)
     with database().read() as db:
         cafe = access.cafe_by_join_code(db, code)
         page = (
