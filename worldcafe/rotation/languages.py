@@ -136,7 +136,10 @@ def seat_all_by_language(state: Seating, order: Callable[[list[int]], list[int]]
 
 
 def tables_without_language(state: Seating) -> int:
-    """Tables of the rounds being planned whose people who gave languages share none."""
+    """Tables of the rounds being planned whose people who gave languages share none (0 when
+    the café does not ask for a common language)."""
+    if not state.instance.common_language:
+        return 0
     spoken = _spoken(state)
     count = 0
     for r in range(state.played, state.n_rounds):
