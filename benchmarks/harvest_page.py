@@ -7,12 +7,15 @@ six, notes in English, German and French), joins the phones, starts a round and 
 phones post the notes through their sockets (`note:add`, one at a time with its ack, as the
 phone page does), spread over `--seconds`. From the last note's ack it requests at once the
 organiser's harvest page, the projector's harvest view and the PDF download, and times each
-until its last byte; the page must already hold the last note. Then the same three again a
-few seconds later.
+until its last byte; the page must already hold the last note (grouped, or among the newest
+notes it shows apart while their harvest is computed). Then the time until the page holds
+every note grouped, and the same three requests again a few seconds later.
 
 Baselines in the same run: the same three requests to the same café after a cold restart of
 the server (nothing computed yet, every note's vector stored), and the bare synthesis of the
-café's notes in this process. The goal: the harvest page within 3 s of the last note.
+café's notes in this process. The goal: the harvest page within 3 s of the last note. On a
+machine busy with other work, wall-clock seconds grow with its load; the server's processor
+seconds until the page was served (and the synthesis's) are printed beside them.
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ import argparse
 import asyncio
 import html
 import logging
+import os
 import random
+import re
 import sys
 import tempfile
 import time
@@ -143,16 +148,31 @@ async def timed_get(http: aiohttp.ClientSession, url: str, since: float) -> tupl
     return time.perf_counter() - since, body
 
 
-async def harvest_requests(links: dict[str, str], since: float) -> dict[str, Any]:
-    """The organiser's page, the projector's harvest view and the PDF, requested together."""
+def cpu_seconds(pid: int) -> float:
+    """Processor time a process has used so far (user and system)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def harvest_requests(links: dict[str, str], since: float, pid: int) -> dict[str, Any]:
+    """The organiser's page, the projector's harvest view and the PDF, requested together;
+    also the server's processor time until the page was served (what it costs on a machine
+    that does nothing else)."""
+    used = cpu_seconds(pid)
+
+    async def page_with_cpu() -> tuple[float, bytes, float]:
+        took, body = await timed_get(http, links["organiser_url"] + "/harvest", since)
+        return took, body, cpu_seconds(pid) - used
+
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=600)) as http:
         page, projector, pdf = await asyncio.gather(
-            timed_get(http, links["organiser_url"] + "/harvest", since),
+            page_with_cpu(),
             timed_get(http, links["projector_url"] + "/harvest", since),
             timed_get(http, links["organiser_url"] + "/export?format=pdf", since),
         )
     return {
         "page": page[0],
+        "page_cpu": page[2],
         "projector": projector[0],
         "pdf": pdf[0],
         "all": max(page[0], projector[0], pdf[0]),
@@ -161,10 +181,34 @@ async def harvest_requests(links: dict[str, str], since: float) -> dict[str, Any
     }
 
 
+PENDING = re.compile(r"(\d+) new notes? (?:is|are) not grouped yet")
+
+
+def pending_notes(page: str) -> int:
+    """How many notes the page shows apart, not grouped yet (0: its harvest is complete)."""
+    found = PENDING.search(page)
+    return int(found.group(1)) if found else 0
+
+
+async def complete_page(links: dict[str, str], since: float) -> tuple[float, str]:
+    """Seconds from `since` until the harvest page holds every note grouped."""
+    url = links["organiser_url"] + "/harvest"
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=600)) as http:
+        while True:
+            async with http.get(url + "/ready") as response:
+                if response.status != 204:
+                    break
+            await asyncio.sleep(0.2)
+        took, body = await timed_get(http, url, since)
+    return took, body.decode("utf-8")
+
+
 async def live_run(
     server: LiveServer, links: dict[str, str], config: dict[str, Any], args: argparse.Namespace
 ) -> dict[str, Any]:
     cafe = CafeLinks.from_json(links, server.url)
+    assert server.process is not None
+    pid = server.process.pid
     connector = aiohttp.TCPConnector(limit=100)
     try:
         phones, languages = await seat_phones(connector, cafe, args.phones)
@@ -173,11 +217,18 @@ async def live_run(
             last, text, refused = await post_notes(
                 phones, languages, theme_of_table(config), args.notes, args.seconds
             )
-            fresh = await harvest_requests(links, last)
-            fresh["holds_last_note"] = html.escape(text, quote=True) in fresh.pop("page_html")
+            fresh = await harvest_requests(links, last, pid)
+            page = fresh.pop("page_html")
+            fresh["holds_last_note"] = html.escape(text, quote=True) in page
+            fresh["apart"] = pending_notes(page)
+            fresh["complete"] = fresh["page"]
+            fresh["complete_holds_last_note"] = fresh["holds_last_note"]
+            if fresh["apart"]:
+                fresh["complete"], page = await complete_page(links, last)
+                fresh["complete_holds_last_note"] = html.escape(text, quote=True) in page
             fresh["refused"] = refused
             await asyncio.sleep(5)
-            later = await harvest_requests(links, time.perf_counter())
+            later = await harvest_requests(links, time.perf_counter(), pid)
             later.pop("page_html")
         finally:
             await devices._gather_limited([p.disconnect for p in phones], 100)
@@ -186,8 +237,9 @@ async def live_run(
     return {"fresh": fresh, "later": later}
 
 
-def bare_synthesis(instance: Path, cafe_id: int) -> float:
-    """Seconds for the café's synthesis called directly on its stored notes and vectors."""
+def bare_synthesis(instance: Path, cafe_id: int) -> tuple[float, float]:
+    """Seconds (and processor seconds) for the café's synthesis called directly on its
+    stored notes and vectors."""
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
 
@@ -200,12 +252,14 @@ def bare_synthesis(instance: Path, cafe_id: int) -> float:
     try:
         with Session(engine) as db:
             cafe = get_cafe(db, cafe_id)
-            started = time.perf_counter()
-            notes = synthesis_notes(db, cafe)
-            curation = curation_of(cafe)
-            vectors = stored_vectors(db, cafe.id)
-            synthesis.synthesize(notes, curation, language=cafe.language, vectors=vectors)
-            return time.perf_counter() - started
+            # The second run is timed: the first loads word lists and stemmers.
+            for _ in range(2):
+                started, used = time.perf_counter(), time.process_time()
+                notes = synthesis_notes(db, cafe)
+                curation = curation_of(cafe)
+                vectors = stored_vectors(db, cafe.id)
+                synthesis.synthesize(notes, curation, language=cafe.language, vectors=vectors)
+            return time.perf_counter() - started, time.process_time() - used
     finally:
         engine.dispose()
 
@@ -229,6 +283,7 @@ def row(name: str, figures: dict[str, Any]) -> str:
     return (
         f"{name:<38} page {figures['page']:6.2f} s   projector {figures['projector']:6.2f} s"
         f"   PDF {figures['pdf']:6.2f} s   all three {figures['all']:6.2f} s"
+        f"   (server CPU until the page: {figures['page_cpu']:5.2f} s)"
     )
 
 
@@ -243,7 +298,8 @@ def run_in(folder: Path, args: argparse.Namespace) -> int:
         server.stop()
         # Cold: a new process, nothing computed, every vector stored.
         server = LiveServer(instance, port=server.port).start(timeout=60)
-        cold = asyncio.run(harvest_requests(links, time.perf_counter()))
+        assert server.process is not None
+        cold = asyncio.run(harvest_requests(links, time.perf_counter(), server.process.pid))
         cold.pop("page_html")
     finally:
         server.stop()
@@ -254,8 +310,15 @@ def run_in(folder: Path, args: argparse.Namespace) -> int:
     print(row("from the last note's ack", fresh))
     print(row("5 s later", later))
     print(row("baseline: cold restart, same café", cold))
-    print(f"{'baseline: bare synthesis in process':<38} {bare:6.2f} s")
-    print(f"the page holds the last note: {'yes' if fresh['holds_last_note'] else 'NO'}")
+    print(f"{'baseline: bare synthesis in process':<38} {bare[0]:6.2f} s   (CPU {bare[1]:5.2f} s)")
+    print(
+        f"the page first served holds the last note: {'yes' if fresh['holds_last_note'] else 'NO'}"
+        f" ({fresh['apart']} of {args.notes} notes shown apart, not grouped yet)"
+    )
+    print(
+        f"the page with every note grouped: {fresh['complete']:.2f} s after the last note"
+        f" (holds it: {'yes' if fresh['complete_holds_last_note'] else 'NO'})"
+    )
     met = fresh["page"] <= GOAL_SECONDS and fresh["holds_last_note"]
     print(f"goal (page within {GOAL_SECONDS:.0f} s of the last note): {'met' if met else 'MISSED'}")
     return 0 if met else 1

@@ -2,13 +2,15 @@
 
 .venv/bin/python benchmarks/seating.py [--time-limit S] [--baseline-seconds S] [--only NAME]
     [--seed N] [--skip-repeats] [--unseen N] [--unseen-limit S] [--reference-seconds S]
+    [--skip-designs]
 
 For every café of instances.json and mix_instances.json: repeats, mix excess, tables without a
 common language, theme coverage and seconds, each beside its bound (or upper bound), a plain
 greedy + swap annealing baseline run in the same process for a fixed time
 (`swap_baseline.py`), and the best figures the file records. Then cafés the planner has never
 seen (`unseen_cafes.py`, `--only unseen` for these alone) against that baseline run far longer
-(`--reference-seconds`, 30 s by default), and the repeats table of instances.json.
+(`--reference-seconds`, 30 s by default), the shapes where a resolvable design is known to
+exist (`design_shapes.py`: repeats, bound and seconds), and the repeats table of instances.json.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from design_shapes import print_section
 from swap_baseline import baseline_plan
-from unseen_cafes import UNSEEN_HEADER, compare_unseen
+from unseen_cafes import UNSEEN_HEADER, compare_unseen, replan_unseen
 
 from worldcafe.rotation import (
     Instance,
@@ -214,6 +217,9 @@ def unseen_section(args: argparse.Namespace) -> None:
             1000 + k, args.unseen_limit, args.reference_seconds, baseline_plan
         )
         print(row_text, flush=True)
+    if args.unseen:
+        for seed, n in ((11, 120), (12, 600), (13, 1500)):
+            print(replan_unseen(seed, n, args.unseen_limit), flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=10.0)
     ap.add_argument("--baseline-seconds", type=float, default=5.0)
     ap.add_argument("--skip-repeats", action="store_true", help="only the comparison table")
+    ap.add_argument("--skip-designs", action="store_true", help="no section on design shapes")
     ap.add_argument("--shared", type=Path, help=f"benchmark cafés (default {DEFAULT_SHARED})")
     ap.add_argument("--only", help="run only the café of this name")
     ap.add_argument("--seed", type=int, default=0)
@@ -237,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         compare_files(args)
     if not args.only or args.only == "unseen":
         unseen_section(args)
+    if not args.skip_designs and not args.only:
+        print_section(args.seed, min(args.time_limit, 5.0))
     if args.skip_repeats or args.only == "unseen":
         return 0
     data = json.loads((SHARED / "instances.json").read_text())

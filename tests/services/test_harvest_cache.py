@@ -88,6 +88,31 @@ def test_curation_and_hiding_show_at_once(
     assert "Bikes" not in {c.label for t in result.tables for c in t.clusters}
 
 
+def test_screens_that_can_wait_get_new_notes_apart_but_never_an_old_curation(
+    db: Session, seated: tuple[Cafe, list[Participant]], write: Callable[..., Note]
+) -> None:
+    cafe, (ana, ben) = seated
+    notes = [write(ana, text) for text in TEXTS[:3]]
+    made = harvest_service.harvest(db, cafe)
+    computed = SYNTHESES.computed
+    added = write(ben, TEXTS[3])
+    kept, pending = harvest_service.harvest_so_far(db, cafe)
+    assert kept is made and [n.text for n in pending] == [TEXTS[3]]
+    assert not harvest_service.harvest_is_current(db, cafe)
+    assert SYNTHESES.computed == computed
+
+    rename = {"op": "rename", "note_id": str(notes[0].id), "label": "Bikes"}
+    harvest_service.curate(db, cafe, rename)
+    result, pending = harvest_service.harvest_so_far(db, cafe)
+    assert pending == [] and str(added.id) in result.notes
+    assert "Bikes" in {c.label for t in result.tables for c in t.clusters}
+    assert harvest_service.harvest_is_current(db, cafe)
+    # A vote changes a note the harvest holds: computed again, not shown apart.
+    note_service.toggle_vote(db, ben, notes[1].id)
+    result, pending = harvest_service.harvest_so_far(db, cafe)
+    assert pending == [] and result.notes[str(notes[1].id)].votes == 1
+
+
 def test_a_document_is_rendered_once_per_version(
     db: Session, seated: tuple[Cafe, list[Participant]], write: Callable[..., Note]
 ) -> None:

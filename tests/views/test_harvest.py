@@ -6,6 +6,7 @@ import io
 import json
 import re
 import time
+import uuid
 from typing import Any
 
 import docx
@@ -246,3 +247,29 @@ def test_the_harvest_is_made_in_the_background_once_notes_fall_quiet(
     page = client.get(f"{cafe['organiser_url']}/harvest")
     assert page.status_code == 200 and "Free wifi in all public libraries" in page.text
     assert SYNTHESES.computed == computed
+
+
+def test_new_notes_show_apart_at_once_until_their_harvest_is_made(
+    app: Flask, client: FlaskClient, harvested: dict[str, Any]
+) -> None:
+    from worldcafe.services.notes import post_note
+
+    page = f"{harvested['organiser_url']}/harvest"
+    assert client.get(page).status_code == 200
+    with app.app_context(), database().write() as db:
+        writer = db.query(Participant).filter_by(cafe_id=harvested["cafe_id"]).first()
+        assert writer is not None
+        post_note(db.connection(), writer.cafe_id, writer.id, str(uuid.uuid4()), "Night buses")
+    app.config.update(HARVEST_QUIET_SECONDS=30.0)
+    html = client.get(page).get_data(as_text=True)
+    assert "1 new note is not grouped yet" in html and "Night buses" in html
+    assert "Open data portal" in html
+    deadline = time.monotonic() + 120
+    ready = client.get(f"{page}/ready")
+    while ready.status_code == 204 and time.monotonic() < deadline:
+        time.sleep(0.1)
+        ready = client.get(f"{page}/ready")
+    assert ready.status_code == 200 and ready.headers["HX-Refresh"] == "true"
+    html = client.get(page).get_data(as_text=True)
+    assert "not grouped yet" not in html and "Night buses" in html
+    app.config.update(HARVEST_QUIET_SECONDS=0.0)

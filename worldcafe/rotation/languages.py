@@ -28,15 +28,16 @@ def _labels(
     free: dict[int, int],
     people: list[int],
     spoken: dict[int, frozenset[str]],
-) -> dict[int, str]:
+) -> tuple[dict[int, str], dict[int, str]]:
     """A language for each table (hosts' tables first, then what those without the lingua
-    franca need, then the lingua franca)."""
+    franca need, then the lingua franca), and the language each of those is counted for."""
     counts: Counter[str] = Counter()
     for p in people + [state.host_of[t] for t in tables if state.host_of[t] >= 0]:
         counts.update(spoken.get(p, ()))
     label: dict[int, str] = {}
+    wants: dict[int, str] = {}
     if not counts:
-        return label
+        return label, wants
     lingua = max(sorted(counts), key=lambda c: counts[c])
     for t in tables:
         h = state.host_of[t]
@@ -46,7 +47,8 @@ def _labels(
     for p in people:
         langs = spoken.get(p)
         if langs and lingua not in langs:
-            need[max(sorted(langs), key=lambda c: counts[c])] += 1
+            wants[p] = max(sorted(langs), key=lambda c: counts[c])
+            need[wants[p]] += 1
     seats: Counter[str] = Counter()
     for t, c in label.items():
         seats[c] += free[t]
@@ -58,23 +60,22 @@ def _labels(
             seats[c] += free[t]
     for t in open_tables:
         label[t] = lingua
-    return label
+    return label, wants
 
 
 def seat_by_language(
     state: Seating,
     r: int,
-    theme: int,
+    tables: list[int],
     order: Callable[[list[int]], list[int]],
     spoken: dict[int, frozenset[str]],
 ) -> None:
-    """Seat anew the travellers at the tables of `theme` in round r (see the module); order:
+    """Seat anew the travellers at these tables (one theme's) in round r (see the module); order:
     people sorted by the values to mix (dealing them around spreads each value), spoken: each
     person's languages (by person number)."""
-    tables = [t for t in state.open[r] if state.theme[t] == theme]
     people = [p for t in tables for p in state.members[r][t] if not state.is_host[p]]
     free = {t: sum(1 for p in state.members[r][t] if not state.is_host[p]) for t in tables}
-    label = _labels(state, tables, free, people, spoken)
+    label, wants = _labels(state, tables, free, people, spoken)
     if not label:
         return
     for p in people:
@@ -99,8 +100,9 @@ def seat_by_language(
     for p in sorted(people, key=lambda p: (room(p), rank[p])):
         langs = spoken.get(p, frozenset())
         mine = sorted(c for c in langs if pools.get(c))
-        # the language whose tables have the fewest speakers left to fill them
-        c = min(mine, key=lambda c: speakers[c] - seats[c]) if mine else ""
+        # the language they were counted for, else the one whose tables have the fewest
+        # speakers left to fill them
+        c = min(mine, key=lambda c: (c != wants.get(p), speakers[c] - seats[c])) if mine else ""
         if not c:
             c = next(c for c in sorted(pools, key=lambda c: -len(pools[c])) if pools[c])
         pool = pools[c]
@@ -122,15 +124,22 @@ def _spoken(state: Seating) -> dict[int, frozenset[str]]:
 
 
 def seat_all_by_language(state: Seating, order: Callable[[list[int]], list[int]]) -> None:
-    """`seat_by_language` for every theme of every round being planned."""
+    """`seat_by_language` for every theme (all tables where there are no themes) of every
+    round being planned."""
     spoken = _spoken(state)
     for r in range(state.played, state.n_rounds):
-        for theme in sorted({state.theme[t] for t in state.open[r]}):
-            seat_by_language(state, r, theme, order, spoken)
+        classes: dict[int, list[int]] = {}
+        for t in state.open[r]:
+            classes.setdefault(state.theme[t] if state.themed else 0, []).append(t)
+        for theme in sorted(classes):
+            seat_by_language(state, r, classes[theme], order, spoken)
 
 
 def tables_without_language(state: Seating) -> int:
-    """Tables of the rounds being planned whose people who gave languages share none."""
+    """Tables of the rounds being planned whose people who gave languages share none (0 when
+    the café does not ask for a common language)."""
+    if not state.instance.common_language:
+        return 0
     spoken = _spoken(state)
     count = 0
     for r in range(state.played, state.n_rounds):

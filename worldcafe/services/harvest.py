@@ -29,7 +29,12 @@ from worldcafe.models import (
 from worldcafe.offload import offload
 from worldcafe.services.cafes import get_cafe
 from worldcafe.services.errors import InvalidInput, NotFound
-from worldcafe.services.harvest_cache import DOCUMENTS, SYNTHESES, harvest_version
+from worldcafe.services.harvest_cache import (
+    DOCUMENTS,
+    SYNTHESES,
+    harvest_version,
+    only_added_since,
+)
 from worldcafe.services.join_fields import answer_counts, fields_of
 from worldcafe.services.text_input import clean_text
 from worldcafe.services.vectors import stored_vectors
@@ -248,11 +253,33 @@ def harvest(db: Session, cafe: Cafe, *, anonymise: bool = False) -> synthesis.Sy
     return _versioned_harvest(db, cafe, anonymise=anonymise)[1]
 
 
+def harvest_so_far(db: Session, cafe: Cafe) -> tuple[synthesis.Synthesis, list[synthesis.Note]]:
+    """For screens that can wait for the newest notes: the current synthesis if it is made,
+    else the last one made when only notes were added since (with those notes apart, to be
+    shown as not yet grouped; the caller has the current one computed). Computed now after
+    any other change: a curation step, an edit, a vote, a hidden or withdrawn note."""
+    notes = synthesis_notes(db, cafe)
+    version = harvest_version(cafe.language, cafe.curation, notes)
+    kept = SYNTHESES.latest((cafe.id, False))
+    if kept is not None and kept[0] != version and isinstance(kept[0], tuple):
+        added = only_added_since(kept[1], notes) if kept[0][0] == version[0] else None
+        if added is not None:
+            return kept[1], added
+    return _versioned_harvest(db, cafe, anonymise=False, notes=notes)[1], []
+
+
+def harvest_is_current(db: Session, cafe: Cafe) -> bool:
+    """Whether the synthesis of the café's notes and curation as they are now is made."""
+    version = harvest_version(cafe.language, cafe.curation, synthesis_notes(db, cafe))
+    return SYNTHESES.peek((cafe.id, False), version) is not None
+
+
 def _versioned_harvest(
-    db: Session, cafe: Cafe, *, anonymise: bool
-) -> tuple[str, synthesis.Synthesis]:
+    db: Session, cafe: Cafe, *, anonymise: bool, notes: list[synthesis.Note] | None = None
+) -> tuple[tuple[str, str], synthesis.Synthesis]:
     cafe_language = cafe.language
-    notes = synthesis_notes(db, cafe, anonymise=anonymise)
+    if notes is None:
+        notes = synthesis_notes(db, cafe, anonymise=anonymise)
     version = harvest_version(cafe_language, cafe.curation, notes)
 
     def compute() -> synthesis.Synthesis:
@@ -297,9 +324,13 @@ def report_context(db: Session, cafe: Cafe, *, anonymise: bool = False) -> Any:
     )
 
 
-def harvest_points(db: Session, cafe: Cafe) -> tuple[Any, list[tuple[str, list[Any]]]]:
-    """The synthesis and, per theme in the café's order, its curated plenary points."""
-    result = harvest(db, cafe)
+def harvest_points(
+    db: Session, cafe: Cafe, result: synthesis.Synthesis | None = None
+) -> tuple[Any, list[tuple[str, list[Any]]]]:
+    """The synthesis (the current one unless given) and, per theme in the café's order, its
+    curated plenary points."""
+    if result is None:
+        result = harvest(db, cafe)
     curation = curation_of(cafe)
     ops = list(curation.ops) if curation else []
     names = [t.name for t in cafe.themes]

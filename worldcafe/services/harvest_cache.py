@@ -22,11 +22,25 @@ from typing import Any, Generic, TypeVar
 T = TypeVar("T")
 
 
-def harvest_version(language: str, curation: object, notes: Sequence[Any]) -> str:
-    """A digest of what a synthesis is computed from (`notes` are synthesis.Note)."""
-    data = [language, curation, [dataclasses.astuple(note) for note in notes]]
+def _digest(data: object) -> str:
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def harvest_version(language: str, curation: object, notes: Sequence[Any]) -> tuple[str, str]:
+    """What a synthesis is computed from (`notes` are synthesis.Note), as two digests: the
+    frame (the café's language and the organiser's curation) and the notes."""
+    return _digest([language, curation]), _digest([dataclasses.astuple(n) for n in notes])
+
+
+def only_added_since(kept: Any, notes: Sequence[Any]) -> list[Any] | None:
+    """The notes added since a kept synthesis was made, if nothing else changed (the kept
+    one's notes are all still there, unchanged); None if something else changed."""
+    current = {note.note_id: note for note in notes}
+    if any(current.get(note_id) != note for note_id, note in kept.notes.items()):
+        return None
+    added = [note for note in notes if note.note_id not in kept.notes]
+    return added or None
 
 
 class _Running(Generic[T]):
@@ -69,6 +83,11 @@ class VersionCache(Generic[T]):
                 return None
             self._values.move_to_end(slot)
             return found[1]
+
+    def latest(self, slot: Hashable) -> tuple[Hashable, T] | None:
+        """The slot's kept version and value, whatever the version."""
+        with self._lock:
+            return self._values.get(slot)
 
     def get(self, slot: Hashable, version: Hashable, compute: Callable[[], T]) -> T:
         """The slot's value of this version: kept, being computed, or computed now."""

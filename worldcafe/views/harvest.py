@@ -12,6 +12,7 @@ from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe import access
 from worldcafe.extensions import database
+from worldcafe.live import harvest_refresh
 from worldcafe.live.announce import announce_harvest, announce_note_changed
 from worldcafe.messages import N_
 from worldcafe.services import harvest as harvest_service
@@ -33,13 +34,22 @@ EXPORT_TYPES = {
 
 
 def _harvest_context(db: Any, cafe: Any) -> dict[str, Any]:
-    result, themes = harvest_service.harvest_points(db, cafe)
+    pending: list[Any] = []
+    if harvest_refresh.refresh_enabled():
+        # Only notes came since the last harvest made: show it with them apart at once.
+        made, pending = harvest_service.harvest_so_far(db, cafe)
+        if pending:
+            harvest_refresh.compute_now(cafe.id)
+        result, themes = harvest_service.harvest_points(db, cafe, made)
+    else:
+        result, themes = harvest_service.harvest_points(db, cafe)
     return {
         "cafe": cafe,
         "links": links_for(cafe),
         "result": result,
         "themes": themes,
         "notes": result.notes,
+        "pending": pending,
         "insights": harvest_service.key_insights(db, cafe),
         "attendance": harvest_service.attendance(db, cafe),
         "formats": list(EXPORT_TYPES),
@@ -52,6 +62,20 @@ def harvest(cafe_id: int, secret: str) -> str:
     with database().read() as db:
         cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
         return render_template("organiser/harvest.html", **_harvest_context(db, cafe))
+
+
+@bp.get("/cafe/<int:cafe_id>/<secret>/harvest/ready")
+def ready(cafe_id: int, secret: str) -> Response:
+    """Asked every few seconds by a harvest page showing new notes apart: 204 while their
+    harvest is computed, then an answer that has htmx reload the page."""
+    with database().read() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
+        current = harvest_service.harvest_is_current(db, cafe)
+    response = Response(status=200 if current else 204)
+    if current:
+        response.headers["HX-Refresh"] = "true"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/cafe/<int:cafe_id>/<secret>/harvest")

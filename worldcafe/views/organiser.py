@@ -37,7 +37,7 @@ from worldcafe.services import organisers as organiser_service
 from worldcafe.services import privacy as privacy_service
 from worldcafe.services.cafe_config import parse_cafe_spec
 from worldcafe.services.errors import InvalidInput, ServiceError
-from worldcafe.views.edge import links_for
+from worldcafe.views.edge import join_site, links_for
 from worldcafe.views.setup_form import (
     form_values,
     render_form,
@@ -222,7 +222,7 @@ def table_cards(cafe_id: int, secret: str) -> str:
             "organiser/cards.html",
             cafe=cafe,
             links=links,
-            site=str(links["join_url"]).split("://", 1)[-1].split("/", 1)[0],
+            site=join_site(links),
             tables=list(cafe.tables),
         )
 
