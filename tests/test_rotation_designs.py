@@ -84,6 +84,39 @@ def test_large_kirkman_systems_have_a_recipe_and_give_their_first_rounds() -> No
     assert resolvable_rounds(57, 3, 20) == resolvable_rounds(57, 3)[:20]
 
 
+def test_tables_of_four_on_3q_plus_1_people_and_their_products() -> None:
+    for v in range(4, 401, 12):
+        design = resolvable_rounds(v, 4)
+        assert not design or is_resolvable_design(design, v, 4), v
+    assert [v for v in range(4, 401, 12) if design_recipe(v, 4)] == [
+        4,
+        16,
+        28,
+        40,
+        52,
+        64,
+        76,
+        88,
+        112,
+        124,
+        148,
+        160,
+        184,
+        208,
+        220,
+        244,
+        256,
+        268,
+        292,
+        304,
+        328,
+        340,
+        352,
+        364,
+        376,
+    ]
+
+
 def test_shapes_without_a_construction_get_none() -> None:
     assert resolvable_rounds(36, 6) == ()  # no two orthogonal Latin squares of order 6
     assert resolvable_rounds(20, 3) == ()  # 20 is no multiple of 3
@@ -94,9 +127,9 @@ def test_affine_space_lines_fall_into_parallel_classes() -> None:
     check_design(tuple(tuple(tuple(g) for g in rnd) for rnd in lines), 27, 3)
 
 
-def test_a_product_needs_units_for_its_transversal_design() -> None:
+def test_a_product_needs_a_resolvable_transversal_design() -> None:
     first = [[list(range(3))]]
-    assert product_rounds(first, 3, [[[0, 1, 2, 3]]], 4, 3) == []  # 2 divides 4
+    assert product_rounds(first, 3, [[list(range(6))]], 6, 3) == []  # 2 is a part of 6
 
 
 @pytest.mark.parametrize(
@@ -109,6 +142,7 @@ def test_a_product_needs_units_for_its_transversal_design() -> None:
         (21, 3, 0, 10),
         (57, 3, 0, 28),
         (63, 3, 7, 7),
+        (40, 4, 0, 13),
     ],
 )
 def test_the_planner_reaches_zero_repeats_on_constructed_shapes(

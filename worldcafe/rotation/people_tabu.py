@@ -39,7 +39,7 @@ class PeopleTabu(PeopleState):
         self.tabu = np.zeros((state.n_rounds, n), dtype=np.int64)
         self.check_every = 1 + n // 100
         self.patience = 100 + n
-        self.quiet = 4000 + 12 * n  # steps without a new best after which the search stops
+        self.quiet = 4 * self.patience  # steps without a new best after which the search stops
 
     def done(self, cost: tuple[int, int, int, int, int]) -> bool:
         bad, apart, theme, wasted, spread = cost

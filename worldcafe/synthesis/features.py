@@ -26,7 +26,6 @@ CHAR_WEIGHT = 0.4
 COMPOUND_WEIGHT = 1.0
 SEMANTIC_SHARE = 0.9
 NEIGHBOURS = 5
-MIN_LANGUAGE_NOTES = 5
 MAX_COMPOUND = 40
 
 
@@ -137,7 +136,7 @@ def note_features(analysed: Sequence[Analysed], semantic: np.ndarray | None = No
         return lexical
     joined = np.hstack(
         [
-            math.sqrt(SEMANTIC_SHARE) * _smoothed(semantic, [a.language for a in analysed]),
+            math.sqrt(SEMANTIC_SHARE) * _smoothed(semantic),
             math.sqrt(1.0 - SEMANTIC_SHARE) * _by_language(analysed, lexical.vectors),
         ]
     )
@@ -158,30 +157,21 @@ def _by_language(analysed: Sequence[Analysed], vectors: np.ndarray) -> np.ndarra
     for language in languages:
         rows = [i for i, a in enumerate(analysed) if a.language == language]
         own = _lexical_features([analysed[i] for i in rows]).vectors
-        own = _unit_rows(own - own.mean(axis=0)) if len(rows) > 1 else own
         block = np.zeros((len(analysed), own.shape[1]))
         block[rows] = own
         blocks.append(block)
     return np.hstack(blocks)
 
 
-def _smoothed(semantic: np.ndarray, languages: Sequence[str]) -> np.ndarray:
-    """Sentence vectors centred on their language's mean and averaged with their nearest
-    neighbours.
+def _smoothed(semantic: np.ndarray) -> np.ndarray:
+    """Sentence vectors centred on the notes' mean and averaged with their nearest neighbours.
 
-    Centring removes what all notes of a theme in one language share: the theme, and the
-    language itself, which would otherwise pull the notes of each language together. The
-    neighbours' mean steadies a short note whose own vector says little.
+    Centring removes what all notes of a theme share; the neighbours' mean steadies a short
+    note whose own vector says little.
     """
     vectors = np.asarray(semantic, dtype=np.float64)
     empty = ~np.any(vectors, axis=1)
-    centred = vectors - (vectors[~empty].mean(axis=0) if (~empty).any() else 0.0)
-    for language in set(languages):
-        rows = np.asarray([code == language for code in languages]) & ~empty
-        # A language of a few notes has no mean to speak of: the theme's serves.
-        if rows.sum() >= MIN_LANGUAGE_NOTES:
-            centred[rows] = vectors[rows] - vectors[rows].mean(axis=0)
-    centred = _unit_rows(centred)
+    centred = _unit_rows(vectors - vectors[~empty].mean(axis=0)) if (~empty).any() else vectors
     centred[empty] = 0.0
     n = centred.shape[0]
     if n <= NEIGHBOURS + 1:
