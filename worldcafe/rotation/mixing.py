@@ -279,13 +279,18 @@ def plan_with_people(
                 dealt_round(state, r, groups)  # (by languages below, for large cafés)
         if way in ("grid", "dealt"):
             relabel(state, 100 * state.n, deadline)
-        if instance.common_language and state.n > LARGE:  # too many tables for the search
-            seat_all_by_language(state, lambda people: _sorted_people(state, people, groups))
-        # starts compared by tables without a common language, then as `Seating.cost`
-        _, theme, wasted, spread = state.cost()
-        start = (tables_without_language(state), theme, wasted, spread)
-        if best is None or start < best[0]:
-            best = (start, state.snapshot())
+        # starts compared by tables without a common language, then as `Seating.cost`; a
+        # start with such tables is also seated by table languages (large cafés: only that)
+        bad = tables_without_language(state)
+        for seated in (False, True) if bad else (False,):
+            if seated:
+                seat_all_by_language(state, lambda people: _sorted_people(state, people, groups))
+                bad = tables_without_language(state)
+            elif state.n > LARGE and bad:
+                continue
+            _, theme, wasted, spread = state.cost()
+            if best is None or (bad, theme, wasted, spread) < best[0]:
+                best = ((bad, theme, wasted, spread), state.snapshot())
     assert best is not None
     state.restore(best[1])
     if best[0][0]:  # languages first: the search then never loses them
