@@ -1,9 +1,12 @@
 """The Socket.IO transport: one `socketio`, one registry of socket identities, one dispatch.
 
 Every client event goes through `dispatch`: it finds the socket's identity record, re-checks it
-against the database (identity.still_holds), calls `events.limit` (the one place for
-per-participant and per-console rate limits), and runs the handler in the socket's language,
-answering {"ok": true, …} or {"ok": false, "error": …, "status": …}, never a trace.
+against the database (identity.still_holds, one primary-key read on a bare connection), calls
+`events.limit` (the one place for per-participant and per-console rate limits), and runs the
+handler in the socket's language, answering {"ok": true, …} or {"ok": false, "error": …,
+"status": …}, never a trace. A handler registered with `checks_participant` re-checks a
+participant's identity itself, inside the transaction that does its work (the note hot path:
+no read of its own), and raises NoLongerValid when it no longer holds.
 
 A socket whose identity no longer holds is refused, leaves every room at once and is
 disconnected right after the refusal is acknowledged. `cut_off` does the same at once to every
@@ -30,7 +33,7 @@ from worldcafe.database import describe_failure
 from worldcafe.extensions import database
 from worldcafe.live import rooms
 from worldcafe.live.identity import Identity, still_holds
-from worldcafe.services.errors import ServiceError
+from worldcafe.services.errors import NoLongerValid, ServiceError
 
 socketio = SocketIO()
 MAX_SOCKET_MESSAGE = 16 * 1024
@@ -124,15 +127,34 @@ def _socketio_transport() -> BaseResponse:
     abort(404)
 
 
-def register(app: Flask, name: str, handler: Handler, limit: Limit, *, request: bool) -> None:
+def register(
+    app: Flask,
+    name: str,
+    handler: Handler,
+    limit: Limit,
+    *,
+    request: bool,
+    checks_participant: bool = False,
+) -> None:
     """Route the client event `name` through `dispatch`.
 
     `request`: run the handler in a request context of the socket's handshake (for templates
     that build URLs); the note hot path runs in an application context only.
+    `checks_participant`: the handler re-checks a participant's identity in its own transaction
+    (other sockets sending the event are checked here as usual).
     """
 
     def on_event(sid: str, data: object = None) -> dict[str, Any]:
-        return dispatch(app, sid, name, handler, limit, data, request=request)
+        return dispatch(
+            app,
+            sid,
+            name,
+            handler,
+            limit,
+            data,
+            request=request,
+            checks_participant=checks_participant,
+        )
 
     socketio.server.on(name, on_event, namespace=NAMESPACE)
 
@@ -146,6 +168,7 @@ def dispatch(
     data: object,
     *,
     request: bool,
+    checks_participant: bool = False,
 ) -> dict[str, Any]:
     """Check the identity, apply the limit, run the handler; always answer, never raise."""
     with app.app_context():
@@ -153,13 +176,14 @@ def dispatch(
         try:
             if ident is None:
                 raise Refused("Not connected to a café.")
-            with database().read() as db:
-                if not still_holds(db, ident):
-                    raise Refused(
-                        "Join the café first."
-                        if ident.role == "participant"
-                        else "This link is no longer valid."
-                    )
+            if not (checks_participant and ident.participant_id is not None):
+                with database().read_connection() as conn:
+                    if not still_holds(conn, ident):
+                        raise Refused(
+                            "Join the café first."
+                            if ident.role == "participant"
+                            else "This link is no longer valid."
+                        )
             limit(name, ident)
         except Refused as refusal:
             drop(sid)
@@ -169,16 +193,20 @@ def dispatch(
         except SQLAlchemyError as error:
             return _unavailable(app, error)
         event = Event(sid, ident, data)
-        g.cafe_languages = list(ident.languages)
-        g.cafe_language = ident.language
-        if not request:
-            with force_locale(ident.lang):
-                return answer(lambda: handler(event))
-        with app.request_context(socketio.server.get_environ(sid, namespace=NAMESPACE)):
+        try:
             g.cafe_languages = list(ident.languages)
             g.cafe_language = ident.language
-            with force_locale(ident.lang):
-                return answer(lambda: handler(event))
+            if not request:
+                with force_locale(ident.lang):
+                    return answer(lambda: handler(event))
+            with app.request_context(socketio.server.get_environ(sid, namespace=NAMESPACE)):
+                g.cafe_languages = list(ident.languages)
+                g.cafe_language = ident.language
+                with force_locale(ident.lang):
+                    return answer(lambda: handler(event))
+        except NoLongerValid as ended:
+            drop(sid)
+            return {"ok": False, "error": str(ended), "status": 403}
 
 
 UNAVAILABLE = (
@@ -197,6 +225,8 @@ def answer(call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """The handler's answer, or {ok: false, error, status} for a refusal or bad input."""
     try:
         return call()
+    except NoLongerValid:
+        raise  # dispatch cuts the socket off
     except SQLAlchemyError as error:
         return _unavailable(current_app, error)
     except PermissionError as error:

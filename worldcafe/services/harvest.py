@@ -17,7 +17,7 @@ from worldcafe.services.cafes import get_cafe
 from worldcafe.services.errors import InvalidInput, NotFound
 from worldcafe.services.join_fields import answer_counts, fields_of
 from worldcafe.services.text_input import clean_text
-from worldcafe.services.vectors import stored_vectors
+from worldcafe.services.vectors import embedder, stored_vectors
 
 if TYPE_CHECKING:
     from worldcafe import synthesis
@@ -208,9 +208,12 @@ def harvest(db: Session, cafe: Cafe, *, anonymise: bool = False) -> synthesis.Sy
     notes = synthesis_notes(db, cafe, anonymise=anonymise)
     curation = curation_of(cafe)
     vectors = stored_vectors(db, cafe.id)
+    encode = embedder()  # missing vectors come from the vector process when one runs
     # Plain data from here on: the synthesis runs beside the event loop, not on it.
     return offload(
-        lambda: synthesis.synthesize(notes, curation, language=cafe_language, vectors=vectors)
+        lambda: synthesis.synthesize(
+            notes, curation, language=cafe_language, vectors=vectors, embedder=encode
+        )
     )
 
 
