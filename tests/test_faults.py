@@ -218,7 +218,7 @@ def ended(pid: int) -> bool:
 
 def test_a_killed_server_keeps_every_acknowledged_note_and_the_round(server: LiveServer) -> None:
     """…and its vector process, which filled in the notes' vectors, ends with it; the restarted
-    server starts another, which fills in the vectors of new notes."""
+    server starts another."""
     cafe = Cafe(server, 4, SMALL_CAFE)
     try:
         cafe.start_round()
@@ -236,7 +236,7 @@ def test_a_killed_server_keeps_every_acknowledged_note_and_the_round(server: Liv
         vectors = vector_process(server)
 
         server.kill()
-        wait_until(lambda: ended(vectors), 30, "the vector process to end with the server")
+        wait_until(lambda: ended(vectors), 10, "the vector process to end with the server")
         server.start()
         wait_until(lambda: all(s.sio.connected for s in cafe.screens()), 15, "reconnects")
 
@@ -256,7 +256,6 @@ def test_a_killed_server_keeps_every_acknowledged_note_and_the_round(server: Liv
         replay = cafe.phones[2].note("Before the crash 0-2", client_id=acked[2])
         assert replay["ok"] and replay["duplicate"]
         assert sorted(stored_notes(database_file(server))) == sorted([*acked, again["id"]])
-        wait_until(lambda: notes_without_vectors(database) == 0, 120, "the new note's vector")
         assert vector_process(server) != vectors
     finally:
         cafe.close()

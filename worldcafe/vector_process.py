@@ -160,12 +160,23 @@ def _serve(requests: Connection, answers: Connection) -> None:
 
     from worldcafe.synthesis import encode
 
-    encode(["worldcafe"])  # the model is loaded before the first request is read
+    # The model loads now, beside a pipe that is already listened to: a server that stops
+    # meanwhile is not kept waiting.
+    loaded = threading.Event()
+
+    def load() -> None:
+        try:
+            encode(["worldcafe"])
+        finally:
+            loaded.set()  # a model that failed to load fails each request with its error
+
+    threading.Thread(target=load, daemon=True).start()
     while True:
         try:
             request = requests.recv_bytes()
         except (EOFError, OSError):
             return  # the serving process closed the pipe or went away
+        loaded.wait()
         try:
             texts = json.loads(request)
             vectors = np.asarray(encode([str(text) for text in texts]), dtype="<f4")
