@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Two test workers; browser tests stay together on one of them.
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 
 .PHONY: run test lint typecheck architecture pytest venv dev-venv benchmarks screenshots clean
 
@@ -38,7 +40,7 @@ architecture: dev-venv
 	$(BIN)/lint-imports
 
 pytest: dev-venv
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck architecture pytest
 
@@ -55,7 +57,7 @@ translations: dev-venv
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ -k _plural_forms:1,2 \
 		--no-location --sort-output --project worldcafe -o worldcafe/translations/messages.pot .
 	$(BIN)/pybabel update -i worldcafe/translations/messages.pot -d worldcafe/translations \
-		--no-location --no-fuzzy-matching
+		--ignore-obsolete --no-fuzzy-matching --width 100
 	$(BIN)/pybabel compile -d worldcafe/translations
 
 clean:

@@ -1,12 +1,16 @@
 """Benchmark of the seating planner on the shared cafés, scored by its own scoring and the referee.
 
 .venv/bin/python benchmarks/seating.py [--time-limit S] [--baseline-seconds S] [--only NAME]
-    [--seed N] [--skip-repeats]
+    [--seed N] [--skip-repeats] [--unseen N] [--unseen-limit S] [--reference-seconds S]
+    [--skip-designs]
 
 For every café of instances.json and mix_instances.json: repeats, mix excess, tables without a
 common language, theme coverage and seconds, each beside its bound (or upper bound), a plain
 greedy + swap annealing baseline run in the same process for a fixed time
-(`swap_baseline.py`), and the best figures the file records.
+(`swap_baseline.py`), and the best figures the file records. Then cafés the planner has never
+seen (`unseen_cafes.py`, `--only unseen` for these alone) against that baseline run far longer
+(`--reference-seconds`, 30 s by default), the shapes where a resolvable design is known to
+exist (`design_shapes.py`: repeats, bound and seconds), and the repeats table of instances.json.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from design_shapes import print_section
 from swap_baseline import baseline_plan
+from unseen_cafes import UNSEEN_HEADER, compare_unseen
 
 from worldcafe.rotation import (
     Instance,
@@ -135,7 +141,7 @@ MIX_HEADER = (
     f"{'café':<36} {'n':>4} {'rnd':>3} | {'repeats ours/lb/base/best':>26} | "
     f"{'mix excess o/b/best':>19} | {'no-lang o/b/best':>16} | "
     f"{'coverage ours/ub/base/best':>27} | "
-    f"{'sec ours/base':>13} | ok"
+    f"{'sec ours/limit/base':>19} | ok"
 )
 
 
@@ -172,7 +178,7 @@ def compare_row(entry: dict[str, Any], seed: int, time_limit: float, base_second
     return (
         f"{entry['name']:<36} {len(instance.participants):>4} {instance.n_rounds:>3} | "
         f"{reps:>26} | {mix:>19} | {lang:>16} | {cov:>27} | "
-        f"{plan.seconds:>5.2f}/{base_sec:>6.1f} | {ok}"
+        f"{plan.seconds:>5.2f}/{time_limit:>5g}/{base_sec:>6.1f} | {ok}"
     )
 
 
@@ -196,22 +202,48 @@ def compare_files(args: argparse.Namespace) -> None:
             print(row_text, flush=True)
 
 
+def unseen_section(args: argparse.Namespace) -> None:
+    """Random cafés of other shapes and people, against a long local search."""
+    print(
+        f"\nunseen cafés (unseen_cafes.py): ours = this planner at {args.unseen_limit:g} s (the "
+        f"app's limit), ref = greedy + swap annealing for {args.reference_seconds:g} s; wasted = "
+        "repeats + mix excess; a plan without a table lacking a common language exists in "
+        "each; goal = the time goal (1 s from 60 to 1,500 people); mark = no worse than ref "
+        "in this order: tables without a common language, coverage, wasted"
+    )
+    print(UNSEEN_HEADER)
+    for k in range(args.unseen):
+        row_text = compare_unseen(
+            1000 + k, args.unseen_limit, args.reference_seconds, baseline_plan
+        )
+        print(row_text, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--time-limit", type=float, default=10.0)
     ap.add_argument("--baseline-seconds", type=float, default=5.0)
     ap.add_argument("--skip-repeats", action="store_true", help="only the comparison table")
+    ap.add_argument("--skip-designs", action="store_true", help="no section on design shapes")
     ap.add_argument("--shared", type=Path, help=f"benchmark cafés (default {DEFAULT_SHARED})")
     ap.add_argument("--only", help="run only the café of this name")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--unseen", type=int, default=4, help="random cafés to compare (0: none)")
+    ap.add_argument("--unseen-limit", type=float, default=2.0, help="planner limit for them")
+    ap.add_argument("--reference-seconds", type=float, default=30.0)
     args = ap.parse_args(argv)
     global SHARED
     SHARED = args.shared or DEFAULT_SHARED
     if not (SHARED / "instances.json").exists():
         print(f"skipped: no benchmark cafés at {SHARED}")
         return 0
-    compare_files(args)
-    if args.skip_repeats:
+    if not args.only or args.only != "unseen":
+        compare_files(args)
+    if not args.only or args.only == "unseen":
+        unseen_section(args)
+    if not args.skip_designs and not args.only:
+        print_section(args.seed, min(args.time_limit, 5.0))
+    if args.skip_repeats or args.only == "unseen":
         return 0
     data = json.loads((SHARED / "instances.json").read_text())
     print(

@@ -8,7 +8,9 @@ The notes are in benchmarks/data/heldout_cafes.json, written for this benchmark.
 from __future__ import annotations
 
 import json
+import random
 import re
+import statistics
 import tempfile
 import time
 from collections import Counter
@@ -67,20 +69,52 @@ def _grounded(s: Synthesis) -> tuple[int, int]:
     return good, len(points)
 
 
+ORDERS = 5
+
+
+def _cafe_notes(name: str, cafe: dict[str, Any], order: int) -> tuple[list[Note], dict[str, str]]:
+    """A café's notes at one table, with ids in a shuffled order (order 0: as written)."""
+    entries = [(c, t) for c, texts in cafe["conversations"].items() for t in texts]
+    places = list(range(len(entries)))
+    if order:
+        random.Random(order).shuffle(places)
+    notes: list[Note] = []
+    truth: dict[str, str] = {}
+    index = {c: 0 for c in cafe["conversations"]}
+    for position, (conversation, text) in enumerate(entries):
+        note_id = (
+            f"{conversation}-{index[conversation]}" if not order else f"n{places[position]:03d}"
+        )
+        k = index[conversation]
+        index[conversation] += 1
+        votes = (k * 7) % 4
+        notes.append(Note(note_id, "Table 1", name, text, round=1 + k % 3, votes=votes))
+        truth[note_id] = conversation
+    return notes, truth
+
+
+def _orders(name: str, cafe: dict[str, Any]) -> tuple[float, float, float]:
+    """Mean cluster purity, point purity and baseline over ORDERS note orders: a table of
+    32 notes moves by a tenth with the order of its notes alone."""
+    ours, points, base = [], [], []
+    for order in range(ORDERS):
+        notes, truth = _cafe_notes(name, cafe, order)
+        table = synthesize(notes, language=cafe["language"]).tables[0]
+        clusters = [list(c.notes) for c in table.clusters]
+        ours.append(_purity(clusters, truth))
+        points.append(_purity([list(p.notes) for p in table.summary.points], truth))
+        base.append(_purity(_groups(_baseline(notes, len(clusters))), truth))
+    return statistics.mean(ours), statistics.mean(points), statistics.mean(base)
+
+
 def bench_cafes(summary: list[str]) -> None:
     """Each held-out café at one table: purity against its conversations, points, titles."""
     data = _load()
     print("## Held-out cafés (own notes on other topics; all conversations at one table)")
     grounded = [0, 0]
+    means: dict[str, list[tuple[float, float, float]]] = {}
     for name, cafe in data["cafes"].items():
-        notes: list[Note] = []
-        truth: dict[str, str] = {}
-        for conversation, texts in cafe["conversations"].items():
-            for index, text in enumerate(texts):
-                note_id = f"{conversation}-{index}"
-                votes = (index * 7) % 4
-                notes.append(Note(note_id, "Table 1", name, text, round=1 + index % 3, votes=votes))
-                truth[note_id] = conversation
+        notes, truth = _cafe_notes(name, cafe, 0)
         s = synthesize(notes, language=cafe["language"])
         table = s.tables[0]
         clusters = [list(c.notes) for c in table.clusters]
@@ -92,16 +126,31 @@ def bench_cafes(summary: list[str]) -> None:
         good, total = _grounded(s)
         grounded[0] += good
         grounded[1] += total
+        mean_ours, mean_points, mean_base = _orders(name, cafe)
+        kind = "mixed" if name.startswith("mixed") else cafe["language"]
+        means.setdefault(kind, []).append((mean_ours, mean_points, mean_base))
         print(
             f"  {name}: {len(notes)} notes, k={len(clusters)}: cluster purity {ours:.2f} "
             f"(baseline {base:.2f}); {len(points)} points, purity {point_purity:.2f}, "
             f"covering {covered:.0%} of notes"
+        )
+        print(
+            f"    mean of {ORDERS} note orders: cluster purity {mean_ours:.2f} "
+            f"(baseline {mean_base:.2f}), points purity {mean_points:.2f}"
         )
         for point in table.summary.points:
             print(f"    - {point.title} [{len(point.notes)} notes, support {point.support}]")
         summary.append(
             f"held-out {name}: cluster purity {ours:.2f} vs baseline {base:.2f}; "
             f"points purity {point_purity:.2f}"
+        )
+    for kind, values in means.items():
+        clusters_mean, points_mean, base_mean = (
+            statistics.mean(v) for v in zip(*values, strict=True)
+        )
+        summary.append(
+            f"held-out cafés {kind} ({len(values)}), mean of {ORDERS} orders: cluster purity "
+            f"{clusters_mean:.2f} vs baseline {base_mean:.2f}; points purity {points_mean:.2f}"
         )
     share = grounded[0] / max(1, grounded[1])
     print(f"  titles drawn from their own notes: {grounded[0]}/{grounded[1]} ({share:.0%})")

@@ -1,8 +1,9 @@
 """Screenshots of the phone, the host console and the projector in English and German.
 
 Starts a server with the demo café, seats a few people, runs a round with notes (the host hides
-one), photographs the round, then the between-rounds card, and after the last round the phone's
-thank-you and the projector's end state. Saves PNGs to docs/screenshots/. Uses Debian's
+one), photographs the round, then the between-rounds card, and after the last round (the
+organiser having published the tables' summaries) the phone's thank-you with the link to its
+table's summary and the projector's end state. Saves PNGs to docs/screenshots/. Uses Debian's
 Chromium (apt-get install chromium); downloads nothing.
 """
 
@@ -126,6 +127,14 @@ def shoot(browser: Any, links: dict[str, Any]) -> None:
         host.get_by_role("button", name="Start round").click()
         expect(host.get_by_role("heading", name=re.compile("running"))).to_be_visible()
         end_round(host)
+    # The organiser publishes the tables' summaries: the thank-you links the table's summary.
+    organiser = browser.new_page(viewport=TABLET, locale="en-GB")
+    organiser.goto(f"{links['organiser_url']}/harvest")
+    organiser.get_by_role("button", name="Publish the summaries").click(timeout=60_000)
+    expect(organiser.get_by_role("button", name="Withdraw the summaries")).to_be_visible(
+        timeout=60_000
+    )
+    organiser.context.close()
     shoot_views(
         browser,
         [

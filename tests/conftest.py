@@ -10,12 +10,32 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, make_url, text
 
 from tests.factories import make_cafe
 from tests.live_server import empty_postgres
 from worldcafe import create_app
 
-POSTGRES_URL = os.environ.get("WORLDCAFE_TEST_POSTGRES_URL")
+
+def _worker_postgres(url: str | None) -> str | None:
+    """Each parallel test worker empties its own PostgreSQL database, created on first use."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if exists.first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    own = base.set(database=name).render_as_string(hide_password=False)
+    os.environ["WORLDCAFE_TEST_POSTGRES_URL"] = own
+    return own
+
+
+POSTGRES_URL = _worker_postgres(os.environ.get("WORLDCAFE_TEST_POSTGRES_URL"))
 
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
@@ -58,3 +78,10 @@ def client(app: Flask) -> FlaskClient:
 def cafe(app: Flask) -> dict[str, Any]:
     """The standard two-theme, two-round café."""
     return make_cafe(app)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests share one parallel worker: two Chromium cafés at once starve small machines."""
+    for item in items:
+        if "browser" in item.path.parts and item.config.pluginmanager.hasplugin("xdist"):
+            item.add_marker(pytest.mark.xdist_group("browser"))

@@ -11,7 +11,8 @@ from flask.testing import FlaskClient
 from worldcafe.extensions import database
 from worldcafe.links import DEFAULT_BASE_URL, cafe_links
 from worldcafe.models import Cafe
-from worldcafe.services.cafes import create_cafe, parse_cafe_spec
+from worldcafe.services.cafe_config import parse_cafe_spec
+from worldcafe.services.cafes import create_cafe
 
 CONFIG: dict[str, Any] = {
     "title": "Leipzig Digital City",

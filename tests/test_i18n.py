@@ -8,9 +8,11 @@ import html as html_module
 import io
 import json
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir, extract_from_file
@@ -19,9 +21,10 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.factories import connect, fragments, join, make_cafe
-from worldcafe import i18n
-from worldcafe.i18n import APP_LANGUAGES, translate_message
+from tests.factories import connect, fragments, join, make_cafe, run_round_with_notes
+from worldcafe.i18n import APP_LANGUAGES, translated
+from worldcafe.messages import N_, Message
+from worldcafe.services.errors import ServiceError
 from worldcafe.services.privacy import DEFAULT_PRIVACY_NOTICE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,10 +96,6 @@ def _participant_messages() -> set[str]:
     ):
         found.add(_key(message))
     assert len(found) > 60
-    found.update(i18n.PHONE_MESSAGES)
-    found.update(
-        ["Your note", "Your name", "%(field)s is too long: %(n)s characters, at most %(max)s."]
-    )
     return found
 
 
@@ -149,54 +148,95 @@ def test_translations_keep_the_placeholders(lang: str) -> None:
             assert set(PLACEHOLDER.findall(string)) == wanted, (lang, message.id, string)
 
 
-def _raised_messages() -> list[tuple[str, str]]:
-    """Every message the code raises as a literal or an f-string: (file, message or pattern)."""
-    found = []
-    files = [*glob.glob(str(ROOT / "worldcafe" / "services" / "*.py"))]
-    files += glob.glob(str(ROOT / "worldcafe" / "live" / "*.py"))
-    files += [str(ROOT / "worldcafe" / "rate_limits.py")]
-    files += glob.glob(str(ROOT / "worldcafe" / "views" / "*.py"))
-    for path in files:
-        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Raise) or not isinstance(node.exc, ast.Call):
-                continue
-            if not node.exc.args:
-                continue
-            arg = node.exc.args[0]
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                found.append((path, arg.value))
-            elif isinstance(arg, ast.JoinedStr):
-                text = "".join(
-                    part.value if isinstance(part, ast.Constant) else "7" for part in arg.values
-                )
-                found.append((path, text))
+# Where messages for people are raised or marked: everything below the pure core.
+MESSAGE_SOURCES = ["services/*.py", "live/*.py", "views/*.py", "*.py"]
+
+
+def _message_sources() -> list[Path]:
+    return sorted({p for g in MESSAGE_SOURCES for p in (ROOT / "worldcafe").glob(g)})
+
+
+def _error_classes() -> set[str]:
+    """ServiceError and every subclass of it the app defines (its modules are imported)."""
+    found, todo = set(), [ServiceError]
+    while todo:
+        cls = todo.pop()
+        found.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
     return found
 
 
-def test_every_message_the_services_raise_reads_in_german(app: Flask) -> None:
-    raised = [(path, text) for path, text in _raised_messages() if text not in ("payload",)]
-    assert len(raised) > 30
-    with app.test_request_context("/", headers={"Accept-Language": "de"}):
-        untranslated = [
-            (Path(path).name, text) for path, text in raised if translate_message(text) == text
-        ]
-    assert not untranslated, untranslated
+def _raised(app: Flask) -> list[tuple[str, int, ast.expr]]:
+    """Every `raise SomeServiceError(message, …)`: (file, line, the message argument)."""
+    classes = _error_classes() | {"Refused"}
+    sites = []
+    for path in _message_sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                func = node.exc.func
+                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+                if name in classes and node.exc.args:
+                    sites.append((path.name, node.lineno, node.exc.args[0]))
+    return sites
 
 
-def test_messages_with_values_are_translated_with_their_values(app: Flask) -> None:
-    with app.test_request_context("/", headers={"Accept-Language": "de"}):
-        assert (
-            translate_message("Your note is too long: 612 characters, at most 500.")
-            == "Deine Notiz: zu lang (612 Zeichen, höchstens 500)."
+def _marked_messages() -> set[str]:
+    """The message ids marked with N_ where messages are raised or marked."""
+    return {
+        _key(message)
+        for path in _message_sources()
+        for _line, message, _comments, _context in extract_from_file(
+            "python", str(path), keywords={"N_": None}
         )
-        assert translate_message("Theme 2 name must not be empty.") == (
-            "Name von Thema 2: darf nicht leer sein."
-        )
-        assert translate_message("Something nobody wrote") == "Something nobody wrote"
-        assert translate_message(DEFAULT_PRIVACY_NOTICE).startswith("Dieses Café speichert")
-    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
-        assert translate_message("Join the café first.") == "Rejoignez d'abord le café."
+    }
+
+
+def test_services_raise_message_ids_never_english_text(app: Flask) -> None:
+    sites = _raised(app)
+    assert len(sites) > 80
+    text = [
+        (path, line)
+        for path, line, arg in sites
+        if isinstance(arg, ast.Constant | ast.JoinedStr | ast.BinOp)
+        or (isinstance(arg, ast.Call) and getattr(arg.func, "id", "") in ("str", "_", "gettext"))
+    ]
+    assert not text, f"raise a message id marked with N_ and its values instead: {text}"
+    marked = [
+        a for _, _, a in sites if isinstance(a, ast.Call) and getattr(a.func, "id", "") == "N_"
+    ]
+    assert len(marked) > 60
+
+
+@pytest.mark.parametrize("lang", APP_LANGUAGES)
+def test_every_message_the_services_can_raise_is_translated(lang: str) -> None:
+    messages = _marked_messages()
+    assert "%(field)s is too long: %(n)s characters, at most %(max)s." in messages
+    assert len(messages) > 120
+    by_key = {_key(m.id): m for m in _catalogue(lang) if m.id}
+    missing = sorted(m for m in messages if m not in by_key or not _translated(by_key[m]))
+    assert not missing, f"{lang} lacks: {missing}"
+    if lang != "en":
+        # Names and codes read the same in every language; sentences do not.
+        english = sorted(m for m in messages if by_key[m].string == m and " " in m)
+        assert not english, f"{lang} keeps English: {english}"
+
+
+def test_a_message_is_translated_with_its_values(app: Flask) -> None:
+    too_long = Message(
+        N_("%(field)s is too long: %(n)s characters, at most %(max)s."),
+        field=N_("Your note"),
+        n=612,
+        max=500,
+    )
+    assert str(too_long) == "Your note is too long: 612 characters, at most 500."
+    assert translated(too_long, "de") == "Deine Notiz: zu lang (612 Zeichen, höchstens 500)."
+    theme = Message(N_("%(field)s must not be empty."), field=Message(N_("Theme %(n)s name"), n=2))
+    assert translated(theme, "de") == "Name von Thema 2: darf nicht leer sein."
+    assert translated("Something nobody wrote", "de") == "Something nobody wrote"
+    assert translated(DEFAULT_PRIVACY_NOTICE, "de").startswith("Dieses Café speichert")
+    assert translated(N_("Join the café first."), "fr") == "Rejoignez d'abord le café."
+    with app.test_request_context("/", headers={"Accept-Language": "pl"}):
+        assert translated(N_("No such café.")) == "Nie ma takiej kawiarni."
 
 
 def _switch_options(html: str) -> list[str]:
@@ -270,7 +310,6 @@ def test_the_script_gets_its_texts_from_the_page(app: Flask) -> None:
         assert expected in text
     assert "zostały {n} minuty" in text and "zostało {n} minut" in text
     assert "Twoja notatka jest za długa: {n} znaków, najwyżej {max}." in text
-    assert "Najpierw dołącz do kawiarni." in text
 
 
 def test_live_fragments_come_in_the_language_of_the_socket(app: Flask) -> None:
@@ -295,3 +334,58 @@ def test_numbers_and_dates_are_formatted_for_the_reader(app: Flask) -> None:
         assert template.render(when=when) == "88\xa0% 1.234,5 14.03.2026, 15:09:00"
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         assert app.jinja_env.from_string("{{ 1234.5|number }}").render() == "1,234.5"
+
+
+@pytest.mark.parametrize(
+    ("lang", "extend", "too_long"),
+    [
+        (
+            "de",
+            "Verlängere um 1 bis 60 Minuten.",
+            "Deine Notiz: zu lang (501 Zeichen, höchstens 500).",
+        ),
+        (
+            "pl",
+            "Przedłuż o 1 do 60 minut.",
+            "Twoja notatka: za długi tekst – 501 znaków, najwyżej 500.",
+        ),
+    ],
+)
+def test_a_service_error_reaches_http_and_socket_clients_in_their_language(
+    app: Flask, lang: str, extend: str, too_long: str
+) -> None:
+    cafe = make_cafe(app)
+    host = app.test_client()
+    refused = host.post(
+        f"{cafe['host_url']}/round/extend",
+        data={"minutes": "999"},
+        headers={"Accept": "application/json", "Accept-Language": lang},
+    )
+    assert refused.status_code == 400
+    assert refused.get_json() == {"error": extend}
+    phone = join(app, cafe, "Ida")
+    phone.get(f"/p/{cafe['join_code']}?lang={lang}")
+    socket = connect(app, phone, cafe, "participant")
+    ack = socket.emit(
+        "note:add", {"client_id": str(uuid.uuid4()), "text": "x" * 501}, callback=True
+    )
+    assert ack == {"ok": False, "error": too_long, "status": 400}
+
+
+def test_a_french_and_an_italian_cafe_get_documents_in_their_language(app: Flask) -> None:
+    organiser = app.test_client()
+    for lang, headings in [
+        ("fr", ("Points principaux", "Méthode", "Annexe : toutes les notes")),
+        ("it", ("Punti principali", "Metodo", "Appendice: tutte le note")),
+    ]:
+        cafe = make_cafe(app, language=lang, title=f"Café {lang}")
+        run_round_with_notes(app, organiser, cafe, ["Plus d'arbres", "Più alberi"], people=2)
+        export = f"{cafe['organiser_url']}/export?format="
+        markdown = organiser.get(export + "md").get_data(as_text=True)
+        document = docx.Document(io.BytesIO(organiser.get(export + "docx").data))
+        text = "\n".join(p.text for p in document.paragraphs)
+        for heading in headings:
+            assert heading in markdown and heading in text, (lang, heading)
+        assert "Summary points" not in markdown and "Method" not in text
+        data = json.dumps(organiser.get(export + "json").get_json())
+        assert '"themes"' in data and "Summary points" not in data

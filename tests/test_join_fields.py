@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.factories import CONFIG
-from worldcafe.services.cafes import parse_cafe_spec
+from worldcafe.services.cafe_config import parse_cafe_spec
 from worldcafe.services.errors import InvalidInput
 from worldcafe.services.join_fields import (
     JoinField,

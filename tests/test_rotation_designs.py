@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from itertools import combinations
+from pathlib import Path
 
+import numpy as np
 import pytest
 
-from worldcafe.rotation import Instance, TableSpec, plan_rounds
-from worldcafe.rotation.designs import affine_lines, product_rounds, resolvable_rounds
+from worldcafe.cli import main
+from worldcafe.rotation import Instance, TableSpec, parse_instance, plan_rounds, score_plan
+from worldcafe.rotation.designs import (
+    affine_lines,
+    design_recipe,
+    product_rounds,
+    resolvable_rounds,
+)
+
+Design = tuple[tuple[tuple[int, ...], ...], ...]
 
 
 def check_design(rounds: tuple[tuple[tuple[int, ...], ...], ...], v: int, k: int) -> None:
@@ -31,10 +42,51 @@ def test_constructed_designs_seat_every_pair_exactly_once(v: int, k: int) -> Non
     check_design(resolvable_rounds(v, k), v, k)
 
 
+def is_resolvable_design(rounds: Design, v: int, k: int) -> bool:
+    """Every round a partition of 0..v-1 into tables of k, every pair together exactly once."""
+    seats = np.array(rounds, dtype=np.int64)
+    if seats.shape != ((v - 1) // (k - 1), v // k, k):
+        return False
+    if (np.sort(seats.reshape(len(rounds), v), axis=1) != np.arange(v)).any():
+        return False
+    pairs = [
+        np.minimum(seats[..., i], seats[..., j]) * v + np.maximum(seats[..., i], seats[..., j])
+        for i, j in combinations(range(k), 2)
+    ]
+    return len(np.unique(np.concatenate([p.ravel() for p in pairs]))) == v * (v - 1) // 2
+
+
+def test_every_kirkman_system_up_to_300_is_constructed_and_valid() -> None:
+    """All v = 3 mod 6 up to 300 but the few left to the search (docs/designs.md), through
+    every kind of construction: affine spaces, GF(q) cyclotomy, products, doublings."""
+    missing = []
+    for v in range(3, 301, 6):
+        design = resolvable_rounds(v, 3)
+        if not design:
+            missing.append(v)
+        else:
+            assert is_resolvable_design(design, v, 3), v
+    assert missing == [69, 141, 165, 177, 213, 231, 273, 285]
+    kinds = {str(design_recipe(v, 3)[0]) for v in range(3, 301, 6) if design_recipe(v, 3)}
+    assert kinds == {"block", "affine", "double", "triple", "product", "lines", "transversal"}
+
+
+def test_large_kirkman_systems_have_a_recipe_and_give_their_first_rounds() -> None:
+    known = [v for v in range(3, 1501, 6) if design_recipe(v, 3)]
+    assert len(known) == 250 - 44
+    assert design_recipe(705, 3) == ("transversal", 13, 27, 1)  # a TD(13, 27) and one more point
+    first = resolvable_rounds(705, 3, 4)
+    assert len(first) == 4 and all(
+        sorted(p for g in r for p in g) == list(range(705)) for r in first
+    )
+    met = [frozenset(pair) for r in first for g in r for pair in combinations(g, 2)]
+    assert len(set(met)) == len(met)
+    assert resolvable_rounds(57, 3, 20) == resolvable_rounds(57, 3)[:20]
+
+
 def test_shapes_without_a_construction_get_none() -> None:
     assert resolvable_rounds(36, 6) == ()  # no two orthogonal Latin squares of order 6
     assert resolvable_rounds(20, 3) == ()  # 20 is no multiple of 3
-    assert resolvable_rounds(21, 3) == ()  # KTS(21) exists but is left to the search
 
 
 def test_affine_space_lines_fall_into_parallel_classes() -> None:
@@ -47,14 +99,42 @@ def test_a_product_needs_units_for_its_transversal_design() -> None:
     assert product_rounds(first, 3, [[[0, 1, 2, 3]]], 4, 3) == []  # 2 divides 4
 
 
-@pytest.mark.parametrize(("v", "k", "themes"), [(15, 3, 0), (45, 3, 3), (64, 4, 4), (125, 5, 0)])
+@pytest.mark.parametrize(
+    ("v", "k", "themes", "rounds"),
+    [
+        (15, 3, 0, 7),
+        (45, 3, 3, 3),
+        (64, 4, 4, 4),
+        (125, 5, 0, 31),
+        (21, 3, 0, 10),
+        (57, 3, 0, 28),
+        (63, 3, 7, 7),
+    ],
+)
 def test_the_planner_reaches_zero_repeats_on_constructed_shapes(
-    v: int, k: int, themes: int
+    v: int, k: int, themes: int, rounds: int
 ) -> None:
-    rounds = themes if themes else (v - 1) // (k - 1)
     tables = [TableSpec(f"t{j}", f"theme {j % themes}" if themes else "", k) for j in range(v // k)]
     instance = Instance([f"p{i}" for i in range(v)], tables, rounds)
     plan = plan_rounds(instance, seed=3, time_limit=2.0)
     assert plan.score.valid and plan.score.repeat_pairs == 0
     assert plan.score.theme_coverage == 1.0
     assert plan_rounds(instance, seed=3, time_limit=2.0).rounds == plan.rounds
+
+
+@pytest.mark.parametrize(("v", "rounds"), [(33, 16), (63, 12)])
+def test_plan_files_get_zero_repeats_on_kirkman_shapes(
+    v: int, rounds: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = {
+        "participants": [f"p{i}" for i in range(v)],
+        "tables": [{"id": f"t{j}", "theme": "", "capacity": 3} for j in range(v // 3)],
+        "n_rounds": rounds,
+    }
+    path = tmp_path / "cafe.json"
+    path.write_text(json.dumps(raw))
+    assert main(["plan", str(path), "--seed", "4", "--time-limit", "2"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    instance = parse_instance(raw)
+    score = score_plan(instance, out["rounds"])
+    assert len(out["rounds"]) == rounds and score.valid and score.repeat_pairs == 0

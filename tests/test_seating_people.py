@@ -159,3 +159,26 @@ def test_the_seats_people_get_share_a_language_and_spread_the_cities(
     html = client.get(str(cafe["host_url"])).get_data(as_text=True)
     assert "0 pairs with the same answer at a table" in html
     assert "every table shares one" in html
+
+
+def test_the_host_sees_the_bound_of_plans_that_visit_every_theme(
+    app: Flask, client: FlaskClient
+) -> None:
+    """12 people, three themes of one table of 4, three rounds: a traveller must change theme
+    each round, so 4 people split over 2 tables and pairs stay together; the referee's bound for
+    full theme coverage is 12 repeats (6 without the themes)."""
+    themes = [
+        {"name": name, "tables": 1, "questions": ["Why?"]} for name in ("Heat", "Water", "Trees")
+    ]
+    cafe = make_cafe(app, rounds=3, table_capacity=4, themes=themes)
+    for number in range(12):
+        response = app.test_client().post(str(cafe["join_url"]), data={"name": f"P{number}"})
+        assert response.status_code == 302
+    assert client.post(f"{cafe['host_url']}/round/start").status_code == 302
+    with app.app_context(), database().read() as db:
+        row = db.get(Cafe, cafe["cafe_id"])
+        assert row is not None
+        summary = seating.plan_summary(db, row)
+        assert summary is not None and summary.theme_coverage == 1.0
+        assert summary.lower_bound == 12
+        assert summary.repeat_pairs >= summary.lower_bound

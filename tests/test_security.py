@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.factories import csrf_token, join, make_cafe
+from tests.factories import csrf_token, join, load_cafe, make_cafe
 from worldcafe import create_app
 
 
@@ -83,6 +83,14 @@ def test_forms_without_a_csrf_token_are_refused(guarded: Flask) -> None:
     token = csrf_token(phone.get(str(cafe["join_url"])).get_data(as_text=True))
     accepted = phone.post(str(cafe["join_url"]), data={"name": "Ada", "csrf_token": token})
     assert accepted.status_code == 302
+    # The organiser's publishing of the summaries likewise.
+    organiser, publish = guarded.test_client(), f"{cafe['organiser_url']}/publish"
+    assert organiser.post(publish, data={"published": "1"}).status_code == 400
+    assert load_cafe(guarded, cafe["cafe_id"]).summaries_published is False
+    token = csrf_token(organiser.get(f"{cafe['organiser_url']}/harvest").get_data(as_text=True))
+    published = organiser.post(publish, data={"published": "1", "csrf_token": token})
+    assert published.status_code == 302
+    assert load_cafe(guarded, cafe["cafe_id"]).summaries_published is True
 
 
 def test_htmx_requests_carry_the_token_in_a_header(guarded: Flask) -> None:

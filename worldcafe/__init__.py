@@ -18,8 +18,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from worldcafe.schema import needs_upgrade, upgrade_database
     from worldcafe.settings import (
         PROJECT_ROOT,
-        read_or_create_secret_key,
-        settings_from_environment,
+        checked_settings,
+        load_environment,
     )
     from worldcafe.views import (
         errors,
@@ -43,24 +43,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
-    app.config.from_mapping(settings_from_environment(Path(app.instance_path)))
-    if test_config and "INSTANCE_PATH" in test_config and "DATABASE_URL" not in test_config:
-        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'worldcafe.db'}"
     app.config.update(
         SOCKETIO_ASYNC_MODE="gevent",
         AUTO_UPGRADE=True,
-        PLAN_SECONDS=2.0,
-        NOTE_RATE_PER_MINUTE=20,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=60 * 60 * 24 * 30,
         MAX_CONTENT_LENGTH=1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,
     )
+    load_environment(app.config)
     if test_config:
         app.config.update(test_config)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = read_or_create_secret_key(Path(app.instance_path))
+        if "INSTANCE_PATH" in test_config and "DATABASE_URL" not in test_config:
+            app.config.pop("DATABASE_URL", None)  # the test's own instance folder
+    app.config.update(checked_settings(app.config, Path(app.instance_path)))
     base_url = app.config.get("BASE_URL") or ""
     if "SESSION_COOKIE_SECURE" not in (test_config or {}):
         app.config["SESSION_COOKIE_SECURE"] = base_url.startswith("https://")

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from typing import Literal
+from collections.abc import Callable
+from typing import Literal, TypeVar
 
 from flask import abort, g, session
 from sqlalchemy.orm import Session, object_session
 
+from worldcafe.messages import N_
 from worldcafe.models import Cafe, Organiser, Participant
 from worldcafe.services import cafes as cafe_service
 from worldcafe.services import participants as participant_service
-from worldcafe.services.errors import NotFound
+from worldcafe.services.errors import Forbidden, NotFound
 
 Role = Literal["host", "projector", "organiser"]
 _SESSION_KEYS: dict[str, str] = {"host": "h", "projector": "v", "organiser": "o"}
+Key = TypeVar("Key")
 
 
 def _secret_of(cafe: Cafe, role: Role) -> str:
@@ -32,14 +35,19 @@ def set_cafe_context(cafe: Cafe) -> None:
     g.cafe_language = cafe.language
 
 
-def load_cafe(db: Session, cafe_id: object) -> Cafe:
-    """The café of the URL, or 404."""
+def _found_cafe(db: Session, lookup: Callable[[Session, Key], Cafe], key: Key) -> Cafe:
+    """The café `lookup` finds by `key`, or 404; the request is then about it."""
     try:
-        cafe = cafe_service.get_cafe(db, cafe_id)
+        cafe = lookup(db, key)
     except NotFound:
         abort(404)
     set_cafe_context(cafe)
     return cafe
+
+
+def load_cafe(db: Session, cafe_id: object) -> Cafe:
+    """The café of the URL, or 404."""
+    return _found_cafe(db, cafe_service.get_cafe, cafe_id)
 
 
 def cafe_by_secret(db: Session, cafe_id: object, role: Role, secret: str) -> Cafe:
@@ -53,16 +61,25 @@ def cafe_by_secret(db: Session, cafe_id: object, role: Role, secret: str) -> Caf
 
 def remember_secret(cafe: Cafe, role: Role) -> None:
     """Keep the link's secret in the signed session, for this browser's socket connection."""
-    key = _SESSION_KEYS[role]
+    _hold(_SESSION_KEYS[role], cafe, _secret_of(cafe, role))
+
+
+def _hold(key: str, cafe: Cafe, value: str) -> None:
+    """Keep `value` for the café under `key` in the signed session cookie, past browser restarts."""
     held = dict(session.get(key) or {})
-    held[str(cafe.id)] = _secret_of(cafe, role)
+    held[str(cafe.id)] = value
     session[key] = held
     session.permanent = True
 
 
+def _held(key: str, cafe: Cafe) -> object:
+    """What the signed session cookie keeps for the café under `key` (None: nothing)."""
+    return (session.get(key) or {}).get(str(cafe.id))
+
+
 def held_secret(cafe: Cafe, role: Role) -> str | None:
     """The café's current secret for `role`, if this browser holds it."""
-    held = (session.get(_SESSION_KEYS[role]) or {}).get(str(cafe.id))
+    held = _held(_SESSION_KEYS[role], cafe)
     current = _secret_of(cafe, role)
     if isinstance(held, str) and hmac.compare_digest(held.encode(), current.encode()):
         return current
@@ -103,10 +120,7 @@ def holds_role(cafe: Cafe, role: Role) -> bool:
 
 def remember_participant(cafe: Cafe, participant: Participant) -> None:
     """Keep a participant's resume token in this browser's signed session cookie."""
-    held = dict(session.get("p") or {})
-    held[str(cafe.id)] = participant.resume_token
-    session["p"] = held
-    session.permanent = True
+    _hold("p", cafe, participant.resume_token)
 
 
 def browser_key() -> str:
@@ -131,25 +145,20 @@ def forget_participant(cafe: Cafe) -> None:
 
 def current_participant(db: Session, cafe: Cafe) -> Participant | None:
     """The participant this browser is in the café, if any."""
-    token = (session.get("p") or {}).get(str(cafe.id))
+    token = _held("p", cafe)
     return participant_service.participant_by_token(db, cafe, token)
 
 
 def cafe_by_join_code(db: Session, code: str) -> Cafe:
     """The café of a join link, or 404."""
-    try:
-        cafe = cafe_service.get_cafe_by_join_code(db, code)
-    except NotFound:
-        abort(404)
-    set_cafe_context(cafe)
-    return cafe
+    return _found_cafe(db, cafe_service.get_cafe_by_join_code, code)
 
 
 def current_participant_by_id(db: Session, cafe: Cafe, participant_id: int | None) -> Participant:
-    """The participant a socket's identity names (checked at the event), or PermissionError."""
+    """The participant a socket's identity names (checked at the event), or Forbidden."""
     participant = db.get(Participant, participant_id) if participant_id is not None else None
     if participant is None or participant.cafe_id != cafe.id:
-        raise PermissionError("Join the café first.")
+        raise Forbidden(N_("Join the café first."))
     return participant
 
 
@@ -163,5 +172,5 @@ def remember_page_language(cafe: Cafe, language: str) -> None:
 
 def page_language(cafe: Cafe) -> str | None:
     """The language this browser's phone page was last shown in, for its socket."""
-    shown = (session.get("shown") or {}).get(str(cafe.id))
+    shown = _held("shown", cafe)
     return shown if isinstance(shown, str) else None

@@ -48,8 +48,8 @@ def _app() -> Any:
     return create_app()
 
 
-def _base_url(args: argparse.Namespace) -> str | None:
-    return getattr(args, "base_url", None) or os.environ.get("WORLDCAFE_BASE_URL") or None
+def _base_url(args: argparse.Namespace, app: Any) -> str | None:
+    return getattr(args, "base_url", None) or app.config.get("BASE_URL") or None
 
 
 def _print_links(links: dict[str, object], as_json: bool, title: str) -> None:
@@ -74,7 +74,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         cafe = find_demo_cafe(db) if args.if_missing else None
         if cafe is None:
             cafe = create_demo_cafe(db)
-        links = cafe_links(cafe, _base_url(args))
+        links = cafe_links(cafe, _base_url(args, app))
         title = cafe.title
     _print_links(links, args.json, title)
     return 0
@@ -84,7 +84,8 @@ def cmd_create_cafe(args: argparse.Namespace) -> int:
     """Create a café from a CONFIG.json file and print its links."""
     from worldcafe.extensions import database
     from worldcafe.links import cafe_links
-    from worldcafe.services.cafes import create_cafe, parse_cafe_spec
+    from worldcafe.services.cafe_config import parse_cafe_spec
+    from worldcafe.services.cafes import create_cafe
     from worldcafe.services.errors import ServiceError
 
     config = _read_json(args.config, "café configuration")
@@ -95,7 +96,7 @@ def cmd_create_cafe(args: argparse.Namespace) -> int:
     app = _app()
     with app.app_context(), database().write() as db:
         cafe = create_cafe(db, spec)
-        links = cafe_links(cafe, _base_url(args))
+        links = cafe_links(cafe, _base_url(args, app))
     _print_links(links, args.json, spec.title)
     return 0
 
@@ -191,6 +192,7 @@ def _progress(notes: list[Any]) -> Any:
 def cmd_synthesize(args: argparse.Namespace) -> int:
     """The synthesis of a notes file."""
     from worldcafe import synthesis
+    from worldcafe.catalogues import catalogue
 
     try:
         notes = synthesis.read_notes(Path(args.notes))
@@ -207,6 +209,7 @@ def cmd_synthesize(args: argparse.Namespace) -> int:
     context = synthesis.ReportContext(
         title=args.title or Path(args.notes).stem,
         language=result.language,
+        catalogue=catalogue(result.language),
         theme_order=list(dict.fromkeys(note.theme for note in notes)),
     )
     _write_output(synthesis.render(result, args.format, context), args.output)
@@ -263,7 +266,8 @@ def _loadtest_links(args: argparse.Namespace) -> Any:
         return None, (email, password)
     from worldcafe.extensions import database
     from worldcafe.links import cafe_links
-    from worldcafe.services.cafes import create_cafe, parse_cafe_spec
+    from worldcafe.services.cafe_config import parse_cafe_spec
+    from worldcafe.services.cafes import create_cafe
 
     app = _app()
     with app.app_context(), database().write() as db:
@@ -416,7 +420,11 @@ def main(argv: list[str] | None = None) -> int:
         from sqlalchemy.exc import SQLAlchemyError
 
         from worldcafe.database import DatabaseUnavailable, describe_failure
+        from worldcafe.settings import SettingsError
 
+        if isinstance(error, SettingsError):  # a bad WORLDCAFE_* variable
+            print(f"worldcafe: {error}", file=sys.stderr)
+            return 2
         if not isinstance(error, SQLAlchemyError | DatabaseUnavailable):
             raise
         print(f"worldcafe: {describe_failure(error)}", file=sys.stderr)

@@ -13,6 +13,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from worldcafe.messages import N_
+
 
 def _is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
@@ -39,6 +41,13 @@ def _configure_sqlite(engine: Engine, begin_statement: str, manual_checkpoints: 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql(begin_statement)
+
+
+# What people are told when the database cannot store (pages and socket answers alike).
+UNAVAILABLE = N_(
+    "The café's database cannot store anything right now. Nothing was saved: "
+    "please tell the organisers and try again later."
+)
 
 
 class DatabaseUnavailable(Exception):

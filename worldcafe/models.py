@@ -20,6 +20,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     event,
+    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -127,6 +128,10 @@ class Cafe(Base):
     curation: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     joining_open: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The organiser published the tables' summaries: participants may read them.
+    summaries_published: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     # The optional questions asked at the door: [{"key", "label", "mix", "kind"}, …].
     join_fields: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -20,6 +20,7 @@ from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.storage.memory import Entry
 from limits.strategies import MovingWindowRateLimiter
 
+from worldcafe.messages import N_, MessageId
 from worldcafe.services.errors import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -30,8 +31,8 @@ class RateLimited(ServiceError):
 
     status = 429
 
-    def __init__(self, message: str, retry_after: int = 60) -> None:
-        super().__init__(message)
+    def __init__(self, message_id: str, retry_after: int = 60) -> None:
+        super().__init__(message_id)
         self.retry_after = max(1, int(retry_after))
 
 
@@ -47,14 +48,14 @@ RULES: dict[str, str] = {
     "device_code_address": "100/15 minutes",
 }
 
-MESSAGES: dict[str, str] = {
-    "join": "You joined several times within a minute: wait a moment and try again.",
-    "note": "You are writing very fast: wait a moment before the next note.",
-    "event": "You are going very fast: wait a moment and try again.",
-    "sign_in": "Too many wrong sign-ins: wait a few minutes and try again.",
-    "sign_in_address": "Too many wrong sign-ins: wait a few minutes and try again.",
-    "device_code": "Too many wrong codes: wait a few minutes and try again.",
-    "device_code_address": "Too many wrong codes: wait a few minutes and try again.",
+MESSAGES: dict[str, MessageId] = {
+    "join": N_("You joined several times within a minute: wait a moment and try again."),
+    "note": N_("You are writing very fast: wait a moment before the next note."),
+    "event": N_("You are going very fast: wait a moment and try again."),
+    "sign_in": N_("Too many wrong sign-ins: wait a few minutes and try again."),
+    "sign_in_address": N_("Too many wrong sign-ins: wait a few minutes and try again."),
+    "device_code": N_("Too many wrong codes: wait a few minutes and try again."),
+    "device_code_address": N_("Too many wrong codes: wait a few minutes and try again."),
 }
 
 

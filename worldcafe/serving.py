@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
 import socket
 import sys
 
@@ -17,6 +16,7 @@ from worldcafe.database import Database, DatabaseUnavailable, describe_failure
 from worldcafe.extensions import database
 from worldcafe.services.organisers import organiser_count
 from worldcafe.services.privacy import apply_retention
+from worldcafe.settings import SettingsError
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -109,7 +109,7 @@ def _vector_loop(app: Flask) -> None:
 def start_background_work(app: Flask) -> None:
     """What a serving process runs beside the requests (also under gunicorn, per worker)."""
     gevent.spawn(_retention_loop, app)
-    if os.environ.get("WORLDCAFE_NOTE_VECTORS", "1") != "0":
+    if app.config["NOTE_VECTORS"]:
         gevent.spawn(_vector_loop, app)
     gevent.spawn(_checkpoint_loop, app)
     tune_garbage_collector()
@@ -129,6 +129,9 @@ def serve(host: str, port: int) -> int:
         app = create_app({"SQLITE_MANUAL_CHECKPOINTS": True})
     except (DatabaseUnavailable, SQLAlchemyError) as error:
         print(f"worldcafe: cannot start: {describe_failure(error)}", file=sys.stderr, flush=True)
+        return 2
+    except SettingsError as error:
+        print(f"worldcafe: cannot start: {error}", file=sys.stderr, flush=True)
         return 2
     problem = database_of(app).probe_write()
     if problem is not None:

@@ -191,10 +191,14 @@ async def _at_the_door(
 
 
 async def join_phone(
-    connector: aiohttp.BaseConnector, links: CafeLinks, device: Device, name: str
+    connector: aiohttp.BaseConnector,
+    links: CafeLinks,
+    device: Device,
+    name: str,
+    language: str = "en",
 ) -> float:
-    """GET the join page, POST the form: returns the POST's time in ms (until the phone page,
-    waits at a busy door included)."""
+    """GET the join page, POST the form in `language`: returns the POST's time in ms (until
+    the phone page, waits at a busy door included)."""
     jar = aiohttp.CookieJar(unsafe=True)
     async with aiohttp.ClientSession(
         connector=connector, connector_owner=False, cookie_jar=jar
@@ -207,7 +211,7 @@ async def join_phone(
             http,
             "POST",
             links.join_url,
-            data={"name": name, "language": "en", "csrf_token": _csrf(page)},
+            data={"name": name, "language": language, "csrf_token": _csrf(page)},
         )
         elapsed = (time.perf_counter() - started) * 1000
         if status != 200:

@@ -20,10 +20,6 @@
     try { category = new Intl.PluralRules(pageLang).select(n); } catch (e) { category = n === 1 ? "one" : "other"; }
     return fill(forms[category] || forms.other || fallback, { n: n });
   }
-  function message(text) {
-    var known = strings.messages || {};
-    return (text && known[text]) || text || "";
-  }
 
   function csrfToken() {
     try { return JSON.parse(body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
@@ -349,13 +345,13 @@
         flushOutbox();
       } else if (reply && (reply.status === 429 || reply.status >= 500)) {
         // Not stored (too fast, or the server cannot store now): it stays in the outbox.
-        showError(message(reply.error));
+        showError(reply.error);
         setTimeout(flushOutbox, 3000);
       } else {
         writeOutbox(rest);
         var failed = document.getElementById("note-" + item.id);
         if (failed) { failed.classList.add("failed"); var s = failed.querySelector("[data-note-state]"); if (s) { s.textContent = t("notSaved", "not saved"); } }
-        showError(message(reply && reply.error));
+        showError(reply && reply.error);
         flushOutbox();
       }
     }).catch(function () {
@@ -478,7 +474,7 @@
       focusAfterSwap = { id: li.id, selector: "[data-action=edit]" };
       socket.emitWithAck("note:edit", { id: li.dataset.note, text: next }).then(function (r) {
         save.disabled = false;
-        if (!r.ok) { focusAfterSwap = null; showError(message(r.error)); return; }
+        if (!r.ok) { focusAfterSwap = null; showError(r.error); return; }
       });
     });
   }
@@ -523,14 +519,14 @@
       if (action === "edit") { startEdit(li); return; }
       if (action === "delete") {
         if (!window.confirm(t("deleteConfirm", "Delete this note?"))) { return; }
-        socket.emitWithAck("note:delete", { id: id }).then(function (r) { if (!r.ok) { showError(message(r.error)); } });
+        socket.emitWithAck("note:delete", { id: id }).then(function (r) { if (!r.ok) { showError(r.error); } });
         return;
       }
       var events = { vote: "note:vote", carry: "note:carry", insight: "note:insight" };
       if (!events[action]) { return; }
       focusAfterSwap = { id: li.id, selector: "[data-action=" + action + "]" };
       socket.emitWithAck(events[action], { id: id }).then(function (r) {
-        if (!r.ok) { showError(message(r.error)); return; }
+        if (!r.ok) { showError(r.error); return; }
         var mine = readMine();
         var panel = document.getElementById("table-panel");
         var said = "";

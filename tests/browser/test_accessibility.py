@@ -18,6 +18,7 @@ from worldcafe.extensions import database
 from worldcafe.links import cafe_links, setup_token
 from worldcafe.services import cafes as cafe_service
 from worldcafe.services import organisers as organiser_service
+from worldcafe.services.cafe_config import parse_cafe_spec
 from worldcafe.settings import read_or_create_secret_key
 
 AXE = (Path(__file__).parent / "vendor" / "axe-4.14.1.min.js").read_text(encoding="utf-8")
@@ -49,7 +50,7 @@ def create_cafes(server: LiveServer, *configs: dict[str, Any]) -> list[dict[str,
     created = []
     with app.app_context(), database().write() as db:
         for config in configs:
-            cafe = cafe_service.create_cafe(db, cafe_service.parse_cafe_spec(config))
+            cafe = cafe_service.create_cafe(db, parse_cafe_spec(config))
             created.append(cafe_links(cafe, server.url))
     return created
 

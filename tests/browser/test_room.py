@@ -264,4 +264,30 @@ def test_a_three_round_cafe_in_the_room(server: LiveServer, open_page: Any) -> N
     # The harvest runs the synthesis when the page loads: give it the time it takes.
     expect(projector).to_have_url(re.compile(r"/harvest$"), timeout=60_000)
     expect(projector.get_by_role("heading", name="What we harvested")).to_be_visible()
+
+    # The organiser publishes the tables' summaries: each thank-you card links its table's,
+    # live on the phones already there and after a reload.
+    reader, reloaded = phones["Guest 3"], phones["Guest 1"]
+    number = _table(reader)
+    organiser = open_page(f"{links['organiser_url']}/harvest", TABLET, bypass_csp=True)
+    organiser.get_by_role("button", name="Publish the summaries").click(timeout=60_000)
+    expect(organiser.get_by_role("button", name="Withdraw the summaries")).to_be_visible(
+        timeout=60_000
+    )
+    card = reader.get_by_role("dialog", name="Next table")
+    link = card.get_by_role("link", name=f"Read the summary of Table {number}")
+    expect(link).to_be_visible()
+    expect(card).to_be_in_viewport()
+    assert axe_violations(reader) == []
+    reloaded.reload()
+    expect(
+        reloaded.get_by_role("dialog", name="Next table").get_by_role(
+            "link", name=f"Read the summary of Table {_table(reloaded)}"
+        )
+    ).to_be_visible()
+    link.click()
+    expect(reader.get_by_role("heading", name=f"Summary of table {number}")).to_be_visible(
+        timeout=60_000
+    )
+    assert axe_violations(reader) == []
     assert dialogs == []

@@ -13,6 +13,7 @@ import pypdf
 import pytest
 from markdown_it import MarkdownIt
 
+from worldcafe.catalogues import catalogue
 from worldcafe.synthesis import Curation, Note, ReportContext, Synthesis, render, synthesize
 from worldcafe.synthesis.headings import Words
 from worldcafe.synthesis.pdf import MISSING, printable
@@ -129,6 +130,9 @@ def test_title_page_holds_the_cafes_facts(synthesis: Synthesis) -> None:
         "English",
     ):
         assert expected in title_page, expected
+    # Attendance is café-wide: said once, not under every theme's questions.
+    questions = title_page.split("Rounds and questions", 1)[1].split("Languages of the notes")[0]
+    assert "participant" not in questions
 
 
 def test_themes_in_the_cafes_order_points_before_the_appendix(synthesis: Synthesis) -> None:
@@ -161,9 +165,9 @@ def test_plurals_and_table_names_read_right(synthesis: Synthesis) -> None:
     ],
 )
 def test_headings_in_the_cafes_language(synthesis: Synthesis, language: str, heading: str) -> None:
-    text = _markdown(synthesis, _context(language=language))
+    text = _markdown(synthesis, _context(language=language, catalogue=catalogue(language)))
     assert heading in text
-    words = Words(language)
+    words = Words(catalogue(language))
     assert words.table("Table 3") in text
     assert words.ngettext("%(num)s vote", "%(num)s votes", 1) != words.ngettext(
         "%(num)s vote", "%(num)s votes", 5

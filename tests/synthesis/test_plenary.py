@@ -150,3 +150,51 @@ def test_huge_words_control_characters_and_punctuation_only_notes() -> None:
         assert not {"p1", "p2"} & set(point.notes)
         assert len(point.title) <= 100
         assert "\x00" not in point.title and "\x0b" not in point.title
+
+
+def _city_table() -> list[Note]:
+    """An English table of four matters, with one French and one Polish note on transport."""
+    written = [
+        ("en", "More buses to the new estates in the north"),
+        ("en", "Trams every ten minutes in the evening too"),
+        ("en", "Night buses at the weekend"),
+        ("en", "Real-time departure screens at every stop"),
+        ("fr", "Publier les horaires de bus en données ouvertes"),
+        ("pl", "Darmowa komunikacja miejska dla uczniów"),
+        ("en", "Public libraries should open on Sundays"),
+        ("en", "Free museum entry on the first Sunday of the month"),
+        ("en", "A cinema in the old market hall"),
+        ("en", "Concerts in the parks in summer"),
+        ("en", "Plant trees in every street without shade"),
+        ("en", "Turn the car park into a small park"),
+        ("en", "Rain gardens to stop flooding"),
+        ("en", "Protect the old trees in the centre"),
+        ("en", "Rents have doubled in ten years"),
+        ("en", "Empty flats should be taxed"),
+        ("en", "Student housing near the university"),
+        ("en", "Social housing in every district"),
+    ]
+    return [Note(f"n{i}", "1", "City", t, language=code) for i, (code, t) in enumerate(written)]
+
+
+def test_notes_that_share_no_idea_are_no_point_and_titles_keep_to_their_notes() -> None:
+    s = synthesize(_city_table(), language="en")
+    texts = {i: n.text for i, n in s.notes.items()}
+    for scope in (s.tables[0], s.themes[0]):
+        for point in scope.summary.points:
+            voices = set(point.notes) - set(point.dissent)
+            # Open timetables and free transit for pupils are two ideas, not one.
+            assert not {"n4", "n5"} <= voices
+            english = [i for i in point.notes if s.notes[i].language == "en"]
+            source = english or list(point.notes)
+            assert point.language == ("en" if english else s.languages[source[0]])
+            assert _words(point.title) <= set().union(*(_words(texts[i]) for i in source))
+    # With no English note among them, notes on public toilets are titled in their German.
+    toilets = [
+        Note("t1", "1", "City", "Mehr öffentliche Toiletten in der Altstadt", language="de"),
+        Note("t2", "1", "City", "Kostenlose öffentliche Toiletten am Bahnhof", language="de"),
+    ]
+    s = synthesize([*_city_table()[:3], *toilets], language="en")
+    german = [p for p in s.tables[0].summary.points if set(p.notes) == {"t1", "t2"}]
+    assert [p.language for p in german] == ["de"]
+    assert _words(german[0].title) <= _words(toilets[0].text) | _words(toilets[1].text)

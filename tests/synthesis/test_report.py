@@ -10,6 +10,7 @@ import docx
 import pypdf
 import pytest
 
+from worldcafe.catalogues import catalogue
 from worldcafe.synthesis import FORMATS, Note, ReportContext, Synthesis, render, synthesize
 
 EUROPEAN = [
@@ -60,7 +61,7 @@ def test_markdown(synthesis: Synthesis, context: ReportContext) -> None:
     assert text.startswith("# Café Größe · Łódź · Αθήνα")
     for expected in ("## Größe", "Table 1", "Round 1 · 24 participants", "> “", "Method", "Jürgen"):
         assert expected in text
-    context.language = "de"
+    context.language, context.catalogue = "de", catalogue("de")
     context.anonymise = True
     text = render(synthesis, "md", context).decode("utf-8")
     assert "Tisch 2 · Größe" in text and "Die wichtigsten Punkte" in text and "Methode" in text

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
+import uuid
 from typing import Any
 
 import docx
@@ -12,10 +14,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
+from sqlalchemy import select
 
-from tests.factories import run_round_with_notes
+from tests.factories import connect, fragments, load_cafe, run_round_with_notes
 from worldcafe.extensions import database
-from worldcafe.models import Note, Participant
+from worldcafe.models import AuditEvent, Note, Participant
+from worldcafe.services import publishing
 
 NOTES = [
     "Open data portals for every city",
@@ -160,8 +164,112 @@ def test_only_the_table_host_reviews_the_table_summary(
     assert "Summary of table" in summary.get_data(as_text=True)
 
 
+def test_published_summaries_reach_the_participants_and_nobody_else(
+    app: Flask, client: FlaskClient, cafe: dict[str, Any]
+) -> None:
+    phones = run_round_with_notes(app, client, cafe, NOTES)
+    hidden = "Free wifi in all public libraries"
+    curate = {"op": "hide", "note_id": _note_id(app, hidden)}
+    assert client.post(f"{cafe['organiser_url']}/harvest", data=curate).status_code == 302
+    for step in ("end", "start", "end"):
+        assert client.post(f"{cafe['host_url']}/round/{step}").status_code == 302
+    code, guest = cafe["join_code"], phones["Guest 0"]
+    with app.app_context(), database().read() as db:
+        person = db.query(Participant).filter_by(name="Guest 0").one()
+        last = publishing.last_table(db, person)
+        assert last is not None
+        number, numbers = last.number, [t.number for t in load_cafe(app, cafe["cafe_id"]).tables]
+    own = f"/p/{code}/summary/{number}"
+    stranger = app.test_client().get(own)
+    assert stranger.status_code == 403
+    assert "join the café first" in stranger.get_data(as_text=True)
+    early = guest.get(own)
+    assert early.status_code == 403
+    assert "have not published" in early.get_data(as_text=True)
+    assert "Read the summary" not in guest.get(f"/p/{code}").get_data(as_text=True)
+
+    socket = connect(app, guest, cafe, "participant")
+    socket.get_received()
+    published = client.post(f"{cafe['organiser_url']}/publish", data={"published": "1"})
+    assert published.status_code == 302
+    link = f'href="/p/{code}/summary/{number}"'
+    assert any(link in html for html in fragments(socket)), "pushed live to the phone"
+    thank_you = guest.get(f"/p/{code}").get_data(as_text=True)
+    assert f"Read the summary of Table {number}" in thank_you and link in thank_you
+    for table_number in numbers:  # published: every table of the café, read-only, no names
+        page = guest.get(f"/p/{code}/summary/{table_number}")
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and f"Summary of table {table_number}" in html
+        assert "Guest " not in html
+        assert hidden not in html
+        assert 'method="post"' not in html
+    assert "Zusammenfassung von Tisch" in guest.get(f"{own}?lang=de").get_data(as_text=True)
+    missing = guest.get(f"/p/{code}/summary/99")
+    assert missing.status_code == 404  # in the language the phone chose
+    assert "Dieses Café hat keinen solchen Tisch." in missing.get_data(as_text=True)
+
+    client.post(f"{cafe['organiser_url']}/publish", data={"published": "0"})
+    assert guest.get(own).status_code == 403
+    with app.app_context(), database().read() as db:
+        actions = db.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.action.like("%publish_summaries"))
+            .order_by(AuditEvent.id)
+        ).all()
+    assert actions == ["publish_summaries", "unpublish_summaries"]
+
+
 def test_harvest_pages_need_their_secrets(client: FlaskClient, harvested: dict[str, Any]) -> None:
     cafe_id = harvested["cafe_id"]
     assert client.get(f"/organiser/cafe/{cafe_id}/nope/harvest").status_code == 404
     assert client.get(f"/organiser/cafe/{cafe_id}/nope/export?format=json").status_code == 404
     assert client.get(f"/projector/{cafe_id}/nope/harvest").status_code == 404
+
+
+def test_the_harvest_is_made_in_the_background_once_notes_fall_quiet(
+    app: Flask, client: FlaskClient, cafe: dict[str, Any]
+) -> None:
+    from worldcafe.live.harvest_refresh import state_of
+    from worldcafe.services.harvest_cache import SYNTHESES
+
+    app.config.update(HARVEST_QUIET_SECONDS=0.05, HARVEST_GAP_SECONDS=0.0)
+    SYNTHESES.forget(cafe["cafe_id"])
+    computed = SYNTHESES.computed
+    run_round_with_notes(app, client, cafe, NOTES[:4], people=2)
+    state = state_of(app)
+    deadline = time.monotonic() + 60
+    while state.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # Computed in the background after the notes, and the task is over.
+    assert not state.running and not state.changed_at
+    assert SYNTHESES.computed > computed
+    computed = SYNTHESES.computed
+    page = client.get(f"{cafe['organiser_url']}/harvest")
+    assert page.status_code == 200 and "Free wifi in all public libraries" in page.text
+    assert SYNTHESES.computed == computed
+
+
+def test_new_notes_show_apart_at_once_until_their_harvest_is_made(
+    app: Flask, client: FlaskClient, harvested: dict[str, Any]
+) -> None:
+    from worldcafe.services.notes import post_note
+
+    page = f"{harvested['organiser_url']}/harvest"
+    assert client.get(page).status_code == 200
+    with app.app_context(), database().write() as db:
+        writer = db.query(Participant).filter_by(cafe_id=harvested["cafe_id"]).first()
+        assert writer is not None
+        post_note(db.connection(), writer.cafe_id, writer.id, str(uuid.uuid4()), "Night buses")
+    app.config.update(HARVEST_QUIET_SECONDS=30.0)
+    html = client.get(page).get_data(as_text=True)
+    assert "1 new note is not grouped yet" in html and "Night buses" in html
+    assert "Open data portal" in html
+    deadline = time.monotonic() + 120
+    ready = client.get(f"{page}/ready")
+    while ready.status_code == 204 and time.monotonic() < deadline:
+        time.sleep(0.1)
+        ready = client.get(f"{page}/ready")
+    assert ready.status_code == 200 and ready.headers["HX-Refresh"] == "true"
+    html = client.get(page).get_data(as_text=True)
+    assert "not grouped yet" not in html and "Night buses" in html
+    app.config.update(HARVEST_QUIET_SECONDS=0.0)

@@ -15,6 +15,7 @@ from flask_babel import force_locale, get_locale
 from worldcafe import presenters
 from worldcafe.extensions import database
 from worldcafe.live import fragments, rooms
+from worldcafe.live.harvest_refresh import harvest_changed
 from worldcafe.live.transport import cut_off, socketio
 from worldcafe.models import Cafe, Note, Participant
 from worldcafe.reads import notes as note_reads
@@ -89,6 +90,7 @@ def announce_note(
     Everything comes loaded in `posted`: one render per language and audience, no query.
     """
     view = posted.view
+    harvest_changed(cafe_id)
     for lang, people in posted.recipients.items():
         with force_locale(lang):
             html = fragments.participant_note_new(view, lang)
@@ -110,6 +112,7 @@ def announce_note_changed(note_id: int) -> None:
             return
         cafe = db.get(Cafe, note.cafe_id)
         assert cafe is not None
+        harvest_changed(cafe.id)
         view = note_reads.note_view(db, note)
         insights = note_reads.insight_note_ids(db, note.table)
         current = participant_service.latest_started_round(db, cafe)
@@ -236,6 +239,7 @@ def announce_broadcast(cafe_id: int) -> None:
 
 def announce_harvest(cafe_id: int) -> None:
     """The organiser curated the harvest: the projector's harvest view follows."""
+    harvest_changed(cafe_id)
     with database().read() as db:
         cafe = db.get(Cafe, cafe_id)
         if cafe is not None:

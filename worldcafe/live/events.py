@@ -19,12 +19,13 @@ from worldcafe.extensions import database, limits
 from worldcafe.live import announce, fragments, transport
 from worldcafe.live.identity import ROLES, Identity, still_holds
 from worldcafe.live.transport import Event, socketio
+from worldcafe.messages import N_
 from worldcafe.rate_limits import NoteRateLimiter
 from worldcafe.reads import screens
 from worldcafe.services import notes as note_service
 from worldcafe.services import participants as participant_service
 from worldcafe.services.cafes import get_cafe, offered_languages
-from worldcafe.services.errors import NotFound
+from worldcafe.services.errors import Forbidden, NotFound
 
 
 def note_rate() -> NoteRateLimiter:
@@ -166,7 +167,7 @@ def on_resync(event: Event) -> dict[str, Any]:
 
 def _participant_id(event: Event) -> int:
     if event.ident.participant_id is None:
-        raise PermissionError("Only participants can do this.")
+        raise Forbidden(N_("Only participants can do this."))
     return event.ident.participant_id
 
 

@@ -4,9 +4,10 @@ Every client event goes through `dispatch`: it finds the socket's identity recor
 against the database (identity.still_holds, one primary-key read on a bare connection), calls
 `events.limit` (the one place for per-participant and per-console rate limits), and runs the
 handler in the socket's language, answering {"ok": true, …} or {"ok": false, "error": …,
-"status": …}, never a trace. A handler registered with `checks_participant` re-checks a
-participant's identity itself, inside the transaction that does its work (the note hot path:
-no read of its own), and raises NoLongerValid when it no longer holds.
+"status": …}, never a trace; the error is the refusal's message in the socket's language.
+A handler registered with `checks_participant` re-checks a participant's identity itself,
+inside the transaction that does its work (the note hot path: no read of its own), and raises
+NoLongerValid when it no longer holds.
 
 A socket whose identity no longer holds is refused, leaves every room at once and is
 disconnected right after the refusal is acknowledged. `cut_off` does the same at once to every
@@ -29,10 +30,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as BaseResponse
 
 from worldcafe import socket_json
-from worldcafe.database import describe_failure
+from worldcafe.database import UNAVAILABLE, describe_failure
 from worldcafe.extensions import database
+from worldcafe.i18n import translated
 from worldcafe.live import rooms
 from worldcafe.live.identity import Identity, still_holds
+from worldcafe.messages import N_, Text
 from worldcafe.services.errors import NoLongerValid, ServiceError
 
 socketio = SocketIO()
@@ -64,6 +67,18 @@ Limit = Callable[[str, Identity], None]
 
 class Refused(Exception):
     """The socket's identity no longer holds: refuse the event and cut the socket off."""
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+MALFORMED = N_("The request is malformed.")
+
+
+def refusal(message: Text, status: int, language: str | None) -> dict[str, Any]:
+    """The answer to a refused event, its message in the socket's language."""
+    return {"ok": False, "error": translated(message, language), "status": status}
 
 
 def _cutting_manager(url: str | None) -> Any:
@@ -102,9 +117,10 @@ def init_app(app: Flask) -> None:
         ping_timeout=25,
     )
 
-    def on_malformed(_sid: str, *_data: object) -> dict[str, Any]:
+    def on_malformed(sid: str, *_data: object) -> dict[str, Any]:
         # A packet that could not be decoded (socket_json): answered, never a traceback.
-        return {"ok": False, "error": "The request is malformed.", "status": 400}
+        ident = identities.get(sid)
+        return refusal(MALFORMED, 400, ident.lang if ident is not None else None)
 
     socketio.server.on(socket_json.MALFORMED, on_malformed, namespace=NAMESPACE)
     for websocket in (False, True):
@@ -173,68 +189,61 @@ def dispatch(
     """Check the identity, apply the limit, run the handler; always answer, never raise."""
     with app.app_context():
         ident = identities.get(sid)
+        lang = ident.lang if ident is not None else None
         try:
             if ident is None:
-                raise Refused("Not connected to a café.")
+                raise Refused(N_("Not connected to a café."))
             if not (checks_participant and ident.participant_id is not None):
                 with database().read_connection() as conn:
                     if not still_holds(conn, ident):
                         raise Refused(
-                            "Join the café first."
+                            N_("Join the café first.")
                             if ident.role == "participant"
-                            else "This link is no longer valid."
+                            else N_("This link is no longer valid.")
                         )
             limit(name, ident)
-        except Refused as refusal:
+        except Refused as refused:
             drop(sid)
-            return {"ok": False, "error": str(refusal), "status": 403}
+            return refusal(refused.message, 403, lang)
         except ServiceError as error:
-            return {"ok": False, "error": str(error), "status": error.status}
+            return refusal(error.message, error.status, lang)
         except SQLAlchemyError as error:
-            return _unavailable(app, error)
+            return _unavailable(app, error, lang)
         event = Event(sid, ident, data)
         try:
             g.cafe_languages = list(ident.languages)
             g.cafe_language = ident.language
             if not request:
                 with force_locale(ident.lang):
-                    return answer(lambda: handler(event))
+                    return answer(lambda: handler(event), ident.lang)
             with app.request_context(socketio.server.get_environ(sid, namespace=NAMESPACE)):
                 g.cafe_languages = list(ident.languages)
                 g.cafe_language = ident.language
                 with force_locale(ident.lang):
-                    return answer(lambda: handler(event))
+                    return answer(lambda: handler(event), ident.lang)
         except NoLongerValid as ended:
             drop(sid)
-            return {"ok": False, "error": str(ended), "status": 403}
+            return refusal(ended.message, 403, lang)
 
 
-UNAVAILABLE = (
-    "The café's database cannot store anything right now. Nothing was saved: "
-    "please tell the organisers and try again later."
-)
-
-
-def _unavailable(app: Flask, error: SQLAlchemyError) -> dict[str, Any]:
+def _unavailable(app: Flask, error: SQLAlchemyError, language: str | None) -> dict[str, Any]:
     """A database that cannot store: the phone keeps its note in the outbox and says why."""
     app.logger.error("Database failure in a socket event: %s", describe_failure(error))
-    return {"ok": False, "error": UNAVAILABLE, "status": 503}
+    return refusal(UNAVAILABLE, 503, language)
 
 
-def answer(call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+def answer(call: Callable[[], dict[str, Any]], language: str) -> dict[str, Any]:
     """The handler's answer, or {ok: false, error, status} for a refusal or bad input."""
     try:
         return call()
     except NoLongerValid:
         raise  # dispatch cuts the socket off
     except SQLAlchemyError as error:
-        return _unavailable(current_app, error)
-    except PermissionError as error:
-        return {"ok": False, "error": str(error) or "Not allowed.", "status": 403}
+        return _unavailable(current_app, error, language)
     except ServiceError as error:
-        return {"ok": False, "error": str(error), "status": error.status}
+        return refusal(error.message, error.status, language)
     except (TypeError, ValueError, KeyError):
-        return {"ok": False, "error": "The request is malformed.", "status": 400}
+        return refusal(MALFORMED, 400, language)
 
 
 def admit(sid: str, ident: Identity) -> None:

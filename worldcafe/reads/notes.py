@@ -144,3 +144,17 @@ def carried_idea_of(session: Session, participant: Participant, round_: Round) -
         )
     )
     return idea.note if idea is not None else None
+
+
+def visible_note_texts(session: Session, cafe: Cafe, note_ids: Sequence[str]) -> dict[str, str]:
+    """The texts of these notes of a café that are still visible, by id as the synthesis has it."""
+    ids = [int(i) for i in note_ids if i.isdigit()]
+    rows = session.execute(
+        select(Note.id, Note.text).where(
+            Note.cafe_id == cafe.id,
+            Note.id.in_(ids),
+            Note.deleted.is_(False),
+            Note.hidden.is_(False),
+        )
+    )
+    return {str(note_id): text for note_id, text in rows}

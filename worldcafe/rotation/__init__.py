@@ -29,6 +29,7 @@ import time
 from itertools import combinations
 
 from worldcafe.rotation.constructions import (
+    _prime_power,
     cyclic_hosted_rounds,
     grid_rounds,
     square_rounds,
@@ -68,7 +69,7 @@ __all__ = [
 
 ITERATIONS_PER_SECOND = 5_000
 DENSE_ITERATIONS_PER_SECOND = 500
-ANNEAL_STEPS_PER_SECOND = 8_000
+PEOPLE_STEPS_PER_SECOND = 500
 DENSE_LIMIT = 200  # up to this many people, the vectorised search over whole neighbourhoods
 
 
@@ -92,13 +93,16 @@ def _constructions(state: Seating) -> list[list[list[list[int]]]]:
         return []
     if state.n_rounds <= state.n // (g * (g - 1)):
         return []
+    design = resolvable_rounds(state.n, g, state.n_rounds)
+    whole = [[list(group) for group in rnd] for rnd in design if len(design) >= state.n_rounds]
+    if whole and _prime_power(m) is None:
+        return [whole]  # a grid over Z_m would be searched for, and could at best tie
     built = grid_rounds(g, m, state.n_rounds)
     if g == m and len(square_rounds(g)) > len(built):
         built = square_rounds(g)[: state.n_rounds]
     found = [built] if built else []
-    design = resolvable_rounds(state.n, g)
-    if len(design) >= state.n_rounds and (len(built) < state.n_rounds or _repeats(built)[0]):
-        return [[[list(group) for group in rnd] for rnd in design[: state.n_rounds]]]
+    if whole and (len(built) < state.n_rounds or _repeats(built)[0]):
+        return [whole]
     if g == 4 and (len(built) < state.n_rounds or _repeats(built)[0]):
         other = translation_rounds(m)[: state.n_rounds]
         if other and (-len(other), *_repeats(other)) < (-len(built), *_repeats(built)):
@@ -341,7 +345,7 @@ def plan_rounds(instance: Instance, *, seed: int = 0, time_limit: float = 10.0) 
         snap = state.snapshot()
     elif state.code is not None:
         state, snap = plan_with_people(
-            instance, state, start, target, time_limit, started, ANNEAL_STEPS_PER_SECOND
+            instance, state, start, target, time_limit, started, PEOPLE_STEPS_PER_SECOND
         )
     elif state.n <= DENSE_LIMIT:
         snap, _ = DenseSearch(state, target, deadline).run(

@@ -1,61 +1,63 @@
 """Resolvable designs: rounds in which no two people ever meet twice, derived at run time.
 
 A resolvable 2-(v, k, 1) design seats v people at v/k tables of k for (v - 1)/(k - 1) rounds
-with every pair meeting exactly once. Which shapes are covered (`resolvable_rounds(v, k)`):
+with every pair meeting exactly once. Which shapes are covered (`resolvable_rounds(v, k)`;
+`design_recipe` names the construction without building it; docs/design.md has the table):
 
 - the lines of the affine space AG(d, q), q a prime power: v = q**d people at tables of q,
   (q**d - 1)/(q - 1) rounds, one round per direction (a point of PG(d - 1, q)); this includes
   the affine planes (v = q*q) and the Kirkman triple systems KTS(3**d);
-- Kirkman triple systems KTS(2q + 1) for q = 6t + 1: one base round on the points
-  Z_q x {1, 2} and a fixed point, developed over Z_q (each round a translate of it); the base
-  round is found by a depth-first search over differences, which is quick for q <= 13 only,
-  so this gives KTS(15) (and KTS(27), also an affine space);
+- Kirkman triple systems from GF(q), q = 1 mod 6 a prime power (`kirkman.py`): KTS(2q + 1)
+  and KTS(3q) by cyclotomy;
 - products: a design on u points and one on w points, when every prime factor of w is at least
   k, give one on u*w points. Each table {a_1..a_k} of a round of the first, crossed with w
   "parallel classes" s of the transversal design {(a_i, x + i*s mod w)}, plus the second design
-  on every copy {a} x Z_w. So KTS(u) and KTS(w) give KTS(u*w): with the above, every
-  v = 3**a * 15**b (9, 15, 27, 45, 81, 135, 225, 243, 405, ...), and designs of one k combine
-  (affine spaces over GF(q) and GF(q**e), e.g. 16 x 64 people at tables of 4).
+  on every copy {a} x Z_w. So KTS(u) and KTS(w) give KTS(u*w), and designs of one k combine
+  (affine spaces over GF(q) and GF(q**e), e.g. 16 x 64 people at tables of 4);
+- KTS(2n + 1) doubled from a pairwise balanced design on n points (`kirkman.doubled_rounds`):
+  the lines of AG(d, q), q = 1 mod 3, or a transversal design TD(b, m) whose groups are blocks
+  too (n = b*m), or with one more point on every group (n = b*m + 1).
 
-Kirkman triple systems exist for every v = 3 mod 6 (Ray-Chaudhuri and Wilson); those not
-constructed here (v = 21, 33, 39, 51, 57, 63, ...) are left to the planner's search, as are
-resolvable designs not listed (for example from spreads of projective spaces).
+Together these give a KTS(v) for every v = 3 mod 6 up to 1,500 but 44 (69, 141, 165, 177, 213,
+231, 273, 285, ...), which, like the resolvable designs not listed, are left to the search.
+Only the rounds asked for are built (`limit`), so large designs cost little.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from itertools import product
 
-from worldcafe.rotation.constructions import _prime_power, field_tables
+import numpy as np
+
+from worldcafe.rotation.constructions import _prime_power
+from worldcafe.rotation.fields import field
+from worldcafe.rotation.kirkman import (
+    doubled_rounds,
+    kirkman_double,
+    kirkman_triple,
+    transversal_design,
+    transversal_exists,
+)
 
 Rounds = list[list[list[int]]]
-SEARCH_NODES = 30_000
-CYCLIC_LIMIT = 27  # the cyclic Kirkman search is tried up to this many people
 
 
-def affine_lines(q: int, d: int) -> Rounds:
-    """The parallel classes of lines of AG(d, q) on points 0..q**d-1 (base-q digits)."""
-    tables = field_tables(q)
-    if tables is None or d < 1:
+def affine_lines(q: int, d: int, limit: int | None = None) -> Rounds:
+    """The parallel classes of lines of AG(d, q) on points 0..q**d-1 (base-q digits, the first
+    coordinate most significant), the first `limit` of them."""
+    if _prime_power(q) is None or d < 1:
         return []
-    add, mul = tables
-    points = list(product(range(q), repeat=d))
-    index = {p: i for i, p in enumerate(points)}
-    directions = [p for p in points if any(p) and p[next(i for i, x in enumerate(p) if x)] == 1]
+    f = field(q)
+    weights = q ** np.arange(d - 1, -1, -1, dtype=np.int64)
+    digits = (np.arange(q**d, dtype=np.int64)[:, None] // weights) % q
+    directions = [p for p in digits if any(p) and p[int(np.flatnonzero(p)[0])] == 1][:limit]
     rounds: Rounds = []
     for v in directions:
-        seen: set[int] = set()
-        groups = []
-        for p in points:
-            if index[p] in seen:
-                continue
-            line = [
-                index[tuple(add[x][mul[t][y]] for x, y in zip(p, v, strict=True))] for t in range(q)
-            ]
-            seen.update(line)
-            groups.append(line)
-        rounds.append(groups)
+        lead = int(np.flatnonzero(v)[0])
+        base = digits[digits[:, lead] == 0]  # each line meets the hyperplane x_lead = 0 once
+        steps = f.times[np.arange(q)[:, None], v[None, :]]  # t * v for every t
+        lines = f.add[base[:, None, :], steps[None, :, :]] @ weights
+        rounds.append(lines.tolist())
     return rounds
 
 
@@ -71,13 +73,16 @@ def _prime_factors(w: int) -> list[int]:
     return out
 
 
-def product_rounds(first: Rounds, u: int, second: Rounds, w: int, k: int) -> Rounds:
+def product_rounds(
+    first: Rounds, u: int, second: Rounds, w: int, k: int, limit: int | None = None
+) -> Rounds:
     """A resolvable design on u*w points (a*w + x) from one on u and one on w points."""
     if any(f < k for f in _prime_factors(w)):
         return []
     rounds: Rounds = []
+    wanted = len(first) * w + len(second) if limit is None else limit
     for rnd in first:
-        for s in range(w):
+        for s in range(min(w, wanted - len(rounds))):
             rounds.append(
                 [
                     [a * w + (x + i * s) % w for i, a in enumerate(group)]
@@ -85,137 +90,107 @@ def product_rounds(first: Rounds, u: int, second: Rounds, w: int, k: int) -> Rou
                     for x in range(w)
                 ]
             )
-    for rnd in second:
+    for rnd in second[: max(0, wanted - len(rounds))]:
         rounds.append([[a * w + x for x in group] for a in range(u) for group in rnd])
-    return rounds
+    return rounds[:limit]
 
 
-def _kirkman_cyclic(q: int, node_limit: int = SEARCH_NODES) -> Rounds:
-    """KTS(2q + 1), q = 6t + 1: a base round over Z_q x {1, 2} and a fixed point, developed.
-
-    Point x_1 is x, x_2 is q + x, the fixed point 2q. The base round holds {fixed, 0_1, 0_2},
-    t triples inside Z_q x {1} and 3t triples with one point of side 1 and two of side 2:
-    together their differences must cover each nonzero difference within a side once and
-    each difference from side 1 to side 2 (but 0) once.
-    """
-    if q % 6 != 1:
-        return []
-    t = q // 6
-    pure = [False] * q  # pure differences used in side 1
-    pure2 = [False] * q
-    mixed = [False] * q  # y - x for x in side 1, y in side 2
-    pure[0] = pure2[0] = mixed[0] = True
-    used1 = [False] * q
-    used2 = [False] * q
-    used1[0] = used2[0] = True
-    triples: list[tuple[int, int, int]] = []
-    nodes = 0
-
-    def take(flags: list[bool], diffs: list[int]) -> bool:
-        if len(set(diffs)) != len(diffs) or any(flags[d] for d in diffs):
-            return False
-        for d in diffs:
-            flags[d] = True
-        return True
-
-    def free(flags: list[bool], diffs: list[int]) -> None:
-        for d in diffs:
-            flags[d] = False
-
-    def search(need_pure: int, need_mixed: int) -> bool:
-        nonlocal nodes
-        nodes += 1
-        if nodes > node_limit:
-            return False
-        if need_pure == 0 and need_mixed == 0:
-            return True
-        if need_pure:
-            a = used1.index(False)
-            for b in range(a + 1, q):
-                for c in range(b + 1, q):
-                    if used1[b] or used1[c]:
-                        continue
-                    diffs = [(b - a) % q, (a - b) % q, (c - a) % q, (a - c) % q]
-                    diffs += [(c - b) % q, (b - c) % q]
-                    if not take(pure, diffs):
-                        continue
-                    used1[a] = used1[b] = used1[c] = True
-                    triples.append((a, b, c))
-                    if search(need_pure - 1, need_mixed):
-                        return True
-                    triples.pop()
-                    used1[a] = used1[b] = used1[c] = False
-                    free(pure, diffs)
-            return False
-        y = used2.index(False)
-        for x, z in product(range(q), range(y + 1, q)):
-            if used1[x] or used2[z]:
-                continue
-            inner = [(z - y) % q, (y - z) % q]
-            cross = [(y - x) % q, (z - x) % q]
-            if not take(pure2, inner):
-                continue
-            if not take(mixed, cross):
-                free(pure2, inner)
-                continue
-            used1[x] = used2[y] = used2[z] = True
-            triples.append((x, q + y, q + z))
-            if search(0, need_mixed - 1):
-                return True
-            triples.pop()
-            used1[x] = used2[y] = used2[z] = False
-            free(pure2, inner)
-            free(mixed, cross)
-        return False
-
-    if not search(t, 3 * t):
-        return []
-    base = [(2 * q, 0, q), *triples]
-
-    def shift(p: int, g: int) -> int:
-        if p == 2 * q:
-            return p
-        return (p + g) % q if p < q else q + (p - q + g) % q
-
-    return [[[shift(p, g) for p in group] for group in base] for g in range(q)]
+@lru_cache(maxsize=16)
+def resolvable_rounds(
+    v: int, k: int, limit: int | None = None
+) -> tuple[tuple[tuple[int, ...], ...], ...]:
+    """The rounds of a resolvable 2-(v, k, 1) design on people 0..v-1 (only the first `limit`
+    when given), or () when none is constructed here (see the module's list of shapes)."""
+    recipe = design_recipe(v, k)
+    rounds = _build(recipe, v, k, limit) if recipe else []
+    return tuple(tuple(tuple(g) for g in rnd) for rnd in rounds[:limit])
 
 
-@lru_cache(maxsize=64)
-def resolvable_rounds(v: int, k: int) -> tuple[tuple[tuple[int, ...], ...], ...]:
-    """All rounds of a resolvable 2-(v, k, 1) design on people 0..v-1, or () when none is
-    constructed here (see the module's list of shapes)."""
-    rounds = _resolvable(v, k)
-    return tuple(tuple(tuple(g) for g in rnd) for rnd in rounds)
+def resolvable_known(v: int, k: int) -> bool:
+    """Whether `resolvable_rounds(v, k)` constructs a design, decided without building it."""
+    return design_recipe(v, k) is not None
 
 
 def _lists(rounds: tuple[tuple[tuple[int, ...], ...], ...]) -> Rounds:
     return [[list(g) for g in rnd] for rnd in rounds]
 
 
-def _resolvable(v: int, k: int) -> Rounds:
+def _power_of(v: int, k: int) -> int:
+    """d with v = k**d, else 0."""
+    d, rest = 0, v
+    while rest % k == 0:
+        rest //= k
+        d += 1
+    return d if rest == 1 else 0
+
+
+@lru_cache(maxsize=4096)
+def design_recipe(v: int, k: int) -> tuple[int | str, ...] | None:
+    """How `resolvable_rounds` builds its design on v people at tables of k, or None."""
     if k < 2 or v < k or v % k or (v - 1) % (k - 1):
-        return []
+        return None
     if v == k:
-        return [[list(range(v))]]
-    pk = _prime_power(k)
-    if pk is not None:
-        d, rest = 0, v
-        while rest % k == 0:
-            rest //= k
-            d += 1
-        if rest == 1:
-            return affine_lines(k, d)
-    if k == 3 and v % 6 == 3 and ((v - 1) // 2) % 6 == 1 and v <= CYCLIC_LIMIT:
-        found = _kirkman_cyclic((v - 1) // 2)
-        if found:
-            return found
+        return ("block",)
+    if _prime_power(k) is not None and _power_of(v, k):
+        return ("affine", _power_of(v, k))
+    if k == 3:
+        for kind, q in (("double", (v - 1) // 2), ("triple", v // 3)):
+            if q % 6 == 1 and _prime_power(q) is not None:
+                return (kind, q)
     for u in range(k, v // k + 1):
-        if v % u or (u - 1) % (k - 1) or (v // u - 1) % (k - 1):
-            continue
         w = v // u
-        if any(f < k for f in _prime_factors(w)):
+        if v % u or (u - 1) % (k - 1) or (w - 1) % (k - 1) or w < k:
             continue
-        first, second = resolvable_rounds(u, k), resolvable_rounds(w, k)
-        if first and second:
-            return product_rounds(_lists(first), u, _lists(second), w, k)
-    return []
+        if all(f >= k for f in _prime_factors(w)) and design_recipe(u, k) and design_recipe(w, k):
+            return ("product", u)
+    if k == 3:
+        return _doubling_recipe((v - 1) // 2)
+    return None
+
+
+def _doubling_recipe(n: int) -> tuple[int | str, ...] | None:
+    """A pairwise balanced design on n points whose block sizes b all have a KTS(2b + 1):
+    the lines of AG(d, q), or a TD(b, m) with its groups as blocks (m = n / b), or with one
+    more point on every group (m = (n - 1) / b)."""
+    for q in range(4, n):
+        if q % 3 == 1 and _prime_power(q) and _power_of(n, q) and design_recipe(2 * q + 1, 3):
+            return ("lines", q, _power_of(n, q))
+    for b in range(4, n, 3):
+        if not design_recipe(2 * b + 1, 3):
+            continue
+        for extra in (0, 1):
+            m, rest = divmod(n - extra, b)
+            if rest or m + extra < 4 or (m + extra) % 3 != 1 or not transversal_exists(b, m):
+                continue
+            if design_recipe(2 * (m + extra) + 1, 3):
+                return ("transversal", b, m, extra)
+    return None
+
+
+def _build(recipe: tuple[int | str, ...], v: int, k: int, limit: int | None) -> Rounds:
+    kind, *args = recipe
+    a = [int(x) for x in args]
+    if kind == "block":
+        return [[list(range(v))]]
+    if kind == "affine":
+        return affine_lines(k, a[0], limit)
+    if kind == "double":
+        return kirkman_double(a[0], limit)
+    if kind == "triple":
+        return kirkman_triple(a[0], limit)
+    if kind == "product":
+        u, w = a[0], v // a[0]
+        first = _lists(resolvable_rounds(u, k, None if limit is None else -(-limit // w)))
+        second = _lists(resolvable_rounds(w, k)) if limit is None or limit > len(first) * w else []
+        return product_rounds(first, u, second, w, k, limit)
+    n = (v - 1) // 2
+    last = n if limit is None else min(n, limit)
+    if kind == "lines":
+        lines = np.array([line for rnd in affine_lines(a[0], a[1]) for line in rnd])
+    else:
+        b, m, extra = a
+        lines = transversal_design(b, m) + np.arange(b) * m
+    blocks: list[list[int]] = lines[lines.min(axis=1) < last].tolist()
+    if kind == "transversal":
+        blocks += [[i * m + x for x in range(m)] + [b * m] * extra for i in range(b)]
+    return doubled_rounds(n, blocks, lambda w: _lists(resolvable_rounds(w, 3)), limit)

@@ -1,8 +1,10 @@
 """Planning cafés that mix people or need a common language at every table.
 
-Several starts are built and the best (by `Seating.cost`) is annealed (`anneal.py`); where
-a common language is asked, each start but the plain one is first repaired by swaps between
-tables of one theme in one round (`repair_languages`):
+Several starts are built and the best is improved by a swap tabu search (`people_tabu.py`).
+Starts compare by their tables without a common language (where one is asked), then as
+`Seating.cost`; the best one's tables without a common language are repaired by that search
+first (languages before themes and mixing), and from then on no change takes a common
+language away from a table:
 
 - *grid*: `grid_rounds` with people in rows by value groups (no repeats; a group within a row
   spread every round) and, where themes allow, tables given themes by residues so that every
@@ -19,8 +21,10 @@ tables of one theme in one round (`repair_languages`):
   only mixing is asked; with a common language asked, the greedy start that seats first the
   people who share a language with fewest others.
 
-Beyond `LARGE` people only the dealt start is built (when something is to be mixed; else the
-greedy one), to keep within the time goals.
+Beyond `LARGE` people the plain start is built only where no common language is asked, and
+where a common language is asked each round's
+tables of a theme are seated by table languages (`languages.py`), to keep within the time
+goals; the search then takes fewer steps, as each costs about n times the table size.
 """
 
 from __future__ import annotations
@@ -30,15 +34,17 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from worldcafe.rotation.anneal import Anneal
 from worldcafe.rotation.constructions import grid_rounds
+from worldcafe.rotation.languages import seat_all_by_language, tables_without_language
 from worldcafe.rotation.model import Instance
 from worldcafe.rotation.people import mix_values
+from worldcafe.rotation.people_tabu import PeopleTabu
 from worldcafe.rotation.search import Search, Seating
 from worldcafe.rotation.starts import greedy_round, relabel, seat_groups, target_sizes
 
 Snapshot = list[list[int]]
 LARGE = 200  # beyond this many people only the dealt start (repeats are rare there anyway)
+SMALL = 150  # up to this many people the search takes all its steps
 
 
 def _groups(instance: Instance, people: list[str]) -> list[list[tuple[int, int]]]:
@@ -214,45 +220,6 @@ def themed_deal(state: Seating, groups: list[list[tuple[int, int]]]) -> bool:
     return True
 
 
-def repair_languages(state: Seating, passes: int = 10) -> None:
-    """Swap people without a common language at their table with someone at another table of
-    the same theme in that round (coverage stays), taking the best swap by `Seating`'s cost."""
-    code, n = state.code, state.n
-    if code is None or not state.lang_total:
-        return
-    for _ in range(passes):
-        changed = False
-        for r in range(state.played, state.n_rounds):
-            for t in state.open[r]:
-                for p in list(state.members[r][t]):
-                    if state.is_host[p] or state.seat[r][p] != t:
-                        continue
-                    if not any(code[p * n + x] >> 6 for x in state.members[r][t]):
-                        continue
-                    best, move = 0, (-1, -1)
-                    for b in state.open[r]:
-                        if b == t or state.theme[b] != state.theme[t]:
-                            continue
-                        for q in state.members[r][b]:
-                            if state.is_host[q]:
-                                continue
-                            d = state.leave(r, p, t) + state.join(r, p, b)
-                            d += state.leave(r, q, b) + state.join(r, q, t)
-                            k = p * n + q
-                            d -= 2 * (state.add[state.meet[k]] + state.extra[code[k]])
-                            if d < best:
-                                best, move = d, (q, b)
-                    q, b = move
-                    if q >= 0:
-                        state.unplace(r, p)
-                        state.unplace(r, q)
-                        state.place(r, q, t)
-                        state.place(r, p, b)
-                        changed = True
-        if not changed or not state.lang_total:
-            return
-
-
 def _reached(cost: tuple[int, int, int, int], target: tuple[int, int]) -> bool:
     lang, theme, wasted, spread = cost
     return lang == 0 and theme <= target[0] and wasted <= target[1] and spread == wasted
@@ -274,21 +241,25 @@ def plan_with_people(
     started: float,
     steps_per_second: int,
 ) -> tuple[Seating, Snapshot]:
-    """Start each way (stopping at one that reaches the target), keep the best, anneal;
+    """Start each way (stopping at one that reaches the target), keep the best, search on;
     the state and the best seats found."""
     deadline = started + 0.9 * max(0.0, time_limit)  # a tenth left for scoring and output
     groups = _groups(instance, state.people) if instance.mix else []
     best: tuple[tuple[int, int, int, int], Snapshot] | None = None
+    # step budgets: a step costs about n * table size, so fewer of them in larger cafés
+    scale = min(1.0, SMALL / max(1, state.n))
+    budget = int(max(0.0, time_limit) * steps_per_second * scale)
+    repair_steps = min(4 * state.n, budget // 2)
     ways: tuple[str, ...] = ("grid", "themed", "dealt", "plain")
     if state.n > LARGE:
-        ways = ("themed", "plain")
+        # the plain start (designs or greedy) serves repeats and themes; with a common
+        # language asked it costs too much here, and the dealt one is seated by languages
+        ways = ("themed", "dealt") if instance.common_language else ("themed", "dealt", "plain")
     for way in ways:
         if best is not None and _reached(best[0], target):
             break
         if best is not None and state.n > LARGE and best[0][:2] <= (0, target[0]):
             break  # a large café with all themes and languages: no time for more starts
-        if best is not None and time.monotonic() > started + 0.5 * time_limit:
-            break  # a safety cap: half the time for starts at most
         _clear(state)
         if way == "grid" and not (instance.mix and grid_deal(state, groups)):
             continue
@@ -302,21 +273,25 @@ def plan_with_people(
             plain_start(blind, 2)
             state.restore(blind.snapshot())
         if way == "dealt":
-            if not instance.mix:
+            if not instance.mix and state.n <= LARGE:
                 continue
             for r in range(state.played, state.n_rounds):
-                dealt_round(state, r, groups)
+                dealt_round(state, r, groups)  # (by languages below, for large cafés)
         if way in ("grid", "dealt"):
             relabel(state, 100 * state.n, deadline)
-        if way != "plain" and instance.common_language:
-            repair_languages(state)
-        if best is None or state.cost() < best[0]:
-            best = (state.cost(), state.snapshot())
+        if instance.common_language and state.n > LARGE:  # too many tables for the search
+            seat_all_by_language(state, lambda people: _sorted_people(state, people, groups))
+        # starts compared by tables without a common language, then as `Seating.cost`
+        _, theme, wasted, spread = state.cost()
+        start = (tables_without_language(state), theme, wasted, spread)
+        if best is None or start < best[0]:
+            best = (start, state.snapshot())
     assert best is not None
     state.restore(best[1])
-    budget = int(max(0.0, time_limit) * steps_per_second)
-    snap, cost = Anneal(state, target, deadline).run(budget * 4 // 5)
-    if cost[1] > target[0] and time.monotonic() < deadline:  # themes missed: the tabu search
+    if best[0][0]:  # languages first: the search then never loses them
+        state.restore(PeopleTabu(state, target, deadline, repairing=True).repair(repair_steps))
+    snap, cost = PeopleTabu(state, target, deadline).run(budget * 4 // 5)
+    if cost[2] > target[0] and time.monotonic() < deadline:  # themes missed: the tabu search
         state.restore(snap)  # weighs them above mixing
-        snap, _ = Search(state, target, deadline).run(budget // 20)
+        snap, _ = Search(state, target, deadline).run(budget)
     return state, snap

@@ -232,13 +232,13 @@ class Seating:
         return [list(self.seat[r]) for r in range(self.played, self.n_rounds)]
 
     def restore(self, snap: list[list[int]]) -> None:
-        """Go back to a snapshot."""
-        for r in range(self.played, self.n_rounds):
-            for p in self.present[r]:
+        """Go back to a snapshot (only those seated elsewhere move)."""
+        for r, seats in zip(range(self.played, self.n_rounds), snap, strict=True):
+            moved = [p for p in self.present[r] if self.seat[r][p] != seats[p]]
+            for p in moved:
                 if self.seat[r][p] >= 0:
                     self.unplace(r, p)
-        for r, seats in zip(range(self.played, self.n_rounds), snap, strict=True):
-            for p in self.present[r]:
+            for p in moved:
                 self.place(r, p, seats[p])
 
 

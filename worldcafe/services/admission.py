@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from worldcafe.messages import N_
 from worldcafe.models import NOTE_MAX
 from worldcafe.services.errors import Conflict
 from worldcafe.services.text_input import require_text
 
-NOT_STARTED = "The café has not started yet: notes open with the first round."
-NO_SEAT = "You have no seat in this round yet: ask the host."
-ROUND_OVER = "Notes can be changed only during the round they were written in."
+NOT_STARTED = N_("The café has not started yet: notes open with the first round.")
+NO_SEAT = N_("You have no seat in this round yet: ask the host.")
+ROUND_OVER = N_("Notes can be changed only during the round they were written in.")
 
 
 class RateCheck(Protocol):
@@ -58,7 +59,7 @@ def admit(
     body = (
         ""
         if text is None
-        else require_text(text, field="Your note", max_length=NOTE_MAX, multiline=True)
+        else require_text(text, field=N_("Your note"), max_length=NOTE_MAX, multiline=True)
     )
     if written_in is not None:
         if place.round_id != written_in or place.round_ended:

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from worldcafe.messages import Message
+
 
 class ServiceError(Exception):
-    """A request that cannot be carried out; `str(error)` is a message for the user."""
+    """A request that cannot be carried out, with a message for the person who asked.
+
+    Raised as `InvalidInput(N_("%(field)s must be text."), field=N_("Your note"))`: the
+    message id is English and marked for the catalogues, its values are named. The web edge
+    shows `message` in the reader's language; `str(error)` is the English text (the command
+    line and the logs).
+    """
 
     status = 400
+
+    def __init__(self, message_id: str, /, **values: object) -> None:
+        super().__init__(message_id)
+        self.message = Message(message_id, **values)
+
+    def __str__(self) -> str:
+        return self.message.render()
 
 
 class InvalidInput(ServiceError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib
 import json
@@ -11,10 +12,29 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from worldcafe.models import AuditEvent, Cafe, KeyInsight, Note, Participant, Round, Seat, Vote
+from worldcafe.catalogues import catalogue
+from worldcafe.messages import N_
+from worldcafe.models import (
+    AuditEvent,
+    Cafe,
+    CafeTable,
+    KeyInsight,
+    Note,
+    Participant,
+    Round,
+    Seat,
+    Theme,
+    Vote,
+)
 from worldcafe.offload import offload
 from worldcafe.services.cafes import get_cafe
 from worldcafe.services.errors import InvalidInput, NotFound
+from worldcafe.services.harvest_cache import (
+    DOCUMENTS,
+    SYNTHESES,
+    harvest_version,
+    only_added_since,
+)
 from worldcafe.services.join_fields import answer_counts, fields_of
 from worldcafe.services.text_input import clean_text
 from worldcafe.services.vectors import embedder, stored_vectors
@@ -44,7 +64,9 @@ def _notes(db: Session, cafe: Cafe) -> list[tuple[Note, int]]:
 
 
 def synthesis_notes(db: Session, cafe: Cafe, *, anonymise: bool = False) -> list[synthesis.Note]:
-    """The café's visible notes with their table, theme, round, question, votes and key mark."""
+    """The café's visible notes with their table, theme, round, question, votes and key mark.
+
+    One query of plain columns: this is read on every look at the harvest (its version)."""
     insights = set(
         db.scalars(
             select(KeyInsight.note_id)
@@ -52,23 +74,46 @@ def synthesis_notes(db: Session, cafe: Cafe, *, anonymise: bool = False) -> list
             .where(Round.cafe_id == cafe.id)
         )
     )
+    votes = select(Vote.note_id, func.count(Vote.id).label("n")).group_by(Vote.note_id).subquery()
+    rows = db.execute(
+        select(
+            Note.id,
+            Note.text,
+            Note.language,
+            CafeTable.number,
+            CafeTable.theme_id,
+            Round.number,
+            Participant.name,
+            func.coalesce(votes.c.n, 0),
+        )
+        .join(CafeTable, CafeTable.id == Note.table_id)
+        .join(Round, Round.id == Note.round_id)
+        .outerjoin(Participant, Participant.id == Note.participant_id)
+        .outerjoin(votes, votes.c.note_id == Note.id)
+        .where(Note.cafe_id == cafe.id, Note.deleted.is_(False), Note.hidden.is_(False))
+        .order_by(Note.id)
+    ).all()
+    themes = {
+        theme.id: theme for theme in db.scalars(select(Theme).where(Theme.cafe_id == cafe.id))
+    }
+    questions: dict[tuple[int, int], str] = {}
     out = []
-    for note, votes in _notes(db, cafe):
-        if note.hidden:
-            continue
-        table = note.table
+    for note_id, text, language, table, theme_id, round_number, name, count in rows:
+        theme = themes[theme_id]
+        if (theme_id, round_number) not in questions:
+            questions[(theme_id, round_number)] = theme.question_for(round_number)
         out.append(
             synthesis.Note(
-                note_id=str(note.id),
-                table=f"Table {table.number}",
-                theme=table.theme.name,
-                text=note.text,
-                round=note.round.number,
-                question=table.theme.question_for(note.round.number),
-                votes=votes,
-                language=note.language,
-                author=None if anonymise or note.participant is None else note.participant.name,
-                key=note.id in insights,
+                note_id=str(note_id),
+                table=f"Table {table}",
+                theme=theme.name,
+                text=text,
+                round=round_number,
+                question=questions[(theme_id, round_number)],
+                votes=int(count),
+                language=language,
+                author=None if anonymise else name,
+                key=note_id in insights,
             )
         )
     return out
@@ -203,18 +248,52 @@ def _join_answers(cafe: Cafe, people: list[Participant], *, anonymise: bool) -> 
 
 
 def harvest(db: Session, cafe: Cafe, *, anonymise: bool = False) -> synthesis.Synthesis:
-    """The café's synthesis with the organiser's curation applied."""
+    """The café's synthesis with the organiser's curation applied (computed once per version
+    of its notes and curation, however many screens ask; see harvest_cache.py)."""
+    return _versioned_harvest(db, cafe, anonymise=anonymise)[1]
+
+
+def harvest_so_far(db: Session, cafe: Cafe) -> tuple[synthesis.Synthesis, list[synthesis.Note]]:
+    """For screens that can wait for the newest notes: the current synthesis if it is made,
+    else the last one made when only notes were added since (with those notes apart, to be
+    shown as not yet grouped; the caller has the current one computed). Computed now after
+    any other change: a curation step, an edit, a vote, a hidden or withdrawn note."""
+    notes = synthesis_notes(db, cafe)
+    version = harvest_version(cafe.language, cafe.curation, notes)
+    kept = SYNTHESES.latest((cafe.id, False))
+    if kept is not None and kept[0] != version and isinstance(kept[0], tuple):
+        added = only_added_since(kept[1], notes) if kept[0][0] == version[0] else None
+        if added is not None:
+            return kept[1], added
+    return _versioned_harvest(db, cafe, anonymise=False, notes=notes)[1], []
+
+
+def harvest_is_current(db: Session, cafe: Cafe) -> bool:
+    """Whether the synthesis of the café's notes and curation as they are now is made."""
+    version = harvest_version(cafe.language, cafe.curation, synthesis_notes(db, cafe))
+    return SYNTHESES.peek((cafe.id, False), version) is not None
+
+
+def _versioned_harvest(
+    db: Session, cafe: Cafe, *, anonymise: bool, notes: list[synthesis.Note] | None = None
+) -> tuple[tuple[str, str], synthesis.Synthesis]:
     cafe_language = cafe.language
-    notes = synthesis_notes(db, cafe, anonymise=anonymise)
-    curation = curation_of(cafe)
-    vectors = stored_vectors(db, cafe.id)
-    encode = embedder()  # missing vectors come from the vector process when one runs
-    # Plain data from here on: the synthesis runs beside the event loop, not on it.
-    return offload(
-        lambda: synthesis.synthesize(
-            notes, curation, language=cafe_language, vectors=vectors, embedder=encode
+    if notes is None:
+        notes = synthesis_notes(db, cafe, anonymise=anonymise)
+    version = harvest_version(cafe_language, cafe.curation, notes)
+
+    def compute() -> synthesis.Synthesis:
+        curation = curation_of(cafe)
+        vectors = stored_vectors(db, cafe.id)
+        encode = embedder()  # missing vectors come from the vector process when one runs
+        # Plain data from here on: the synthesis runs beside the event loop, not on it.
+        return offload(
+            lambda: synthesis.synthesize(
+                notes, curation, language=cafe_language, vectors=vectors, embedder=encode
+            )
         )
-    )
+
+    return version, SYNTHESES.get((cafe.id, anonymise), version, compute)
 
 
 def _date(cafe: Cafe) -> str:
@@ -233,6 +312,7 @@ def report_context(db: Session, cafe: Cafe, *, anonymise: bool = False) -> Any:
     return synthesis.ReportContext(
         title=cafe.title,
         language=cafe.language,
+        catalogue=catalogue(cafe.language),
         anonymise=anonymise,
         generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         date=_date(cafe),
@@ -247,9 +327,13 @@ def report_context(db: Session, cafe: Cafe, *, anonymise: bool = False) -> Any:
     )
 
 
-def harvest_points(db: Session, cafe: Cafe) -> tuple[Any, list[tuple[str, list[Any]]]]:
-    """The synthesis and, per theme in the café's order, its curated plenary points."""
-    result = harvest(db, cafe)
+def harvest_points(
+    db: Session, cafe: Cafe, result: synthesis.Synthesis | None = None
+) -> tuple[Any, list[tuple[str, list[Any]]]]:
+    """The synthesis (the current one unless given) and, per theme in the café's order, its
+    curated plenary points."""
+    if result is None:
+        result = harvest(db, cafe)
     curation = curation_of(cafe)
     ops = list(curation.ops) if curation else []
     names = [t.name for t in cafe.themes]
@@ -259,15 +343,23 @@ def harvest_points(db: Session, cafe: Cafe) -> tuple[Any, list[tuple[str, list[A
 
 
 def export_cafe(db: Session, cafe_id: object, fmt: str, *, anonymise: bool = False) -> bytes:
-    """A café's synthesis in one format; JSON also carries the whole café record."""
+    """A café's synthesis in one format; JSON also carries the whole café record.
+
+    A document is rendered once per version of the harvest and of the café's facts: a second
+    download of the same harvest is the same file (with the time it was first made)."""
     cafe = get_cafe(db, cafe_id)
-    result = harvest(db, cafe, anonymise=anonymise)
+    version, result = _versioned_harvest(db, cafe, anonymise=anonymise)
     context = report_context(db, cafe, anonymise=anonymise)
     if fmt == "json":
         data = synthesis.synthesis_json(result, context)
         data["cafe"] = cafe_record(db, cafe, anonymise=anonymise)
         return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-    return bytes(synthesis.render(result, fmt, context))
+    facts = repr(dataclasses.replace(context, generated_at=""))
+    return DOCUMENTS.get(
+        (cafe.id, fmt, anonymise),
+        (version, facts),
+        lambda: offload(lambda: bytes(synthesis.render(result, fmt, context))),
+    )
 
 
 CURATION_OPS = ("rename", "merge", "split", "move", "hide", "unhide", "key")
@@ -276,25 +368,27 @@ CURATION_OPS = ("rename", "merge", "split", "move", "hide", "unhide", "key")
 def curate(db: Session, cafe: Cafe, op: dict[str, Any]) -> synthesis.Curation:
     """Append one organiser edit (rename, merge, split, move, hide, unhide, key) and store it."""
     if op.get("op") not in CURATION_OPS:
-        raise InvalidInput("Unknown curation step.")
+        raise InvalidInput(N_("Unknown curation step."))
     current = curation_of(cafe) or synthesis.Curation()
     try:
         checked = synthesis.Curation.from_dict({"ops": [op]})
     except ValueError as error:
-        raise InvalidInput(str(error)) from None
+        raise InvalidInput(
+            N_("This curation step is malformed: %(problem)s"), problem=str(error)
+        ) from None
     step = checked.ops[0]
     if step["op"] == "rename":
-        step["label"] = clean_text(step["label"], field="Label", max_length=120)
+        step["label"] = clean_text(step["label"], field=N_("New name"), max_length=120)
         if not step["label"]:
-            raise InvalidInput("Give the cluster a name.")
+            raise InvalidInput(N_("Give the cluster a name."))
     if step["op"] in ("merge", "split") and len(step["note_ids"]) < (
         2 if step["op"] == "merge" else 1
     ):
-        raise InvalidInput("Choose the notes or clusters first.")
+        raise InvalidInput(N_("Choose the notes or clusters first."))
     known = {str(n.id) for n, _ in _notes(db, cafe)}
     ids = step.get("note_ids") or [step.get("note_id"), step.get("to")]
     if any(i is not None and i not in known for i in ids):
-        raise NotFound("No such note in this café.")
+        raise NotFound(N_("No such note in this café."))
     current.ops.append(step)
     cafe.curation = current.to_dict()
     db.add(AuditEvent(cafe_id=cafe.id, actor="organiser", action=f"curate_{step['op']}"))
@@ -310,6 +404,6 @@ def reset_curation(db: Session, cafe: Cafe) -> None:
 
 
 def table_summary(db: Session, cafe: Cafe, table_number: int) -> synthesis.TableSynthesis | None:
-    """The synthesis of one table, for its host to review."""
+    """The synthesis of one table (the café's, shared with every other reader of the harvest)."""
     result = harvest(db, cafe)
     return next((t for t in result.tables if t.table == f"Table {table_number}"), None)

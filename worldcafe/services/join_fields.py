@@ -15,6 +15,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from worldcafe.messages import N_, Message, Text
 from worldcafe.services.errors import InvalidInput
 from worldcafe.services.text_input import clean_text, require_text
 
@@ -25,6 +26,7 @@ ANSWER_MAX = 100
 MAX_LANGUAGES = 12
 KINDS = ("text", "languages")
 LANGUAGES_KEY = "languages"
+LANGUAGES_FIELD = N_("Languages")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 # Offered as tick boxes on the join page; any other language can be typed by name or code.
@@ -72,44 +74,62 @@ def parse_join_fields(raw: object) -> list[JoinField]:
     if raw is None:
         return []
     if not isinstance(raw, list):
-        raise InvalidInput('Join fields must be a list such as [{"key": "city", "label": "..."}].')
+        raise InvalidInput(
+            N_('Join fields must be a list such as [{"key": "city", "label": "..."}].')
+        )
     if len(raw) > MAX_FIELDS:
-        raise InvalidInput(f"A café asks at most {MAX_FIELDS} join fields.")
+        raise InvalidInput(N_("A café asks at most %(n)s join fields."), n=MAX_FIELDS)
     fields: list[JoinField] = []
     for index, item in enumerate(raw, start=1):
         if not isinstance(item, dict):
-            raise InvalidInput(f"Join field {index} must be an object with a key and a label.")
+            raise InvalidInput(
+                N_("Join field %(n)s must be an object with a key and a label."), n=index
+            )
         unknown = sorted(set(item) - {"key", "label", "mix", "kind"})
         if unknown:
-            raise InvalidInput(f"Join field {index} has an unknown setting: {unknown[0]}.")
-        label = require_text(item.get("label"), field=f"Join field {index} label", max_length=100)
+            raise InvalidInput(
+                N_("Join field %(n)s has an unknown setting: %(name)s."), n=index, name=unknown[0]
+            )
+        label = require_text(
+            item.get("label"), field=Message(N_("Join field %(n)s label"), n=index), max_length=100
+        )
         key = item.get("key")
         if key is None or key == "":
             key = key_from_label(label)
         if not isinstance(key, str) or not _KEY.match(key):
             raise InvalidInput(
-                f"Join field {index} key must be lower-case letters, digits and _ "
-                f"(at most {KEY_MAX}), starting with a letter."
+                N_(
+                    "Join field %(n)s key must be lower-case letters, digits and _ "
+                    "(at most %(max)s), starting with a letter."
+                ),
+                n=index,
+                max=KEY_MAX,
             )
         kind = item.get("kind", "text")
         if kind not in KINDS:
-            raise InvalidInput(f"Join field {index} kind must be one of: {', '.join(KINDS)}.")
+            raise InvalidInput(
+                N_("Join field %(n)s kind must be one of: %(choices)s."),
+                n=index,
+                choices=", ".join(KINDS),
+            )
         mix = item.get("mix", False)
         if not isinstance(mix, bool):
-            raise InvalidInput(f"Join field {index} mix must be true or false.")
+            raise InvalidInput(N_("Join field %(n)s mix must be true or false."), n=index)
         if mix and kind == "languages":
             raise InvalidInput(
-                "A languages field cannot be mixed: the seating gives every table a shared "
-                "language instead."
+                N_(
+                    "A languages field cannot be mixed: the seating gives every table a shared "
+                    "language instead."
+                )
             )
         if kind == "text" and key == LANGUAGES_KEY:
-            raise InvalidInput('The key "languages" is kept for a languages field.')
+            raise InvalidInput(N_('The key "languages" is kept for a languages field.'))
         fields.append(JoinField(key=key, label=label, mix=mix, kind=kind))
     keys = [f.key for f in fields]
     if len(set(keys)) != len(keys):
-        raise InvalidInput("Two join fields have the same key.")
+        raise InvalidInput(N_("Two join fields have the same key."))
     if sum(1 for f in fields if f.is_languages) > 1:
-        raise InvalidInput("A café asks at most one languages field.")
+        raise InvalidInput(N_("A café asks at most one languages field."))
     return fields
 
 
@@ -165,7 +185,7 @@ def language_name(code: str, locale: str) -> str:
     return name[:1].upper() + name[1:] if name else code
 
 
-def parse_languages(value: object, *, field: str = "Languages") -> list[str]:
+def parse_languages(value: object, *, field: Text = LANGUAGES_FIELD) -> list[str]:
     """Language codes from ticked codes or free text ("German, en; Français")."""
     if value is None:
         return []
@@ -185,12 +205,16 @@ def parse_languages(value: object, *, field: str = "Languages") -> list[str]:
                 found = [c for c in found if c]
                 if not found:
                     raise InvalidInput(
-                        f"{field}: no language is called {words!r}; write names or codes, "
-                        "such as German, fr."
+                        N_(
+                            "%(field)s: no language is called %(name)s; write names or codes, "
+                            "such as German, fr."
+                        ),
+                        field=field,
+                        name=repr(words),
                     )
             codes.extend(c for c in found if c not in codes)
     if len(codes) > MAX_LANGUAGES:
-        raise InvalidInput(f"{field}: at most {MAX_LANGUAGES} languages.")
+        raise InvalidInput(N_("%(field)s: at most %(n)s languages."), field=field, n=MAX_LANGUAGES)
     return codes
 
 

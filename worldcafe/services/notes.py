@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from worldcafe.links import same_secret
+from worldcafe.messages import N_
 from worldcafe.models import (
     Cafe,
     CafeTable,
@@ -68,14 +69,14 @@ def _client_id(value: object) -> str:
     if value is None or value == "":
         return str(uuid.uuid4())
     if not isinstance(value, str) or not _CLIENT_ID.match(value):
-        raise InvalidInput("The note's id is malformed.")
+        raise InvalidInput(N_("The note's id is malformed."))
     return value
 
 
 def _cafe_of(session: Session, participant: Participant) -> Cafe:
     cafe = session.get(Cafe, participant.cafe_id)
     if cafe is None:
-        raise NotFound("No such café.")
+        raise NotFound(N_("No such café."))
     return cafe
 
 
@@ -205,7 +206,7 @@ def post_note(
         or context[0].cafe_id != cafe_id
         or (token is not None and not same_secret(token, context[0].resume_token))
     ):
-        raise NoLongerValid("Join the café first.")
+        raise NoLongerValid(N_("Join the café first."))
     writer = context[0]
     if writer.earlier is not None:
         return _posted_before(conn, cafe_id, participant_id, key, writer.name)
@@ -251,7 +252,7 @@ def _posted_before(
     """The same client id again (an outbox retry): the stored note, nobody is told twice."""
     found = conn.execute(_EXISTING, {"cafe": cafe_id, "key": key}).one()
     if found.participant_id != participant_id:
-        raise Conflict("This note id is already taken.")
+        raise Conflict(N_("This note id is already taken."))
     note = Note(**{column.key: found._mapping[column] for column in _NOTE_TABLE.c})
     label = conn.execute(_LABEL, {"table": note.table_id}).one()
     view = NoteView(
@@ -275,7 +276,7 @@ def _own_note(
     """The author's note, admitted for a change during its round, and the new text if any."""
     note = get_note(session, participant.cafe_id, note_id)
     if note.participant_id != participant.id:
-        raise Forbidden("Only the author can change a note.")
+        raise Forbidden(N_("Only the author can change a note."))
     _, _, place = _place(session, participant)
     return note, admit(place, text=text, rate=rate, written_in=note.round_id, seated=False)
 
@@ -293,7 +294,7 @@ def get_note(session: Session, cafe_id: int, note_id: object) -> Note:
             select(Note).where(Note.cafe_id == cafe_id, Note.client_id == note_id)
         )
     if note is None or note.cafe_id != cafe_id or note.deleted:
-        raise NotFound("No such note.")
+        raise NotFound(N_("No such note."))
     return note
 
 
@@ -328,7 +329,7 @@ def _at_same_table(
 ) -> Seat:
     _, seat = _seat_now(session, participant, rate)
     if seat.table_id != note.table_id:
-        raise Forbidden("You can act only on notes of the table you sit at.")
+        raise Forbidden(N_("You can act only on notes of the table you sit at."))
     return seat
 
 
@@ -381,7 +382,7 @@ def toggle_insight(
     """A table host marks (or unmarks) a key insight; at most three a round. True if marked."""
     note = get_note(session, participant.cafe_id, note_id)
     if participant.hosted_table_id is None or participant.hosted_table_id != note.table_id:
-        raise Forbidden("Only this table's host can mark key insights.")
+        raise Forbidden(N_("Only this table's host can mark key insights."))
     current, _ = _seat_now(session, participant, rate)
     existing = session.scalar(
         select(KeyInsight).where(KeyInsight.round_id == current.id, KeyInsight.note_id == note.id)
@@ -396,7 +397,7 @@ def toggle_insight(
         )
     )
     if (marked or 0) >= MAX_INSIGHTS_PER_ROUND:
-        raise Conflict(f"At most {MAX_INSIGHTS_PER_ROUND} key insights a round.")
+        raise Conflict(N_("At most %(n)s key insights a round."), n=MAX_INSIGHTS_PER_ROUND)
     session.add(
         KeyInsight(
             round_id=current.id,

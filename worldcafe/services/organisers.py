@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from worldcafe.messages import N_
 from worldcafe.models import Cafe, Organiser
 from worldcafe.services.errors import Conflict, InvalidInput
 
@@ -19,12 +20,12 @@ MIN_PASSWORD = 10
 def create_organiser(session: Session, email: object, password: object) -> Organiser:
     """An organiser account; the password is stored only as a salted hash."""
     if not isinstance(email, str) or not _EMAIL.match(email.strip()):
-        raise InvalidInput("Give a valid e-mail address.")
+        raise InvalidInput(N_("Give a valid e-mail address."))
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"The password needs at least {MIN_PASSWORD} characters.")
+        raise InvalidInput(N_("The password needs at least %(n)s characters."), n=MIN_PASSWORD)
     address = email.strip().lower()
     if session.scalar(select(Organiser.id).where(Organiser.email == address)) is not None:
-        raise Conflict("An organiser with this e-mail exists already.")
+        raise Conflict(N_("An organiser with this e-mail exists already."))
     organiser = Organiser(email=address, password_hash=generate_password_hash(password))
     session.add(organiser)
     session.flush()

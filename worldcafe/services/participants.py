@@ -8,8 +8,9 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from worldcafe.catalogues import LANGUAGES
+from worldcafe.messages import N_, MessageId
 from worldcafe.models import MAX_ID, NAME_MAX, AuditEvent, Cafe, CafeTable, Participant, Round, Seat
-from worldcafe.services.cafes import LANGUAGES
 from worldcafe.services.errors import Conflict, InvalidInput, NotFound
 from worldcafe.services.text_input import clean_text
 
@@ -111,13 +112,13 @@ def join_cafe(
     `join_fields.answers_from_form` cleaned them.
     """
     if not cafe.joining_open:
-        raise Conflict("This café is not taking new participants right now.")
-    clean = clean_text(name, field="Your name", max_length=NAME_MAX) or suggest_name()
+        raise Conflict(N_("This café is not taking new participants right now."))
+    clean = clean_text(name, field=N_("Your name"), max_length=NAME_MAX) or suggest_name()
     lang = language if isinstance(language, str) and language in LANGUAGES else cafe.language
     # One join at a time per café, also on PostgreSQL, so that the last seat goes only once.
     session.execute(select(Cafe.id).where(Cafe.id == cafe.id).with_for_update())
     if participant_count(session, cafe) >= seat_count(cafe):
-        raise Conflict("This café is full: every seat is taken.")
+        raise Conflict(N_("This café is full: every seat is taken."))
     participant = Participant(
         cafe_id=cafe.id,
         name=clean,
@@ -149,15 +150,15 @@ def participant_by_code(session: Session, cafe: Cafe, code: object) -> Participa
     shoulder or left on a screen is worthless afterwards.
     """
     if not isinstance(code, str) or not code.strip():
-        raise InvalidInput("Enter the code shown on your other device.")
+        raise InvalidInput(N_("Enter the code shown on your other device."))
     typed = "".join(char for char in code.upper() if char.isalnum())
     if len(typed) != RESUME_CODE_LENGTH:
-        raise NotFound("No participant has this code.")
+        raise NotFound(N_("No participant has this code."))
     found = session.scalar(
         select(Participant).where(Participant.cafe_id == cafe.id, Participant.resume_code == typed)
     )
     if found is None:
-        raise NotFound("No participant has this code.")
+        raise NotFound(N_("No participant has this code."))
     found.resume_code = _new_resume_code(session, cafe)
     session.flush()
     return found
@@ -167,7 +168,7 @@ _Row = TypeVar("_Row", Participant, CafeTable)
 
 
 def _cafe_row(
-    session: Session, model: type[_Row], cafe: Cafe, raw_id: object, message: str
+    session: Session, model: type[_Row], cafe: Cafe, raw_id: object, message: MessageId
 ) -> _Row:
     """The row of `model` with this id in this café, or NotFound (also for malformed ids)."""
     try:
@@ -184,7 +185,7 @@ def _cafe_row(
 
 def get_participant(session: Session, cafe: Cafe, participant_id: object) -> Participant:
     """The café's participant with this id, or NotFound."""
-    return _cafe_row(session, Participant, cafe, participant_id, "No such participant.")
+    return _cafe_row(session, Participant, cafe, participant_id, N_("No such participant."))
 
 
 def list_participants(session: Session, cafe: Cafe) -> list[Participant]:
@@ -237,7 +238,7 @@ def set_table_host(
 
 
 def _table(session: Session, cafe: Cafe, table_id: object) -> CafeTable:
-    return _cafe_row(session, CafeTable, cafe, table_id, "No such table.")
+    return _cafe_row(session, CafeTable, cafe, table_id, N_("No such table."))
 
 
 def latest_started_round(session: Session, cafe: Cafe) -> Round | None:
@@ -282,10 +283,10 @@ def move_participant(
     """The host moves someone to another table in the current round."""
     current = latest_started_round(session, cafe)
     if current is None or current.ended_at is not None:
-        raise Conflict("People can be moved while a round is on.")
+        raise Conflict(N_("People can be moved while a round is on."))
     table = _table(session, cafe, table_id)
     if participant.hosted_table_id is not None and participant.hosted_table_id != table.id:
-        raise Conflict("A table host stays at their table; unmark them as host first.")
+        raise Conflict(N_("A table host stays at their table; unmark them as host first."))
     _move_in_open_round(session, cafe, participant, table)
     session.add(
         AuditEvent(

@@ -8,7 +8,9 @@ import re
 from sqlalchemy import delete, func, null, select, update
 from sqlalchemy.orm import Session
 
+from worldcafe.messages import N_
 from worldcafe.models import AuditEvent, Cafe, Participant, utcnow
+from worldcafe.services.harvest_cache import forget_cafe
 from worldcafe.services.text_input import clean_text
 
 ERASED_NAME = ""
@@ -16,7 +18,7 @@ ERASED_NAME = ""
 MIN_SCRUBBED_NAME = 2
 PRIVACY_NOTICE_MAX = 5000
 
-DEFAULT_PRIVACY_NOTICE = (
+DEFAULT_PRIVACY_NOTICE = N_(
     "This café collects the name you give (a nickname is fine), your answers to its optional "
     "questions at the door, the notes you write, your dot-votes and the tables you sit at. "
     "They are used only to run this café and to write its summary. Nothing is sent to third "
@@ -69,12 +71,14 @@ def erase_names(db: Session, cafe: Cafe, *, actor: str = "organiser") -> int:
     db.add(AuditEvent(cafe_id=cafe.id, actor=actor, action="erase_names"))
     db.flush()
     db.expire_all()
+    forget_cafe(cafe.id)
     return int(named or 0)
 
 
 def delete_cafe(db: Session, cafe: Cafe) -> None:
     """Delete a café with everything in it: people, seats, notes, votes, the audit log."""
     db.execute(delete(AuditEvent).where(AuditEvent.cafe_id == cafe.id))
+    forget_cafe(cafe.id)
     db.delete(cafe)
     db.flush()
 
@@ -100,7 +104,9 @@ def apply_retention(db: Session, *, now: dt.datetime | None = None) -> list[int]
 
 def set_privacy_notice(db: Session, cafe: Cafe, text: object) -> str:
     """The organiser's privacy notice for a café (empty: the default notice)."""
-    notice = clean_text(text, field="Privacy notice", max_length=PRIVACY_NOTICE_MAX, multiline=True)
+    notice = clean_text(
+        text, field=N_("Privacy notice"), max_length=PRIVACY_NOTICE_MAX, multiline=True
+    )
     cafe.privacy_notice = notice
     db.add(AuditEvent(cafe_id=cafe.id, actor="organiser", action="edit_privacy_notice"))
     db.flush()

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from worldcafe.messages import N_, Message, Text
 from worldcafe.models import NAME_MAX, AuditEvent, Cafe, Participant, utcnow
 from worldcafe.services.errors import InvalidInput, NotFound
 from worldcafe.services.join_fields import JoinField, clean_answers, display_answer, fields_of
@@ -45,15 +46,22 @@ class RosterLine:
     host: str = ""
 
 
-class RosterError(InvalidInput):
-    """A roster that cannot be imported: one message per bad line (nothing was stored)."""
+Problem = tuple[int, Text]
 
-    def __init__(self, problems: list[tuple[int, str]]) -> None:
-        self.problems = problems
-        super().__init__(str(self))
+
+class RosterError(InvalidInput):
+    """A roster that cannot be imported: one message per bad line (nothing was stored).
+
+    Its own message is the first problem; `problems` lists them all, by line.
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda problem: problem[0])
+        line, first = self.problems[0]
+        super().__init__(N_("Line %(n)s: %(problem)s"), n=line, problem=first)
 
     def __str__(self) -> str:
-        return "; ".join(f"line {n}: {m}" if n else m for n, m in self.problems)
+        return "; ".join(f"line {n}: {m}" if n else str(m) for n, m in self.problems)
 
 
 def _decode(data: bytes) -> str:
@@ -62,7 +70,7 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InvalidInput("The roster must be a text (CSV) file.")
+    raise InvalidInput(N_("The roster must be a text (CSV) file."))
 
 
 def _delimiter(text: str) -> str:
@@ -70,12 +78,12 @@ def _delimiter(text: str) -> str:
     return max((";", ",", "\t"), key=header.count)
 
 
-def _columns(header: list[str], fields: list[JoinField]) -> tuple[list[str], list[str]]:
+def _columns(header: list[str], fields: list[JoinField]) -> tuple[list[str], list[Message]]:
     """Map header cells to "name", "host" or a field key; unknown columns are problems."""
     by_name = {f.key.casefold(): f.key for f in fields}
     by_name.update({f.label.casefold(): f.key for f in fields})
     out: list[str] = []
-    problems: list[str] = []
+    problems: list[Message] = []
     for cell in header:
         name = cell.strip().casefold()
         if name in NAME_COLUMNS:
@@ -87,61 +95,67 @@ def _columns(header: list[str], fields: list[JoinField]) -> tuple[list[str], lis
         else:
             out.append("")
             known = ", ".join(["name", *[f.key for f in fields], "table_host"])
-            problems.append(f"unknown column {cell.strip()!r}: the columns are {known}.")
+            problems.append(
+                Message(
+                    N_("unknown column %(name)s: the columns are %(columns)s."),
+                    name=repr(cell.strip()),
+                    columns=known,
+                )
+            )
     if "name" not in out:
-        problems.append("the header needs a column called name.")
+        problems.append(Message(N_("the header needs a column called name.")))
     if len(set(c for c in out if c)) != len([c for c in out if c]):
-        problems.append("two columns mean the same thing.")
+        problems.append(Message(N_("two columns mean the same thing.")))
     return out, problems
 
 
-def parse_roster(
-    data: bytes, fields: list[JoinField]
-) -> tuple[list[RosterLine], list[tuple[int, str]]]:
+def parse_roster(data: bytes, fields: list[JoinField]) -> tuple[list[RosterLine], list[Problem]]:
     """The people of a roster CSV, and the problems of its bad lines (a bad header raises)."""
     text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise InvalidInput("The roster is empty: give a header row and one line per person.")
+        raise InvalidInput(N_("The roster is empty: give a header row and one line per person."))
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
-        raise InvalidInput("The roster's header row cannot be read.") from None
+        raise InvalidInput(N_("The roster's header row cannot be read.")) from None
     columns, header_problems = _columns(header, fields)
     if header_problems:
         raise RosterError([(1, p) for p in header_problems])
     lines: list[RosterLine] = []
-    problems: list[tuple[int, str]] = []
+    problems: list[Problem] = []
     try:
         for cells in reader:
             number = reader.line_num
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
-                problems.append((number, "more cells than the header has columns."))
+                problems.append((number, N_("more cells than the header has columns.")))
                 continue
             row = dict(zip(columns, cells, strict=False))
             try:
-                name = clean_text(row.get("name", ""), field="Name", max_length=NAME_MAX)
+                name = clean_text(row.get("name", ""), field=N_("Name"), max_length=NAME_MAX)
                 if not name:
-                    raise InvalidInput("the name is missing.")
+                    raise InvalidInput(N_("the name is missing."))
                 answers = clean_answers(fields, {k: v for k, v in row.items() if k})
             except InvalidInput as error:
-                problems.append((number, str(error)))
+                problems.append((number, error.message))
                 continue
             lines.append(RosterLine(number, name, answers, row.get("host", "").strip()))
     except csv.Error as error:
-        problems.append((reader.line_num, f"the CSV cannot be read ({error})."))
+        problems.append(
+            (reader.line_num, Message(N_("the CSV cannot be read (%(error)s)."), error=error))
+        )
     if len(lines) > MAX_ROWS:
-        raise InvalidInput(f"A roster has at most {MAX_ROWS} people.")
+        raise InvalidInput(N_("A roster has at most %(n)s people."), n=MAX_ROWS)
     if not lines and not problems:
-        raise InvalidInput("The roster is empty: give a header row and one line per person.")
+        raise InvalidInput(N_("The roster is empty: give a header row and one line per person."))
     return lines, problems
 
 
 def _host_tables(
     session: Session, cafe: Cafe, lines: list[RosterLine]
-) -> tuple[dict[int, int], list[tuple[int, str]]]:
+) -> tuple[dict[int, int], list[Problem]]:
     """The table (id) each hosting line hosts, and the lines naming unknown or taken tables."""
     by_number = {t.number: t.id for t in cafe.tables}
     taken = set(
@@ -163,25 +177,27 @@ def _host_tables(
     # A table whose host is re-imported is free again for that line.
     taken = {t for t in taken if hosts_now.get(t) not in names}
     out: dict[int, int] = {}
-    problems: list[tuple[int, str]] = []
+    problems: list[Problem] = []
     wanted = [(line, line.host.casefold().removeprefix("table").strip()) for line in lines]
     for line, value in wanted:
         if value.isdigit():
             table_id = by_number.get(int(value))
             if table_id is None:
-                problems.append((line.line, f"there is no table {value}."))
+                problems.append((line.line, Message(N_("there is no table %(n)s."), n=value)))
             elif table_id in taken:
-                problems.append((line.line, f"table {value} has a host already."))
+                problems.append(
+                    (line.line, Message(N_("table %(n)s has a host already."), n=value))
+                )
             else:
                 out[line.line] = table_id
                 taken.add(table_id)
         elif value not in YES and value not in NO:
-            problems.append((line.line, "table_host must be yes, no or a table number."))
+            problems.append((line.line, N_("table_host must be yes, no or a table number.")))
     free = [t.id for t in cafe.tables if t.id not in taken]
     for line, value in wanted:
         if value in YES and not value.isdigit():
             if not free:
-                problems.append((line.line, "every table has a host already."))
+                problems.append((line.line, N_("every table has a host already.")))
                 continue
             out[line.line] = free.pop(0)
     return out, problems
@@ -196,7 +212,7 @@ def import_roster(session: Session, cafe: Cafe, data: bytes) -> list[Participant
     lines, problems = parse_roster(data, fields)
     hosts, host_problems = _host_tables(session, cafe, lines)
     if problems or host_problems:
-        raise RosterError(sorted(problems + host_problems))
+        raise RosterError([*problems, *host_problems])
     registered = {
         p.name.casefold(): p
         for p in session.scalars(
@@ -210,8 +226,12 @@ def import_roster(session: Session, cafe: Cafe, data: bytes) -> list[Participant
     seats = seat_count(cafe)
     if count + new > seats:
         raise InvalidInput(
-            f"The café seats {seats} people (tables × seats per table); with this roster it "
-            f"would have {count + new}."
+            N_(
+                "The café seats %(n)s people (tables × seats per table); with this roster it "
+                "would have %(m)s."
+            ),
+            n=seats,
+            m=count + new,
         )
     people: list[Participant] = []
     for line in lines:
@@ -286,12 +306,12 @@ def issue_invite(session: Session, cafe: Cafe, participant: Participant) -> str:
 def invited(session: Session, cafe: Cafe, token: object) -> Participant:
     """The person a personal join link belongs to, or NotFound (also once it has been used)."""
     if not isinstance(token, str) or not token or len(token) > 64:
-        raise NotFound("This personal link is not valid any more.")
+        raise NotFound(N_("This personal link is not valid any more."))
     person = session.scalar(
         select(Participant).where(Participant.cafe_id == cafe.id, Participant.invite_token == token)
     )
     if person is None:
-        raise NotFound("This personal link is not valid any more.")
+        raise NotFound(N_("This personal link is not valid any more."))
     return person
 
 

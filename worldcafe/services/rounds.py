@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from worldcafe.messages import N_
 from worldcafe.models import (
     AuditEvent,
     Cafe,
@@ -94,14 +95,14 @@ def timer_state(cafe: Cafe) -> TimerState:
 def prepare_start(session: Session, cafe: Cafe, *, seed: int = 0) -> PlanRequest:
     """Check that the next round can start and read what seating it needs (no write)."""
     if active_round(cafe) is not None:
-        raise Conflict("End the current round before starting the next.")
+        raise Conflict(N_("End the current round before starting the next."))
     number = next_round_number(cafe)
     if number > cafe.n_rounds:
-        raise Conflict("All rounds have been played.")
+        raise Conflict(N_("All rounds have been played."))
     if not any(p.present for p in list_participants(session, cafe)):
-        raise Conflict("Nobody has joined yet: share the QR code first.")
+        raise Conflict(N_("Nobody has joined yet: share the QR code first."))
     if not cafe.tables:
-        raise Conflict("This café has no tables.")
+        raise Conflict(N_("This café has no tables."))
     return prepare_plan(session, cafe, number, seed=seed)
 
 
@@ -115,10 +116,10 @@ def finish_start(
 ) -> tuple[Round, PlanSummary]:
     """Store a plan made from `request` and start its first round's timer (one transaction)."""
     if active_round(cafe) is not None:
-        raise Conflict("End the current round before starting the next.")
+        raise Conflict(N_("End the current round before starting the next."))
     number = request.first
     if next_round_number(cafe) != number:
-        raise PlanOutdated("The café changed while the seats were planned: try again.")
+        raise PlanOutdated(N_("The café changed while the seats were planned: try again."))
     summary = store_plan(session, cafe, request, plan)
     session.refresh(cafe, ["rounds"])
     current = next(r for r in cafe.rounds if r.number == number)
@@ -156,7 +157,7 @@ def start_round(
 def _require_active(cafe: Cafe) -> Round:
     current = active_round(cafe)
     if current is None:
-        raise Conflict("No round is on.")
+        raise Conflict(N_("No round is on."))
     return current
 
 
@@ -164,7 +165,7 @@ def pause_round(session: Session, cafe: Cafe, *, now: dt.datetime | None = None)
     """Stop the clock, keeping the time that is left."""
     current = _require_active(cafe)
     if current.status == RoundStatus.PAUSED:
-        raise Conflict("The round is already paused.")
+        raise Conflict(N_("The round is already paused."))
     moment = now or utcnow()
     assert current.ends_at is not None
     current.paused_remaining = max(0.0, (current.ends_at - moment).total_seconds())
@@ -179,7 +180,7 @@ def resume_round(session: Session, cafe: Cafe, *, now: dt.datetime | None = None
     """Let the clock run again from where it was paused."""
     current = _require_active(cafe)
     if current.status != RoundStatus.PAUSED:
-        raise Conflict("The round is not paused.")
+        raise Conflict(N_("The round is not paused."))
     moment = now or utcnow()
     current.ends_at = moment + dt.timedelta(seconds=current.paused_remaining or 0)
     current.paused_remaining = None
@@ -196,9 +197,9 @@ def extend_round(
     try:
         amount = float(str(minutes))
     except ValueError:
-        raise InvalidInput("Extend by a number of minutes.") from None
+        raise InvalidInput(N_("Extend by a number of minutes.")) from None
     if not 0 < amount <= MAX_EXTEND_MINUTES:
-        raise InvalidInput(f"Extend by 1 to {MAX_EXTEND_MINUTES} minutes.")
+        raise InvalidInput(N_("Extend by 1 to %(n)s minutes."), n=MAX_EXTEND_MINUTES)
     current = _require_active(cafe)
     delta = dt.timedelta(minutes=amount)
     if current.status == RoundStatus.PAUSED:
@@ -266,7 +267,7 @@ def end_round(
 
 def set_broadcast(session: Session, cafe: Cafe, message: object) -> str:
     """Show a message on every screen (empty text clears it)."""
-    text = clean_text(message, field="Message", max_length=BROADCAST_MAX)
+    text = clean_text(message, field=N_("Message to everyone"), max_length=BROADCAST_MAX)
     cafe.broadcast = text
     session.add(AuditEvent(cafe_id=cafe.id, actor="host", action="broadcast", detail=text))
     session.flush()

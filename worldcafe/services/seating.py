@@ -11,6 +11,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from worldcafe import rotation
+from worldcafe.messages import N_
 from worldcafe.models import Cafe, Participant, Round, RoundStatus, Seat
 from worldcafe.services.errors import Conflict
 from worldcafe.services.join_fields import LANGUAGES_KEY, fields_of, languages_field
@@ -184,7 +185,7 @@ def store_plan(
     if first > cafe.n_rounds:
         return PlanSummary(0, 0, 0, 1.0, 0)
     if _state(session, cafe) != request.state:
-        raise PlanOutdated("The café changed while the seats were planned: try again.")
+        raise PlanOutdated(N_("The café changed while the seats were planned: try again."))
     present = set(
         session.scalars(
             select(Participant.id).where(
@@ -266,16 +267,20 @@ def plan_summary(session: Session, cafe: Cafe) -> PlanSummary | None:
             for seat in session.scalars(select(Seat).where(Seat.round_id == r.id)):
                 seating.setdefault(str(seat.table_id), []).append(str(seat.participant_id))
             rounds.append(seating)
+    present = [[p for members in r.values() for p in members] for r in rounds]
+    everyone = set(instance.participants)
     full = rotation.Instance(
         participants=instance.participants,
         tables=instance.tables,
         n_rounds=len(rounds),
         hosts=instance.hosts,
         rounds=[],
-        present=[[p for members in r.values() for p in members] for r in rounds],
+        # Everyone in every round is no coming and going (the themed bound then applies).
+        present=None if all(set(r) == everyone for r in present) else present,
         attributes=instance.attributes,
         mix=instance.mix,
         common_language=instance.common_language,
     )
     score = rotation.score_plan(full, rounds)
-    return _summary(score, rotation.lower_bound(full), len(rounds), full)
+    bound = rotation.lower_bound(full, full_coverage=score.theme_coverage >= 1.0)
+    return _summary(score, bound, len(rounds), full)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from worldcafe.messages import N_, Text
 from worldcafe.services.errors import InvalidInput
 
 # Bidirectional overrides and isolates can reorder what others see; plain marks are harmless.
@@ -19,12 +20,12 @@ def _visible(char: str) -> bool:
     return unicodedata.category(char) not in ("Cf", "Zs", "Zl", "Zp", "Cc")
 
 
-def clean_text(value: object, *, field: str, max_length: int, multiline: bool = False) -> str:
+def clean_text(value: object, *, field: Text, max_length: int, multiline: bool = False) -> str:
     """Strip control characters and surrounding space; refuse non-strings and over-long text."""
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise InvalidInput(f"{field} must be text.")
+        raise InvalidInput(N_("%(field)s must be text."), field=field)
     kept = []
     for char in value:
         if char in _BIDI_CONTROLS:
@@ -37,15 +38,20 @@ def clean_text(value: object, *, field: str, max_length: int, multiline: bool = 
         kept.append(" " if char in "\n\t" else char)
     text = unicodedata.normalize("NFC", "".join(kept)).strip()
     if len(text) > max_length:
-        raise InvalidInput(f"{field} is too long: {len(text)} characters, at most {max_length}.")
+        raise InvalidInput(
+            N_("%(field)s is too long: %(n)s characters, at most %(max)s."),
+            field=field,
+            n=len(text),
+            max=max_length,
+        )
     if text and not any(_visible(char) for char in text):
-        raise InvalidInput(f"{field} has no visible characters.")
+        raise InvalidInput(N_("%(field)s has no visible characters."), field=field)
     return text
 
 
-def require_text(value: object, *, field: str, max_length: int, multiline: bool = False) -> str:
+def require_text(value: object, *, field: Text, max_length: int, multiline: bool = False) -> str:
     """Like clean_text, but empty text is refused."""
     text = clean_text(value, field=field, max_length=max_length, multiline=multiline)
     if not text:
-        raise InvalidInput(f"{field} must not be empty.")
+        raise InvalidInput(N_("%(field)s must not be empty."), field=field)
     return text

@@ -137,10 +137,30 @@ def note_features(analysed: Sequence[Analysed], semantic: np.ndarray | None = No
     joined = np.hstack(
         [
             math.sqrt(SEMANTIC_SHARE) * _smoothed(semantic),
-            math.sqrt(1.0 - SEMANTIC_SHARE) * lexical.vectors,
+            math.sqrt(1.0 - SEMANTIC_SHARE) * _by_language(analysed, lexical.vectors),
         ]
     )
     return Features(lexical.terms, _unit_rows(joined))
+
+
+def _by_language(analysed: Sequence[Analysed], vectors: np.ndarray) -> np.ndarray:
+    """Latent lexical vectors that compare notes of one language only.
+
+    Spelling says nothing across languages ("public", "publier", "publicznych" share letters,
+    not a meaning): each language's notes get latent vectors of their own, in columns of
+    their own, so a note and one in another language are compared by sentence vectors alone.
+    """
+    languages = sorted({a.language for a in analysed})
+    if len(languages) < 2:
+        return vectors
+    blocks: list[np.ndarray] = []
+    for language in languages:
+        rows = [i for i, a in enumerate(analysed) if a.language == language]
+        own = _lexical_features([analysed[i] for i in rows]).vectors
+        block = np.zeros((len(analysed), own.shape[1]))
+        block[rows] = own
+        blocks.append(block)
+    return np.hstack(blocks)
 
 
 def _smoothed(semantic: np.ndarray) -> np.ndarray:

@@ -1,18 +1,14 @@
 """The documents' words in the café's language, from the same gettext catalogues as the interface.
 
-The catalogues are the compiled ``worldcafe/translations/<lang>/LC_MESSAGES/messages.mo``; this
-module reads them with the standard library only, so the pure core needs no web framework.
+The caller hands over the catalogue (the services pass the café's language's, the command line
+the notes'): the pure core reads no files and needs no web framework.
 """
 
 from __future__ import annotations
 
-import gettext
 import re
-from functools import lru_cache
-from pathlib import Path
 
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
-DOCUMENT_LANGUAGES = ("en", "de", "fr", "es", "it", "pl")
+from worldcafe.messages import ENGLISH, Catalogue
 
 # Names of languages in their own language, for the notes' languages on the title page.
 ENDONYMS = {
@@ -55,25 +51,11 @@ _TABLE_NAME = re.compile(
 )
 
 
-def N_(message: str) -> str:
-    """Mark a message for the catalogue; it is translated where it is used."""
-    return message
-
-
-@lru_cache(maxsize=16)
-def _catalogue(language: str) -> gettext.NullTranslations:
-    return gettext.translation(
-        "messages", localedir=str(TRANSLATIONS), languages=[language], fallback=True
-    )
-
-
 class Words:
-    """Translated headings for one language (English where the language has no catalogue)."""
+    """The documents' words through one catalogue (English without one)."""
 
-    def __init__(self, language: str | None) -> None:
-        code = (language or "en").split("-")[0].lower()
-        self.language = code if code in DOCUMENT_LANGUAGES else "en"
-        self._catalogue = _catalogue(self.language)
+    def __init__(self, catalogue: Catalogue = ENGLISH) -> None:
+        self._catalogue = catalogue
 
     def gettext(self, message: str, **values: object) -> str:
         """The message in this language, with ``%(name)s`` values filled in."""

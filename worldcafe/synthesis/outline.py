@@ -12,7 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .headings import N_, Words
+from worldcafe.messages import ENGLISH, N_, Catalogue
+
+from .headings import Words
 from .notes import natural_key
 from .plenary import PlenaryPoint, theme_points
 from .result import Cluster, Synthesis, TableSynthesis
@@ -32,6 +34,7 @@ class ReportContext:
 
     title: str = "World Café harvest"
     language: str = "en"
+    catalogue: Catalogue = ENGLISH
     anonymise: bool = False
     generated_at: str | None = None
     date: str | None = None
@@ -118,10 +121,18 @@ def _title_page(s: Synthesis, context: ReportContext, w: Words) -> list[Block]:
     votes = sum(s.notes[i].votes for i in visible)
     facts.append(w.ngettext("%(num)s vote", "%(num)s votes", votes))
     blocks.append(_block("p", " · ".join(facts)))
+    if len({p for _, p in context.attendance}) > 1:
+        # Only when people came and went: who was there, round by round (café-wide).
+        turnout = [
+            w.gettext("Round %(n)s", n=number)
+            + " · "
+            + w.ngettext("%(num)s participant", "%(num)s participants", present)
+            for number, present in context.attendance
+        ]
+        blocks.append(_block("p", "; ".join(turnout)))
     themes = ordered_themes(s, context)
     if themes:
         blocks.append(_block("h2", w.gettext("Rounds and questions")))
-        people_in = dict(context.attendance)
         for theme in themes:
             tables = [t.table for t in s.tables if t.theme == theme]
             blocks.append(_block("h3", theme, w.tables(tables)))
@@ -129,12 +140,7 @@ def _title_page(s: Synthesis, context: ReportContext, w: Words) -> list[Block]:
                 if number is None:
                     blocks.append(_block("item", question))
                     continue
-                detail = w.gettext("Round %(n)s", n=number)
-                if people_in.get(number):
-                    detail += " · " + w.ngettext(
-                        "%(num)s participant", "%(num)s participants", people_in[number]
-                    )
-                blocks.append(_block("item", question, detail))
+                blocks.append(_block("item", question, w.gettext("Round %(n)s", n=number)))
     languages = Counter(_language_of(s, i) or "?" for i in visible)
     if languages:
         blocks.append(_block("h2", w.gettext("Languages of the notes")))
@@ -285,7 +291,7 @@ METHOD = N_(
 
 def outline(s: Synthesis, context: ReportContext) -> list[Block]:
     """The document as a sequence of blocks."""
-    w = Words(context.language)
+    w = Words(context.catalogue)
     blocks = _title_page(s, context, w)
     themes = ordered_themes(s, context)
     for theme in themes:

@@ -1,12 +1,12 @@
 """The plenary layer: per table and per theme at most seven points, strongest first.
 
-A point is the coherent core of a cluster: notes far from the cluster's centre are left out
-(they stay in the cluster); notes that take the opposite position of the point's headline
-note stay in the point marked as its dissent (never quoted as its voice, never its title),
-and a point needs at least two notes that agree (a host's key
-insight, or a cluster the organiser named, stands alone). Its title is cut from its own
-notes (titles.py), or is the organiser's name for the cluster; its quotes are 1-3
-of its notes, central and well voted, no two saying the same. Support is notes plus votes,
+A point is the coherent core of a cluster: notes far from the cluster's centre, and notes
+no other note of the point comes close to, are left out (they stay in the cluster); notes
+that take the opposite position of the point's headline note stay in the point marked as its
+dissent (never quoted as its voice, never its title), and a point needs at least two notes
+that agree (a host's key insight, or a cluster the organiser named, stands alone). Its title
+is cut from its own notes (titles.py), or is the organiser's name for the cluster; its quotes
+are 1-3 of its notes, central and well voted, no two saying the same. Support is notes plus votes,
 the same figure wherever the point is shown; key points come first, then by support.
 """
 
@@ -30,6 +30,7 @@ OUTLIER_MARGIN = 0.05
 DISSENT_SIMILARITY = 0.45
 QUOTE_REDUNDANT = 0.9
 SAME_IDEA = 0.6
+RELATED = 0.35
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,24 @@ def _core(ids: list[str], centrality: np.ndarray) -> list[str]:
 
 def _similarity(a: str, b: str, material: Material) -> float:
     return float(np.dot(material.vectors[a], material.vectors[b]))
+
+
+def _related(core: list[str], material: Material) -> list[str]:
+    """The members with another member close to them, asked again until all have one.
+
+    A cluster can chain notes that share nothing: "free museum entry" draws "free transit
+    for pupils", "opening hours" draws "bus timetables". A note whose closest fellow member
+    is no nearer than RELATED says an idea of its own and leaves the point (not the cluster).
+    """
+    while len(core) >= 2:
+        block = np.vstack([material.vectors[i] for i in core]).astype(np.float64)
+        similarity = block @ block.T
+        np.fill_diagonal(similarity, -np.inf)
+        kept = [i for i, best in zip(core, similarity.max(axis=1), strict=True) if best >= RELATED]
+        if len(kept) == len(core):
+            break
+        core = kept
+    return core
 
 
 def _quotes(ids: Sequence[str], scores: Mapping[str, float], material: Material) -> list[str]:
@@ -118,7 +137,11 @@ def make_point(cluster: Cluster, material: Material) -> Point | None:
         return None
     centrality = _centralities(ids, material)
     central = dict(zip(ids, centrality.tolist(), strict=True))
-    core = _core(ids, centrality)
+    core = _related(_core(ids, centrality), material)
+    if len(core) < 2:
+        if not chosen_by_people:
+            return None
+        core = list(ids)
     candidates = [
         Candidate(material.notes[i].text, material.analysed[i], central[i], material.notes[i].votes)
         for i in core

@@ -62,6 +62,16 @@ def links_for(cafe: Cafe) -> dict[str, object]:
     return cafe_links(cafe, base_url())
 
 
+def short_join_url(links: dict[str, object]) -> str:
+    """The join link as printed for people to type: without its scheme."""
+    return str(links["join_url"]).split("://", 1)[-1]
+
+
+def join_site(links: dict[str, object]) -> str:
+    """The server's address alone (host and port), as a card or the projector names it."""
+    return short_join_url(links).split("/", 1)[0]
+
+
 def is_htmx() -> bool:
     """Whether htmx sent this request (it then wants a fragment, not a page)."""
     return request.headers.get("HX-Request") == "true"

@@ -9,8 +9,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers.response import Response
 
-from worldcafe.database import DatabaseUnavailable, describe_failure
-from worldcafe.i18n import translate_message
+from worldcafe.database import UNAVAILABLE, DatabaseUnavailable, describe_failure
+from worldcafe.i18n import translated
 from worldcafe.rate_limits import RateLimited
 from worldcafe.services.errors import ServiceError
 from worldcafe.views.edge import is_htmx
@@ -33,7 +33,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def _service_error(error: ServiceError) -> tuple[Response | str, int]:
-        body, status = error_response(translate_message(str(error)), error.status)
+        body, status = error_response(translated(error.message), error.status)
         if isinstance(error, RateLimited):
             response = make_response(body, status)
             response.headers["Retry-After"] = str(error.retry_after)
@@ -64,13 +64,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DatabaseUnavailable)
     def _database_error(error: Exception) -> tuple[Response | str, int]:
         app.logger.error("Database failure: %s", describe_failure(error))
-        return error_response(
-            _(
-                "The café's database cannot store anything right now. Nothing was saved: "
-                "please tell the organisers and try again later."
-            ),
-            503,
-        )
+        return error_response(translated(UNAVAILABLE), 503)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[Response | str, int]:

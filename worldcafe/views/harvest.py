@@ -12,11 +12,14 @@ from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe import access
 from worldcafe.extensions import database
+from worldcafe.live import harvest_refresh
 from worldcafe.live.announce import announce_harvest, announce_note_changed
+from worldcafe.messages import N_
 from worldcafe.services import harvest as harvest_service
-from worldcafe.services import moderation
+from worldcafe.services import moderation, publishing
 from worldcafe.services.errors import InvalidInput
 from worldcafe.views.edge import links_for
+from worldcafe.views.room_push import announce_tables
 
 bp = Blueprint("harvest", __name__, url_prefix="/organiser")
 
@@ -31,13 +34,22 @@ EXPORT_TYPES = {
 
 
 def _harvest_context(db: Any, cafe: Any) -> dict[str, Any]:
-    result, themes = harvest_service.harvest_points(db, cafe)
+    pending: list[Any] = []
+    if harvest_refresh.refresh_enabled():
+        # Only notes came since the last harvest made: show it with them apart at once.
+        made, pending = harvest_service.harvest_so_far(db, cafe)
+        if pending:
+            harvest_refresh.compute_now(cafe.id)
+        result, themes = harvest_service.harvest_points(db, cafe, made)
+    else:
+        result, themes = harvest_service.harvest_points(db, cafe)
     return {
         "cafe": cafe,
         "links": links_for(cafe),
         "result": result,
         "themes": themes,
         "notes": result.notes,
+        "pending": pending,
         "insights": harvest_service.key_insights(db, cafe),
         "attendance": harvest_service.attendance(db, cafe),
         "formats": list(EXPORT_TYPES),
@@ -50,6 +62,20 @@ def harvest(cafe_id: int, secret: str) -> str:
     with database().read() as db:
         cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
         return render_template("organiser/harvest.html", **_harvest_context(db, cafe))
+
+
+@bp.get("/cafe/<int:cafe_id>/<secret>/harvest/ready")
+def ready(cafe_id: int, secret: str) -> Response:
+    """Asked every few seconds by a harvest page showing new notes apart: 204 while their
+    harvest is computed, then an answer that has htmx reload the page."""
+    with database().read() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
+        current = harvest_service.harvest_is_current(db, cafe)
+    response = Response(status=200 if current else 204)
+    if current:
+        response.headers["HX-Refresh"] = "true"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/cafe/<int:cafe_id>/<secret>/harvest")
@@ -90,12 +116,25 @@ def curate(cafe_id: int, secret: str) -> str | BaseResponse:
     )
 
 
+@bp.post("/cafe/<int:cafe_id>/<secret>/publish")
+def publish(cafe_id: int, secret: str) -> BaseResponse:
+    """Publish the tables' summaries to the participants (their thank-you cards link them
+    live), or withdraw them."""
+    published = request.form.get("published") == "1"
+    with database().write() as db:
+        cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
+        changed = publishing.set_summaries_published(db, cafe, published)
+    if changed:
+        announce_tables(cafe_id, None)
+    return redirect(url_for("harvest.harvest", cafe_id=cafe_id, secret=secret) + "#publish")
+
+
 @bp.get("/cafe/<int:cafe_id>/<secret>/export")
 def export(cafe_id: int, secret: str) -> BaseResponse:
     """Download the synthesis as PDF, DOCX, Markdown, CSV or JSON."""
     fmt = request.args.get("format", "pdf")
     if fmt not in EXPORT_TYPES:
-        raise InvalidInput(f"Choose one of: {', '.join(EXPORT_TYPES)}.")
+        raise InvalidInput(N_("Choose one of: %(choices)s."), choices=", ".join(EXPORT_TYPES))
     anonymise = request.args.get("anonymise") == "1"
     with database().read() as db:
         cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import suppress
 from functools import partial
+from typing import Concatenate, ParamSpec, TypeVar
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -24,6 +25,7 @@ from worldcafe.live.announce import (
 )
 from worldcafe.live.rooms import link_room
 from worldcafe.live.transport import socketio
+from worldcafe.messages import N_
 from worldcafe.models import AuditEvent, Cafe, Participant
 from worldcafe.offload import offload
 from worldcafe.reads import screens
@@ -60,16 +62,38 @@ def console_fragment(cafe_id: int, secret: str) -> str:
         return render_template("host/_console.html", oob=False, **screens.host_context(db, cafe))
 
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _write(
+    cafe_id: int,
+    secret: str,
+    action: Callable[Concatenate[Session, Cafe, P], T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """Run ``action(db, cafe, *args)`` in one write transaction, once the host link checks out."""
+    with database().write() as db:
+        return action(db, access.cafe_by_secret(db, cafe_id, "host", secret), *args, **kwargs)
+
+
 def _act(
     cafe_id: int,
     secret: str,
-    action: Callable[[Session, Cafe], object],
     announce: Callable[[int], None],
+    action: Callable[Concatenate[Session, Cafe, P], object],
+    *args: P.args,
+    **kwargs: P.kwargs,
 ) -> str | BaseResponse:
-    with database().write() as db:
-        cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
-        action(db, cafe)
+    """Store one host action, tell the screens, then answer with the console."""
+    _write(cafe_id, secret, action, *args, **kwargs)
     announce(cafe_id)
+    return _done(cafe_id, secret)
+
+
+def _done(cafe_id: int, secret: str) -> str | BaseResponse:
+    """After an action: the whole console for a plain form post, its live part for htmx."""
     if not is_htmx():
         return redirect(url_for("host.console", cafe_id=cafe_id, secret=secret))
     return console_fragment(cafe_id, secret)
@@ -97,9 +121,7 @@ def _plan_and_store(
     for attempt in range(PLAN_ATTEMPTS):
         plan = offload(partial(seating_service.compute_plan, request, seconds))
         try:
-            with database().write() as db:
-                cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
-                store(db, cafe, request, plan)
+            _write(cafe_id, secret, store, request, plan)
             return
         except seating_service.PlanOutdated:
             if attempt + 1 == PLAN_ATTEMPTS:
@@ -109,24 +131,13 @@ def _plan_and_store(
                 request = seating_service.prepare_plan(db, cafe, request.first)
 
 
-def _done(cafe_id: int, secret: str) -> str | BaseResponse:
-    if not is_htmx():
-        return redirect(url_for("host.console", cafe_id=cafe_id, secret=secret))
-    return console_fragment(cafe_id, secret)
-
-
 @bp.post("/round/start")
 def start_round(cafe_id: int, secret: str) -> str | BaseResponse:
     """Seat everyone present and start the next round."""
     with database().read() as db:
         cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
         request = round_service.prepare_start(db, cafe)
-    _plan_and_store(
-        cafe_id,
-        secret,
-        request,
-        lambda db, cafe, req, plan: round_service.finish_start(db, cafe, req, plan),
-    )
+    _plan_and_store(cafe_id, secret, request, round_service.finish_start)
     announce_round_change(cafe_id)
     return _done(cafe_id, secret)
 
@@ -140,33 +151,26 @@ def announce_round_change(cafe_id: int) -> None:
 @bp.post("/round/pause")
 def pause_round(cafe_id: int, secret: str) -> str | BaseResponse:
     """Stop the clock."""
-    return _act(cafe_id, secret, round_service.pause_round, announce_timer_and_console)
+    return _act(cafe_id, secret, announce_timer_and_console, round_service.pause_round)
 
 
 @bp.post("/round/resume")
 def resume_round(cafe_id: int, secret: str) -> str | BaseResponse:
     """Let the clock run again."""
-    return _act(cafe_id, secret, round_service.resume_round, announce_timer_and_console)
+    return _act(cafe_id, secret, announce_timer_and_console, round_service.resume_round)
 
 
 @bp.post("/round/extend")
 def extend_round(cafe_id: int, secret: str) -> str | BaseResponse:
     """Add minutes to the current round."""
     minutes = request.form.get("minutes", "")
-    return _act(
-        cafe_id,
-        secret,
-        lambda db, cafe: round_service.extend_round(db, cafe, minutes),
-        announce_timer_and_console,
-    )
+    return _act(cafe_id, secret, announce_timer_and_console, round_service.extend_round, minutes)
 
 
 @bp.post("/round/end")
 def end_round(cafe_id: int, secret: str) -> str | BaseResponse:
     """End the current round at once; then plan where everyone goes next and tell the phones."""
-    with database().write() as db:
-        cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
-        _, request = round_service.end_current_round(db, cafe)
+    _, request = _write(cafe_id, secret, round_service.end_current_round)
     announce_timer(cafe_id)
     if request is not None:
         # PlanOutdated: the next round was started (and planned) meanwhile.
@@ -180,22 +184,14 @@ def end_round(cafe_id: int, secret: str) -> str | BaseResponse:
 def broadcast(cafe_id: int, secret: str) -> str | BaseResponse:
     """Show a message on every screen; *Clear message* (or empty text) takes it down."""
     message = "" if request.form.get("action") == "clear" else request.form.get("message", "")
-    return _act(
-        cafe_id,
-        secret,
-        lambda db, cafe: round_service.set_broadcast(db, cafe, message),
-        announce_broadcast,
-    )
+    return _act(cafe_id, secret, announce_broadcast, round_service.set_broadcast, message)
 
 
 @bp.post("/notes/<note_id>/<any(hide, show):action>")
 def moderate_note(cafe_id: int, secret: str, note_id: str, action: str) -> tuple[str, int]:
     """Hide a note from the wall, the phones and the harvest at once, or show it again."""
-    with database().write() as db:
-        cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
-        note = moderation.set_note_hidden(db, cafe, note_id, action == "hide")
-        changed = note.id
-    announce_note_changed(changed)
+    note = _write(cafe_id, secret, moderation.set_note_hidden, note_id, action == "hide")
+    announce_note_changed(note.id)
     return "", 204
 
 
@@ -203,27 +199,22 @@ def moderate_note(cafe_id: int, secret: str, note_id: str, action: str) -> tuple
 def joining(cafe_id: int, secret: str) -> str | BaseResponse:
     """Close the café to new participants (open=0), or open it again (open=1)."""
     is_open = request.form.get("open") == "1"
-    return _act(
-        cafe_id,
-        secret,
-        lambda db, cafe: participant_service.set_joining_open(db, cafe, is_open),
-        announce_people,
-    )
+    return _act(cafe_id, secret, announce_people, participant_service.set_joining_open, is_open)
 
 
 @bp.post("/projector/harvest")
 def projector_harvest(cafe_id: int, secret: str) -> str | BaseResponse:
     """Switch every projector of the café to the harvest view."""
-    with database().write() as db:
-        cafe = access.cafe_by_secret(db, cafe_id, "host", secret)
-        db.add(AuditEvent(cafe_id=cafe.id, actor="host", action="projector_harvest"))
-        path = projector_path(cafe) + "/harvest"
-        # Every projector that opened the current link (the harvest view ignores it).
-        room = link_room(cafe.id, "projector", cafe.projector_secret)
+    path, room = _write(cafe_id, secret, _harvest_target)
     socketio.emit("navigate", {"path": path}, to=room)
-    if not is_htmx():
-        return redirect(url_for("host.console", cafe_id=cafe_id, secret=secret))
-    return console_fragment(cafe_id, secret)
+    return _done(cafe_id, secret)
+
+
+def _harvest_target(db: Session, cafe: Cafe) -> tuple[str, str]:
+    """Log the switch; the harvest view's path and the room of every projector to send there."""
+    db.add(AuditEvent(cafe_id=cafe.id, actor="host", action="projector_harvest"))
+    # Every projector that opened the current link (the harvest view ignores it).
+    return projector_path(cafe) + "/harvest", link_room(cafe.id, "projector", cafe.projector_secret)
 
 
 def _manage_person(
@@ -250,9 +241,9 @@ def _manage_person(
             participant_service.set_presence(db, person, action == "here")
             touched.clear()
         else:
-            raise InvalidInput("Choose what to do.")
+            raise InvalidInput(N_("Choose what to do."))
 
-    result = _act(cafe_id, secret, apply, announce_people)
+    result = _act(cafe_id, secret, announce_people, apply)
     if action in ("move", "table-host"):
         person_id = int(str(participant_id))
         announce_tables(cafe_id, touched)

@@ -16,10 +16,12 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe import access
 from worldcafe.extensions import database, limits
+from worldcafe.i18n import translated
 from worldcafe.links import setup_token
 from worldcafe.live.announce import (
     announce_broadcast,
@@ -27,13 +29,15 @@ from worldcafe.live.announce import (
     cut_off_link,
     cut_off_organiser,
 )
+from worldcafe.messages import N_
 from worldcafe.models import Organiser
 from worldcafe.rate_limits import RateLimited
 from worldcafe.services import cafes as cafe_service
 from worldcafe.services import organisers as organiser_service
 from worldcafe.services import privacy as privacy_service
+from worldcafe.services.cafe_config import parse_cafe_spec
 from worldcafe.services.errors import InvalidInput, ServiceError
-from worldcafe.views.edge import links_for
+from worldcafe.views.edge import join_site, links_for
 from worldcafe.views.setup_form import (
     form_values,
     render_form,
@@ -75,7 +79,9 @@ def login() -> str | BaseResponse | tuple[str, int]:
         limits().check("sign_in", account)
         limits().check("sign_in_address", address)
     except RateLimited as refused:
-        response = make_response(render_template("organiser/login.html", error=str(refused)), 429)
+        response = make_response(
+            render_template("organiser/login.html", error=translated(refused.message)), 429
+        )
         response.headers["Retry-After"] = str(refused.retry_after)
         return response
     with database().read() as db:
@@ -83,7 +89,7 @@ def login() -> str | BaseResponse | tuple[str, int]:
     if organiser is None:
         limits().count("sign_in", account)
         limits().count("sign_in_address", address)
-        page = render_template("organiser/login.html", error="E-mail or password is wrong.")
+        page = render_template("organiser/login.html", error=_("E-mail or password is wrong."))
         return page, 401
     language = session.get("lang")
     session.clear()
@@ -124,7 +130,9 @@ def setup(token: str) -> str | BaseResponse | tuple[str, int]:
             )
             access.sign_in(organiser)
     except ServiceError as error:
-        return render_template("organiser/setup.html", error=str(error)), error.status
+        return render_template(
+            "organiser/setup.html", error=translated(error.message)
+        ), error.status
     return redirect(url_for("organiser.dashboard"))
 
 
@@ -153,12 +161,12 @@ def new_cafe() -> str | BaseResponse | tuple[str, int]:
             "organiser/new.html", values, error, head_count=request.form.get("head_count", "")
         )
     try:
-        spec = cafe_service.parse_cafe_spec(raw)
+        spec = parse_cafe_spec(raw)
         with database().write() as db:
             cafe = cafe_service.create_cafe(db, spec, owner_id=owner_id)
             target = url_for("organiser.cafe_page", cafe_id=cafe.id, secret=cafe.organiser_secret)
     except ServiceError as error:
-        return render_form("organiser/new.html", form_values(raw), str(error)), error.status
+        return render_form("organiser/new.html", form_values(raw), error.message), error.status
     return redirect(target)
 
 
@@ -180,12 +188,12 @@ def cafe_page(cafe_id: int, secret: str) -> str | BaseResponse | tuple[str, int]
         error = suggest_tables(values, request.form.get("head_count", ""))
         return render_form("organiser/cafe.html", values, error, **extra)
     try:
-        spec = cafe_service.parse_cafe_spec(raw)
+        spec = parse_cafe_spec(raw)
         with database().write() as db:
             cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
             cafe_service.update_cafe(db, cafe, spec)
     except ServiceError as error:
-        page = render_form("organiser/cafe.html", form_values(raw), str(error), **extra)
+        page = render_form("organiser/cafe.html", form_values(raw), error.message, **extra)
         return page, error.status
     return redirect(url_for("organiser.cafe_page", cafe_id=cafe_id, secret=secret, saved=1))
 
@@ -214,7 +222,7 @@ def table_cards(cafe_id: int, secret: str) -> str:
             "organiser/cards.html",
             cafe=cafe,
             links=links,
-            site=str(links["join_url"]).split("://", 1)[-1].split("/", 1)[0],
+            site=join_site(links),
             tables=list(cafe.tables),
         )
 
@@ -246,10 +254,12 @@ def privacy_action(cafe_id: int, secret: str) -> str | BaseResponse | tuple[str,
             privacy_service.erase_names(db, cafe)
         elif action == "delete":
             if request.form.get("confirm", "").strip() != cafe.title:
-                raise InvalidInput("Type the café's title to confirm that it should be deleted.")
+                raise InvalidInput(
+                    N_("Type the café's title to confirm that it should be deleted.")
+                )
             privacy_service.delete_cafe(db, cafe)
         else:
-            raise InvalidInput("Unknown action.")
+            raise InvalidInput(N_("Unknown action."))
     if action in ("erase", "delete"):
         database().purge()
     if action == "delete":

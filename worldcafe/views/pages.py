@@ -7,6 +7,7 @@ from sqlalchemy import text
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe.extensions import database
+from worldcafe.i18n import translated
 from worldcafe.services import cafes as cafe_service
 from worldcafe.services.errors import NotFound
 
@@ -28,7 +29,7 @@ def join_by_code() -> BaseResponse | tuple[str, int]:
         try:
             cafe = cafe_service.get_cafe_by_join_code(db, code)
         except NotFound as error:
-            return render_template("pages/index.html", error=str(error)), 404
+            return render_template("pages/index.html", error=translated(error.message)), 404
         return redirect(url_for("participant.join_page", code=cafe.join_code))
 
 

@@ -18,23 +18,26 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe import access, presenters
 from worldcafe.extensions import database, limits
-from worldcafe.i18n import translate_message
+from worldcafe.i18n import translated
 from worldcafe.live.announce import announce_people, cut_off_participant
 from worldcafe.models import NAME_MAX, NOTE_MAX, Cafe
 from worldcafe.qrcodes import qr_png, qr_svg
 from worldcafe.rate_limits import RateLimited
+from worldcafe.reads import notes as note_reads
 from worldcafe.reads import screens
 from worldcafe.services import harvest as harvest_service
-from worldcafe.services import join_fields
+from worldcafe.services import join_fields, publishing
 from worldcafe.services import participants as participant_service
 from worldcafe.services import privacy as privacy_service
 from worldcafe.services.errors import NotFound, ServiceError
 from worldcafe.views.edge import links_for
+from worldcafe.views.errors import error_response
 from worldcafe.views.room_push import announce_tables
 
 bp = Blueprint("participant", __name__)
@@ -56,9 +59,8 @@ def _in_line(view: _View) -> _View:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not _door_line.acquire(timeout=DOOR_WAIT_SECONDS):
-            response = make_response(
-                render_template("error.html", message=translate_message(BUSY), status=503), 503
-            )
+            busy = _("Many people are joining right now: try again in a few seconds.")
+            response = make_response(render_template("error.html", message=busy, status=503), 503)
             response.headers["Retry-After"] = "10"
             return response
         try:
@@ -69,15 +71,12 @@ def _in_line(view: _View) -> _View:
     return cast(_View, wrapper)
 
 
-BUSY = "Many people are joining right now: try again in a few seconds."
-
-
 def _door(db: Session, cafe: Cafe) -> str | None:
     """Why the join form is not shown: joining closed by the host, or every seat taken."""
     if not cafe.joining_open:
-        return "This café is not taking new participants right now."
+        return str(_("This café is not taking new participants right now."))
     if participant_service.participant_count(db, cafe) >= participant_service.seat_count(cafe):
-        return "This café is full: every seat is taken."
+        return str(_("This café is full: every seat is taken."))
     return None
 
 
@@ -112,7 +111,7 @@ def join_page(code: str) -> str | BaseResponse:
 def _refused(
     code: str, error: ServiceError, suggestion: str, *, resuming: bool = False
 ) -> BaseResponse:
-    message = str(error)
+    message = translated(error.message)
     with database().read() as db:
         cafe = access.cafe_by_join_code(db, code)
         page = (
@@ -246,23 +245,32 @@ def join_qr(code: str, kind: str) -> Response:
 
 
 @bp.get("/p/<code>/summary")
-def table_summary(code: str) -> str | BaseResponse:
-    """A table host reviews what the harvest made of their table."""
+@bp.get("/p/<code>/summary/<int:number>")
+def table_summary(code: str, number: int | None = None) -> str | tuple[BaseResponse | str, int]:
+    """What the harvest made of a table: for its host to review, and for every participant
+    of the café once the organiser has published the summaries. Read-only, without names."""
     with database().read() as db:
         cafe = access.cafe_by_join_code(db, code)
         participant = access.current_participant(db, cafe)
         if participant is None:
-            return redirect(url_for("participant.join_page", code=cafe.join_code))
-        if participant.hosted_table is None:
-            abort(403)
-        summary = harvest_service.table_summary(db, cafe, participant.hosted_table.number)
-        notes = harvest_service.harvest(db, cafe).notes
+            return error_response(
+                _("The summaries are for the café's participants: join the café first."), 403
+            )
+        table = publishing.summary_table(db, cafe, participant, number)
+        if table is None:
+            return error_response(_("This café has no such table."), 404)
+        if not publishing.may_read_summary(cafe, participant, table):
+            return error_response(
+                _("The organisers have not published the tables' summaries yet."), 403
+            )
+        summary = harvest_service.table_summary(db, cafe, table.number)
+        quoted = [c.representative for c in summary.clusters] if summary else []
         return render_template(
             "participant/summary.html",
             cafe=cafe,
-            table=participant.hosted_table,
+            table=table,
             summary=summary,
-            notes=notes,
+            quotes=note_reads.visible_note_texts(db, cafe, quoted),
         )
 
 

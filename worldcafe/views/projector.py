@@ -7,7 +7,7 @@ from flask import Blueprint, render_template
 from worldcafe import access
 from worldcafe.extensions import database
 from worldcafe.reads import screens
-from worldcafe.views.edge import links_for
+from worldcafe.views.edge import join_site, links_for, short_join_url
 
 bp = Blueprint("projector", __name__, url_prefix="/projector/<int:cafe_id>/<secret>")
 
@@ -21,8 +21,8 @@ def screen(cafe_id: int, secret: str) -> str:
         return render_template(
             "projector/screen.html",
             links=links,
-            short_join_url=str(links["join_url"]).split("://", 1)[-1],
-            site=str(links["join_url"]).split("://", 1)[-1].split("/", 1)[0],
+            short_join_url=short_join_url(links),
+            site=join_site(links),
             timer=screens.timer_payload(cafe),
             **screens.projector_context(db, cafe),
         )

@@ -17,11 +17,13 @@ from worldcafe.live.transport import socketio
 from worldcafe.models import Cafe, Participant
 
 
-def announce_tables(cafe_id: int, table_ids: set[int]) -> None:
-    """The panels of everyone at these tables now (their "At this table" lists changed)."""
-    table_ids = {t for t in table_ids if t}
-    if not table_ids:
-        return
+def announce_tables(cafe_id: int, table_ids: set[int] | None) -> None:
+    """The panels of everyone at these tables now (their "At this table" lists changed), or
+    at every table (`None`: what the whole café's phones show changed)."""
+    if table_ids is not None:
+        table_ids = {t for t in table_ids if t}
+        if not table_ids:
+            return
     with database().read() as db:
         cafe = db.get(Cafe, cafe_id)
         if cafe is None:

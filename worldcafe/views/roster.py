@@ -11,7 +11,9 @@ from werkzeug.wrappers.response import Response as BaseResponse
 
 from worldcafe import access
 from worldcafe.extensions import database
+from worldcafe.i18n import translated
 from worldcafe.live.announce import announce_people
+from worldcafe.messages import N_
 from worldcafe.qrcodes import qr_svg
 from worldcafe.services import participants as participant_service
 from worldcafe.services import roster as roster_service
@@ -54,7 +56,7 @@ def import_roster(cafe_id: int, secret: str) -> str | tuple[str, int] | BaseResp
     upload = request.files.get("roster")
     try:
         if upload is None or not upload.filename:
-            raise InvalidInput("Choose a CSV file first.")
+            raise InvalidInput(N_("Choose a CSV file first."))
         data = upload.read()
         with database().write() as db:
             cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
@@ -62,11 +64,12 @@ def import_roster(cafe_id: int, secret: str) -> str | tuple[str, int] | BaseResp
     except roster_service.RosterError as error:
         with database().read() as db:
             cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
-            return _page(db, cafe, problems=error.problems), error.status
+            problems = [(line, translated(problem)) for line, problem in error.problems]
+            return _page(db, cafe, problems=problems), error.status
     except ServiceError as error:
         with database().read() as db:
             cafe = access.cafe_by_secret(db, cafe_id, "organiser", secret)
-            return _page(db, cafe, error=str(error)), error.status
+            return _page(db, cafe, error=translated(error.message)), error.status
     announce_people(cafe_id)
     return _redirect(cafe_id, secret, imported=count)
 

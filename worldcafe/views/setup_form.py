@@ -9,8 +9,9 @@ from flask import (
 )
 from werkzeug.datastructures import MultiDict
 
-from worldcafe.i18n import LANGUAGE_NAMES
-from worldcafe.services import cafes as cafe_service
+from worldcafe.i18n import LANGUAGE_NAMES, translated
+from worldcafe.messages import N_, Message
+from worldcafe.services import cafe_config
 from worldcafe.services.errors import InvalidInput
 from worldcafe.views import join_form
 
@@ -43,8 +44,8 @@ def spec_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
     }
 
 
-def form_values(spec: cafe_service.CafeSpec | dict[str, Any]) -> dict[str, Any]:
-    if isinstance(spec, cafe_service.CafeSpec):
+def form_values(spec: cafe_config.CafeSpec | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(spec, cafe_config.CafeSpec):
         return {
             "title": spec.title,
             "purpose": spec.purpose,
@@ -69,37 +70,40 @@ def form_values(spec: cafe_service.CafeSpec | dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-# Where a validation message belongs on the setup form: the first words of the service's
-# message name the field.
-ERROR_FIELDS = (
-    ("Title", "title"),
-    ("Purpose", "purpose"),
-    ("Language", "cafe-language"),
-    ("Each offered language", "cafe-language"),
-    ("Rounds", "rounds"),
-    ("Round length", "round_minutes"),
-    ("Table capacity", "table_capacity"),
-    ("Retention", "retention_days"),
-    ("Give the expected head count", "head_count"),
-    ("The head count", "head_count"),
-)
+# Where a validation message belongs on the setup form: the field it names.
+ERROR_FIELDS = {
+    "Title": "title",
+    "Purpose": "purpose",
+    "Language": "cafe-language",
+    "Each offered language": "cafe-language",
+    "Rounds": "rounds",
+    "Round length (minutes)": "round_minutes",
+    "Table capacity": "table_capacity",
+    "Retention": "retention_days",
+    "Expected head count": "head_count",
+}
+HEAD_COUNT = N_("Give the expected head count as a whole number.")
+NO_THEMES = N_("Name the themes first, then ask for a suggestion.")
 
 
-def error_field(error: str | None) -> str | None:
+def error_field(error: Message | None) -> str | None:
     """The id of the form field a validation message is about (themes: the first theme)."""
-    if not error:
+    if error is None:
         return None
-    for prefix, field_id in ERROR_FIELDS:
-        if error.startswith(prefix):
-            return field_id
-    lowered = error.lower()
-    if "theme" in lowered or "question" in lowered or "tables" in lowered:
+    field = error.values.get("field")
+    named = field.id if isinstance(field, Message) else str(field or "")
+    if named in ERROR_FIELDS:
+        return ERROR_FIELDS[named]
+    if "head count" in error.id:
+        return "head_count"
+    about = f"{error.id} {named}".lower()
+    if "theme" in about or "question" in about or "tables" in about:
         return "theme-0-name"
     return None
 
 
 def render_form(
-    template: str, values: dict[str, Any], error: str | None = None, **extra: Any
+    template: str, values: dict[str, Any], error: Message | None = None, **extra: Any
 ) -> str:
     themes = list(values.get("themes", []))
     themes += [{"name": "", "tables": "", "questions": ""}] * BLANK_THEME_ROWS
@@ -108,25 +112,25 @@ def render_form(
         values=values,
         themes=themes,
         join_rows=join_form.field_rows(list(values.get("join_fields") or [])),
-        error=error,
+        error=translated(error) if error is not None else None,
         error_at=error_field(error),
         language_names=LANGUAGE_NAMES,
         **extra,
     )
 
 
-def suggest_tables(values: dict[str, Any], head_count: str) -> str | None:
+def suggest_tables(values: dict[str, Any], head_count: str) -> Message | None:
     try:
         count = int(head_count)
     except ValueError:
-        return "Give the expected head count as a whole number."
+        return Message(HEAD_COUNT)
     themes = [t for t in values["themes"] if t["name"]]
     if not themes:
-        return "Name the themes first, then ask for a suggestion."
+        return Message(NO_THEMES)
     try:
-        split = cafe_service.suggest_tables(count, len(themes))
+        split = cafe_config.suggest_tables(count, len(themes))
     except InvalidInput as error:
-        return str(error)
+        return error.message
     for theme, tables in zip(themes, split, strict=True):
         theme["tables"] = tables
     values["themes"] = themes

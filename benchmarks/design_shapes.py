@@ -1,0 +1,98 @@
+"""Shapes where a resolvable design is known to exist: what the planner reaches on each.
+
+.venv/bin/python benchmarks/design_shapes.py [--time-limit S] [--seed N]
+
+For each shape (people, tables of k, rounds, themes): the repeats of the plan beside the lower
+bound (0: a design seats every pair at most once), the seconds, and the construction that
+serves it (`design_recipe`, or "search" where none is built here). Then, for every v = 3 mod 6
+up to 1,500, whether a Kirkman triple system is constructed and the slowest build of its
+first 12 rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from worldcafe.rotation import Instance, TableSpec, plan_rounds
+from worldcafe.rotation.designs import design_recipe, resolvable_rounds
+
+# (people, tables of, rounds, themes); all have a resolvable design with at least these rounds
+SHAPES = [
+    (21, 3, 10, 0),
+    (21, 3, 7, 7),
+    (33, 3, 16, 0),
+    (39, 3, 19, 0),
+    (51, 3, 25, 0),
+    (57, 3, 28, 0),
+    (63, 3, 31, 0),
+    (63, 3, 7, 7),
+    (105, 3, 52, 0),
+    (189, 3, 12, 3),
+    (69, 3, 34, 0),
+    (40, 4, 13, 0),
+    (64, 4, 21, 0),
+    (125, 5, 31, 0),
+    (156, 6, 31, 0),
+]
+
+
+def shape_row(v: int, k: int, rounds: int, themes: int, seed: int, time_limit: float) -> str:
+    tables = [TableSpec(f"t{j}", f"theme {j % themes}" if themes else "", k) for j in range(v // k)]
+    instance = Instance([f"p{i}" for i in range(v)], tables, rounds)
+    plan = plan_rounds(instance, seed=seed, time_limit=time_limit)
+    recipe = design_recipe(v, k)
+    how = " ".join(str(x) for x in recipe) if recipe else "search"
+    return (
+        f"{v:>5} {k:>3} {rounds:>4} {themes:>6} | {plan.score.repeat_pairs:>4} "
+        f"{plan.lower_bound:>5} {plan.score.theme_coverage:>6.3f} {plan.seconds:>7.2f} | {how}"
+    )
+
+
+def kirkman_range(bound: int = 1500, rounds: int = 12) -> str:
+    """How many orders v = 3 mod 6 up to `bound` get a KTS, and the slowest first rounds."""
+    orders = list(range(3, bound + 1, 6))
+    built, slowest, worst = 0, 0.0, 0
+    for v in orders:
+        if design_recipe(v, 3) is None:
+            continue
+        started = time.monotonic()
+        resolvable_rounds(v, 3, rounds)
+        took = time.monotonic() - started
+        built += 1
+        if took > slowest:
+            slowest, worst = took, v
+        resolvable_rounds.cache_clear()
+    missing = [v for v in orders if design_recipe(v, 3) is None]
+    return (
+        f"Kirkman triple systems for {built} of the {len(orders)} orders v = 3 mod 6 up to "
+        f"{bound}; the first {rounds} rounds of the slowest (v = {worst}) in {slowest:.2f} s.\n"
+        f"left to the search: {', '.join(map(str, missing))}"
+    )
+
+
+def print_section(seed: int, time_limit: float) -> None:
+    print("\nshapes with a resolvable design (lb = lower bound on repeats)")
+    print(
+        f"{'n':>5} {'k':>3} {'rnd':>4} {'themes':>6} | {'rep':>4} {'lb':>5} {'cov':>6} {'sec':>7} |"
+    )
+    for shape in SHAPES:
+        print(shape_row(*shape, seed, time_limit), flush=True)
+    print(kirkman_range())
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--time-limit", type=float, default=5.0)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    print_section(args.seed, args.time_limit)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
