@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from design_shapes import print_section
 from swap_baseline import baseline_plan
-from unseen_cafes import UNSEEN_HEADER, compare_unseen
+from unseen_cafes import UNSEEN_HEADER, compare_unseen, replan_unseen
 
 from worldcafe.rotation import (
     Instance,
@@ -217,6 +217,9 @@ def unseen_section(args: argparse.Namespace) -> None:
             1000 + k, args.unseen_limit, args.reference_seconds, baseline_plan
         )
         print(row_text, flush=True)
+    if args.unseen:
+        for seed, n in ((11, 120), (12, 600), (13, 1500)):
+            print(replan_unseen(seed, n, args.unseen_limit), flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -145,3 +145,34 @@ def compare_unseen(
         f"{'yes' if at_mark else 'NO'}{'' if s.valid else ' (invalid plan)'}"
     )
     return text
+
+
+def replan_unseen(seed: int, n: int, time_limit: float) -> str:
+    """Plan a random café, then plan it again after round 1 with 4 travellers gone: the
+    played round must stay, attributes, mixing and languages still count."""
+    base = random_cafe(seed, n)
+    first = plan_rounds(base, seed=0, time_limit=time_limit)
+    rng = random.Random(seed)
+    travellers = [p for p in base.participants if p not in base.hosts.values()]
+    leavers = set(rng.sample(travellers, 4))
+    later = [p for p in base.participants if p not in leavers]
+    instance = Instance(
+        base.participants,
+        base.tables,
+        base.n_rounds,
+        base.hosts,
+        first.rounds[:1],
+        [base.participants] + [later] * (base.n_rounds - 1),
+        base.attributes,
+        base.mix,
+        base.common_language,
+    )
+    plan = plan_rounds(instance, seed=0, time_limit=time_limit)
+    s = plan.score
+    return (
+        f"replan {seed} ({n} people, -4 after round 1): repeats {s.repeat_pairs}, mix excess "
+        f"{s.mix_excess}, tables without a common language {s.language_violations}"
+        f"{'' if base.common_language else ' (not asked)'}, coverage {s.theme_coverage:.3f}, "
+        f"played round kept {plan.rounds[0] == first.rounds[0]}, valid {s.valid}, "
+        f"{plan.seconds:.2f} s (goal 1 s)"
+    )

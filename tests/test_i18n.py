@@ -24,7 +24,6 @@ from flask.testing import FlaskClient
 from tests.factories import connect, fragments, join, make_cafe, run_round_with_notes
 from worldcafe.i18n import APP_LANGUAGES, translated
 from worldcafe.messages import N_, Message
-from worldcafe.services.errors import ServiceError
 from worldcafe.services.privacy import DEFAULT_PRIVACY_NOTICE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,51 +147,61 @@ def test_translations_keep_the_placeholders(lang: str) -> None:
             assert set(PLACEHOLDER.findall(string)) == wanted, (lang, message.id, string)
 
 
-# Where messages for people are raised or marked: everything below the pure core.
-MESSAGE_SOURCES = ["services/*.py", "live/*.py", "views/*.py", "*.py"]
+# Where messages for people are raised or marked: the services and the edge, and the documents'
+# words in the synthesis.
+MESSAGE_SOURCES = ["services/*.py", "live/*.py", "views/*.py", "*.py", "synthesis/*.py"]
 
 
 def _message_sources() -> list[Path]:
     return sorted({p for g in MESSAGE_SOURCES for p in (ROOT / "worldcafe").glob(g)})
 
 
-def _error_classes() -> set[str]:
-    """ServiceError and every subclass of it the app defines (its modules are imported)."""
-    found, todo = set(), [ServiceError]
-    while todo:
-        cls = todo.pop()
-        found.add(cls.__name__)
-        todo.extend(cls.__subclasses__())
+def _trees() -> list[tuple[str, ast.Module]]:
+    return [(p.name, ast.parse(p.read_text(encoding="utf-8"))) for p in _message_sources()]
+
+
+def _error_classes(trees: list[tuple[str, ast.Module]]) -> set[str]:
+    """ServiceError and every class of the app derived from it, and the sockets' Refused."""
+    bases = {
+        node.name: {getattr(base, "id", getattr(base, "attr", "")) for base in node.bases}
+        for _name, tree in trees
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+    }
+    found = {"ServiceError", "Refused"}
+    while grown := {name for name, of in bases.items() if of & found} - found:
+        found |= grown
     return found
 
 
-def _raised(app: Flask) -> list[tuple[str, int, ast.expr]]:
+def _raised() -> list[tuple[str, int, ast.expr]]:
     """Every `raise SomeServiceError(message, …)`: (file, line, the message argument)."""
-    classes = _error_classes() | {"Refused"}
+    trees = _trees()
+    classes = _error_classes(trees)
     sites = []
-    for path in _message_sources():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for name, tree in trees:
+        for node in ast.walk(tree):
             if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
                 func = node.exc.func
-                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-                if name in classes and node.exc.args:
-                    sites.append((path.name, node.lineno, node.exc.args[0]))
+                called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+                if called in classes and node.exc.args:
+                    sites.append((name, node.lineno, node.exc.args[0]))
     return sites
 
 
 def _marked_messages() -> set[str]:
-    """The message ids marked with N_ where messages are raised or marked."""
+    """The message ids marked with N_, or looked up with gettext, where messages are shown."""
     return {
         _key(message)
         for path in _message_sources()
         for _line, message, _comments, _context in extract_from_file(
-            "python", str(path), keywords={"N_": None}
+            "python", str(path), keywords={"N_": None, "gettext": None, "ngettext": (1, 2)}
         )
     }
 
 
-def test_services_raise_message_ids_never_english_text(app: Flask) -> None:
-    sites = _raised(app)
+def test_services_raise_message_ids_never_english_text() -> None:
+    sites = _raised()
     assert len(sites) > 80
     text = [
         (path, line)
@@ -211,13 +220,15 @@ def test_services_raise_message_ids_never_english_text(app: Flask) -> None:
 def test_every_message_the_services_can_raise_is_translated(lang: str) -> None:
     messages = _marked_messages()
     assert "%(field)s is too long: %(n)s characters, at most %(max)s." in messages
-    assert len(messages) > 120
+    assert "Summary points" in messages and "Tables of theme %(name)s" in messages
+    assert len(messages) > 150
     by_key = {_key(m.id): m for m in _catalogue(lang) if m.id}
     missing = sorted(m for m in messages if m not in by_key or not _translated(by_key[m]))
     assert not missing, f"{lang} lacks: {missing}"
     if lang != "en":
-        # Names and codes read the same in every language; sentences do not.
-        english = sorted(m for m in messages if by_key[m].string == m and " " in m)
+        # A name ("Table %(n)s") may read the same in another language; a phrase does not.
+        phrases = [m for m in messages if len(PLACEHOLDER.sub("", m).split()) > 1]
+        english = sorted(m for m in phrases if by_key[m].string == m)
         assert not english, f"{lang} keeps English: {english}"
 
 

@@ -66,22 +66,55 @@ def test_every_kirkman_system_up_to_300_is_constructed_and_valid() -> None:
             missing.append(v)
         else:
             assert is_resolvable_design(design, v, 3), v
-    assert missing == [69, 141, 165, 177, 213, 231, 273, 285]
+    assert missing == [69, 141, 165, 213, 231, 273, 285]
     kinds = {str(design_recipe(v, 3)[0]) for v in range(3, 301, 6) if design_recipe(v, 3)}
-    assert kinds == {"block", "affine", "double", "triple", "product", "lines", "transversal"}
+    assert kinds == {"block", "affine", "double", "triple", "product", "design", "transversal"}
 
 
 def test_large_kirkman_systems_have_a_recipe_and_give_their_first_rounds() -> None:
     known = [v for v in range(3, 1501, 6) if design_recipe(v, 3)]
-    assert len(known) == 250 - 44
-    assert design_recipe(705, 3) == ("transversal", 13, 27, 1)  # a TD(13, 27) and one more point
-    first = resolvable_rounds(705, 3, 4)
+    assert len(known) == 250 - 39
+    assert design_recipe(885, 3) == ("transversal", 7, 63, 1)  # a TD(7, 63) and one more point
+    first = resolvable_rounds(885, 3, 4)
     assert len(first) == 4 and all(
-        sorted(p for g in r for p in g) == list(range(705)) for r in first
+        sorted(p for g in r for p in g) == list(range(885)) for r in first
     )
     met = [frozenset(pair) for r in first for g in r for pair in combinations(g, 2)]
     assert len(set(met)) == len(met)
     assert resolvable_rounds(57, 3, 20) == resolvable_rounds(57, 3)[:20]
+
+
+def test_tables_of_four_on_3q_plus_1_people_and_their_products() -> None:
+    for v in range(4, 401, 12):
+        design = resolvable_rounds(v, 4)
+        assert not design or is_resolvable_design(design, v, 4), v
+    assert [v for v in range(4, 401, 12) if design_recipe(v, 4)] == [
+        4,
+        16,
+        28,
+        40,
+        52,
+        64,
+        76,
+        88,
+        112,
+        124,
+        148,
+        160,
+        184,
+        208,
+        220,
+        244,
+        256,
+        268,
+        292,
+        304,
+        328,
+        340,
+        352,
+        364,
+        376,
+    ]
 
 
 def test_shapes_without_a_construction_get_none() -> None:
@@ -94,9 +127,9 @@ def test_affine_space_lines_fall_into_parallel_classes() -> None:
     check_design(tuple(tuple(tuple(g) for g in rnd) for rnd in lines), 27, 3)
 
 
-def test_a_product_needs_units_for_its_transversal_design() -> None:
+def test_a_product_needs_a_resolvable_transversal_design() -> None:
     first = [[list(range(3))]]
-    assert product_rounds(first, 3, [[[0, 1, 2, 3]]], 4, 3) == []  # 2 divides 4
+    assert product_rounds(first, 3, [[list(range(6))]], 6, 3) == []  # 2 is a part of 6
 
 
 @pytest.mark.parametrize(
@@ -109,6 +142,7 @@ def test_a_product_needs_units_for_its_transversal_design() -> None:
         (21, 3, 0, 10),
         (57, 3, 0, 28),
         (63, 3, 7, 7),
+        (40, 4, 0, 13),
     ],
 )
 def test_the_planner_reaches_zero_repeats_on_constructed_shapes(
@@ -122,13 +156,13 @@ def test_the_planner_reaches_zero_repeats_on_constructed_shapes(
     assert plan_rounds(instance, seed=3, time_limit=2.0).rounds == plan.rounds
 
 
-@pytest.mark.parametrize(("v", "rounds"), [(33, 16), (63, 12)])
-def test_plan_files_get_zero_repeats_on_kirkman_shapes(
-    v: int, rounds: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(("v", "k", "rounds"), [(33, 3, 16), (63, 3, 12), (40, 4, 13)])
+def test_plan_files_get_zero_repeats_on_design_shapes(
+    v: int, k: int, rounds: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     raw = {
         "participants": [f"p{i}" for i in range(v)],
-        "tables": [{"id": f"t{j}", "theme": "", "capacity": 3} for j in range(v // 3)],
+        "tables": [{"id": f"t{j}", "theme": "", "capacity": k} for j in range(v // k)],
         "n_rounds": rounds,
     }
     path = tmp_path / "cafe.json"

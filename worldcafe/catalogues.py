@@ -29,6 +29,10 @@ def _load(language: str) -> Catalogue:
     return Translations.load(str(TRANSLATIONS), [language])
 
 
+@lru_cache(maxsize=64)
 def catalogue(code: str | None) -> Catalogue:
-    """The catalogue of a language (English for a language the app does not speak)."""
+    """The catalogue of a language (English for a language the app does not speak).
+
+    Remembered per code as well: templates ask for it at every message they show.
+    """
     return _load(language_of(code))

@@ -85,6 +85,8 @@ def test_the_switch_changes_the_language_and_remembers_it(
     page.get_by_label("Twoje imię").fill("Piotr")
     page.get_by_role("button", name="Dołącz").click()
     expect(page.get_by_role("heading", name="Witamy w poczekalni")).to_be_visible()
+    # The switch applies a pick once the page's script runs (it hides the switch's button).
+    expect(page.locator("[data-hide-with-js]").first).to_be_hidden()
     page.get_by_role("combobox", name="Język", exact=True).select_option("en")
     expect(page.get_by_role("heading", name="Welcome to the lobby")).to_be_visible()
     page.reload()

@@ -8,18 +8,22 @@ with every pair meeting exactly once. Which shapes are covered (`resolvable_roun
   (q**d - 1)/(q - 1) rounds, one round per direction (a point of PG(d - 1, q)); this includes
   the affine planes (v = q*q) and the Kirkman triple systems KTS(3**d);
 - Kirkman triple systems from GF(q), q = 1 mod 6 a prime power (`kirkman.py`): KTS(2q + 1)
-  and KTS(3q) by cyclotomy;
-- products: a design on u points and one on w points, when every prime factor of w is at least
-  k, give one on u*w points. Each table {a_1..a_k} of a round of the first, crossed with w
-  "parallel classes" s of the transversal design {(a_i, x + i*s mod w)}, plus the second design
-  on every copy {a} x Z_w. So KTS(u) and KTS(w) give KTS(u*w), and designs of one k combine
-  (affine spaces over GF(q) and GF(q**e), e.g. 16 x 64 people at tables of 4);
+  and KTS(3q) by cyclotomy; and tables of 4 on 3q + 1 people, q = 1 mod 4 (`kirkman.fours`);
+- products: a design on u points and one on w points, when every prime power part of w is at
+  least k, give one on u*w points. Each table {a_1..a_k} of a round of the first, crossed with
+  the w parallel classes s of a resolvable transversal design {(a_i, x + s*e_i)} over the
+  fields of w's parts, plus the second design on every copy {a} x w. So KTS(u) and KTS(w)
+  give KTS(u*w), and designs of one k combine (affine spaces over GF(q) and GF(q**e), e.g.
+  16 x 64 people at tables of 4, or 4 x 52 = 208);
 - KTS(2n + 1) doubled from a pairwise balanced design on n points (`kirkman.doubled_rounds`):
-  the lines of AG(d, q), q = 1 mod 3, or a transversal design TD(b, m) whose groups are blocks
-  too (n = b*m), or with one more point on every group (n = b*m + 1).
+  a 2-(n, b, 1) design of this list, b = 1 mod 3 (the lines of AG(d, q), or tables of 4), or a
+  transversal design TD(b, m) whose groups are blocks too (n = b*m), or with one more point
+  on every group (n = b*m + 1).
 
-Together these give a KTS(v) for every v = 3 mod 6 up to 1,500 but 44 (69, 141, 165, 177, 213,
-231, 273, 285, ...), which, like the resolvable designs not listed, are left to the search.
+Together these give a KTS(v) for every v = 3 mod 6 up to 1,500 but 41 (69, 141, 165, 213, 231,
+273, 285, 357, ...) and a design of tables of 4 for 70 of the 125 v = 4 mod 12 up to 1,500;
+the others, like the resolvable designs not listed (packings of PG(3, q) for q >= 4, for
+example), are left to the search.
 Only the rounds asked for are built (`limit`), so large designs cost little.
 """
 
@@ -32,14 +36,15 @@ import numpy as np
 from worldcafe.rotation.constructions import _prime_power
 from worldcafe.rotation.fields import field
 from worldcafe.rotation.kirkman import (
+    Rounds,
     doubled_rounds,
+    fours,
     kirkman_double,
     kirkman_triple,
+    resolved_transversal,
     transversal_design,
     transversal_exists,
 )
-
-Rounds = list[list[list[int]]]
 
 
 def affine_lines(q: int, d: int, limit: int | None = None) -> Rounds:
@@ -61,23 +66,13 @@ def affine_lines(q: int, d: int, limit: int | None = None) -> Rounds:
     return rounds
 
 
-def _prime_factors(w: int) -> list[int]:
-    out, d = [], 2
-    while d * d <= w:
-        while w % d == 0:
-            out.append(d)
-            w //= d
-        d += 1
-    if w > 1:
-        out.append(w)
-    return out
-
-
 def product_rounds(
     first: Rounds, u: int, second: Rounds, w: int, k: int, limit: int | None = None
 ) -> Rounds:
-    """A resolvable design on u*w points (a*w + x) from one on u and one on w points."""
-    if any(f < k for f in _prime_factors(w)):
+    """A resolvable design on u*w points (a*w + x) from one on u and one on w points, when a
+    resolvable TD(k, w) is built (`resolved_transversal`)."""
+    td = resolved_transversal(k, w).tolist()
+    if not td:
         return []
     rounds: Rounds = []
     wanted = len(first) * w + len(second) if limit is None else limit
@@ -85,9 +80,9 @@ def product_rounds(
         for s in range(min(w, wanted - len(rounds))):
             rounds.append(
                 [
-                    [a * w + (x + i * s) % w for i, a in enumerate(group)]
+                    [a * w + block[i] for i, a in enumerate(group)]
                     for group in rnd
-                    for x in range(w)
+                    for block in td[s]
                 ]
             )
     for rnd in second[: max(0, wanted - len(rounds))]:
@@ -104,11 +99,6 @@ def resolvable_rounds(
     recipe = design_recipe(v, k)
     rounds = _build(recipe, v, k, limit) if recipe else []
     return tuple(tuple(tuple(g) for g in rnd) for rnd in rounds[:limit])
-
-
-def resolvable_known(v: int, k: int) -> bool:
-    """Whether `resolvable_rounds(v, k)` constructs a design, decided without building it."""
-    return design_recipe(v, k) is not None
 
 
 def _lists(rounds: tuple[tuple[tuple[int, ...], ...], ...]) -> Rounds:
@@ -137,11 +127,13 @@ def design_recipe(v: int, k: int) -> tuple[int | str, ...] | None:
         for kind, q in (("double", (v - 1) // 2), ("triple", v // 3)):
             if q % 6 == 1 and _prime_power(q) is not None:
                 return (kind, q)
+    if k == 4 and (v - 1) // 3 % 4 == 1 and _prime_power((v - 1) // 3) is not None:
+        return ("fours", (v - 1) // 3)
     for u in range(k, v // k + 1):
         w = v // u
         if v % u or (u - 1) % (k - 1) or (w - 1) % (k - 1) or w < k:
             continue
-        if all(f >= k for f in _prime_factors(w)) and design_recipe(u, k) and design_recipe(w, k):
+        if transversal_exists(k, w) and design_recipe(u, k) and design_recipe(w, k):
             return ("product", u)
     if k == 3:
         return _doubling_recipe((v - 1) // 2)
@@ -149,12 +141,12 @@ def design_recipe(v: int, k: int) -> tuple[int | str, ...] | None:
 
 
 def _doubling_recipe(n: int) -> tuple[int | str, ...] | None:
-    """A pairwise balanced design on n points whose block sizes b all have a KTS(2b + 1):
-    the lines of AG(d, q), or a TD(b, m) with its groups as blocks (m = n / b), or with one
-    more point on every group (m = (n - 1) / b)."""
-    for q in range(4, n):
-        if q % 3 == 1 and _prime_power(q) and _power_of(n, q) and design_recipe(2 * q + 1, 3):
-            return ("lines", q, _power_of(n, q))
+    """A pairwise balanced design on n points whose block sizes b all have a KTS(2b + 1): a
+    2-(n, b, 1) design built here (such as the lines of AG(d, q)), or a TD(b, m) with its groups
+    as blocks (m = n / b), or with one more point on every group (m = (n - 1) / b)."""
+    for b in range(4, n, 3):
+        if design_recipe(n, b) and design_recipe(2 * b + 1, 3):
+            return ("design", b)
     for b in range(4, n, 3):
         if not design_recipe(2 * b + 1, 3):
             continue
@@ -178,6 +170,8 @@ def _build(recipe: tuple[int | str, ...], v: int, k: int, limit: int | None) -> 
         return kirkman_double(a[0], limit)
     if kind == "triple":
         return kirkman_triple(a[0], limit)
+    if kind == "fours":
+        return fours(a[0], limit)
     if kind == "product":
         u, w = a[0], v // a[0]
         first = _lists(resolvable_rounds(u, k, None if limit is None else -(-limit // w)))
@@ -185,8 +179,8 @@ def _build(recipe: tuple[int | str, ...], v: int, k: int, limit: int | None) -> 
         return product_rounds(first, u, second, w, k, limit)
     n = (v - 1) // 2
     last = n if limit is None else min(n, limit)
-    if kind == "lines":
-        lines = np.array([line for rnd in affine_lines(a[0], a[1]) for line in rnd])
+    if kind == "design":
+        lines = np.array(resolvable_rounds(n, a[0])).reshape(-1, a[0])
     else:
         b, m, extra = a
         lines = transversal_design(b, m) + np.arange(b) * m

@@ -1,4 +1,5 @@
-"""Kirkman triple systems KTS(v): v people at tables of 3 for (v - 1)/2 rounds, every pair once.
+"""Kirkman triple systems KTS(v): v people at tables of 3 for (v - 1)/2 rounds, every pair once;
+and, by the same means, resolvable designs of tables of 4 on 3q + 1 people (`fours`).
 
 Direct constructions over GF(q), q = 6t + 1 a prime power, omega a primitive element, C the cube
 roots of unity {1, eps, eps**2} (eps = omega**(2t)), H the t cosets omega**i * C, i < t, and S the
@@ -88,6 +89,29 @@ def kirkman_triple(q: int, limit: int | None = None) -> Rounds:
     return rounds
 
 
+def fours(q: int, limit: int | None = None) -> Rounds:
+    """The first `limit` rounds of a resolvable 2-(3q + 1, 4, 1) design for a prime power
+    q = 1 mod 4 (person c*q + x is x in copy c, oo is 3q), else [].
+
+    A base round on GF(q) x {0, 1, 2} and oo, translated: {oo, 0_0, 0_1, 0_2} and, for each
+    pair of copies (a, b) in (0, 1), (1, 2), (2, 0) and x = omega**j, j < t = (q - 1)/4,
+    {x_a, (-x)_a, (i x)_b, (-i x)_b} with i = omega**t, a square root of -1. Copy a holds
+    +-x and +-i x, that is x times the fourth roots of unity U; its pairs differ by 2 U x;
+    across copies the differences are +-(i - 1) x and +-(i + 1) x = -+i (i - 1) x, that is
+    (i - 1) U x: each nonzero element once.
+    """
+    if q % 4 != 1 or _prime_power(q) is None:
+        return []
+    f, t = field(q), (q - 1) // 4
+    i = f.power(t)
+    base: list[tuple[Point, ...]] = [((0, 3), (0, 0), (0, 1), (0, 2))]
+    for a, b in ((0, 1), (1, 2), (2, 0)):
+        for x in (f.power(j) for j in range(t)):
+            ix = f.mul(i, x)
+            base.append(((x, a), (f.neg[x], a), (ix, b), (f.neg[ix], b)))
+    return _develop(f, base, 3, limit)
+
+
 def _prime_power_parts(m: int) -> list[int]:
     parts, d = [], 2
     while d * d <= m:
@@ -101,19 +125,26 @@ def _prime_power_parts(m: int) -> list[int]:
     return [*parts, m] if m > 1 else parts
 
 
-def transversal_design(k: int, m: int) -> npt.NDArray[np.int64]:
-    """Blocks of a TD(k, m), one per row (entry i its point in group i), when every prime power
-    part of m is at least k (MacNeish's product of {a + b*e_i} over the fields); else none."""
+def resolved_transversal(k: int, m: int) -> npt.NDArray[np.int64]:
+    """A resolvable TD(k, m): [s, x, i] is the point in group i of block x of class s, when
+    every prime power part of m is at least k (MacNeish's product, over each part's field, of
+    the blocks {a + b*e_i} whose class is b); else an empty array."""
     parts = _prime_power_parts(m)
     if k < 2 or m < 2 or any(part < k for part in parts):
-        return np.zeros((0, k), dtype=np.int64)
-    blocks = np.zeros((1, k), dtype=np.int64)
+        return np.zeros((0, 0, k), dtype=np.int64)
+    table = np.zeros((1, 1, k), dtype=np.int64)
     for part in parts:
         f = field(part)
         a = np.arange(part)
-        small = f.add[a[:, None, None], f.times[a[None, :, None], np.arange(k)[None, None, :]]]
-        blocks = (blocks[:, None, :] * part + small.reshape(1, -1, k)).reshape(-1, k)
-    return blocks
+        small = f.add[a[None, :, None], f.times[a[:, None, None], np.arange(k)[None, None, :]]]
+        table = table[:, None, :, None, :] * part + small[None, :, None, :, :]
+        table = table.reshape(table.shape[0] * part, -1, k)
+    return table
+
+
+def transversal_design(k: int, m: int) -> npt.NDArray[np.int64]:
+    """Blocks of a TD(k, m), one per row (entry i its point in group i), or none."""
+    return resolved_transversal(k, m).reshape(-1, k)
 
 
 def transversal_exists(k: int, m: int) -> bool:

@@ -21,10 +21,10 @@ language away from a table:
   only mixing is asked; with a common language asked, the greedy start that seats first the
   people who share a language with fewest others.
 
-Beyond `LARGE` people the plain start is built only where no common language is asked, and
-where a common language is asked each round's
-tables of a theme are seated by table languages (`languages.py`), to keep within the time
-goals; the search then takes fewer steps, as each costs about n times the table size.
+Beyond `LARGE` people the plain start is built only where no common language is asked (with
+the cheap dealt one beside it), and where a common language is asked each round's tables of a
+theme are seated by table languages (`languages.py`), to keep within the time goals; the
+search then takes fewer steps, as each costs about n times the table size.
 """
 
 from __future__ import annotations
@@ -254,12 +254,13 @@ def plan_with_people(
     if state.n > LARGE:
         # the plain start (designs or greedy) serves repeats and themes; with a common
         # language asked it costs too much here, and the dealt one is seated by languages
-        ways = ("themed", "dealt") if instance.common_language else ("themed", "dealt", "plain")
+        ways = ("themed", "dealt") if instance.common_language else ("themed", "plain", "dealt")
     for way in ways:
         if best is not None and _reached(best[0], target):
             break
-        if best is not None and state.n > LARGE and best[0][:2] <= (0, target[0]):
-            break  # a large café with all themes and languages: no time for more starts
+        cheap = way == "dealt" and not instance.common_language
+        if best is not None and state.n > LARGE and best[0][:2] <= (0, target[0]) and not cheap:
+            break  # a large café with all themes and languages: only the cheap dealt start more
         _clear(state)
         if way == "grid" and not (instance.mix and grid_deal(state, groups)):
             continue
@@ -279,13 +280,18 @@ def plan_with_people(
                 dealt_round(state, r, groups)  # (by languages below, for large cafés)
         if way in ("grid", "dealt"):
             relabel(state, 100 * state.n, deadline)
-        if instance.common_language and state.n > LARGE:  # too many tables for the search
-            seat_all_by_language(state, lambda people: _sorted_people(state, people, groups))
-        # starts compared by tables without a common language, then as `Seating.cost`
-        _, theme, wasted, spread = state.cost()
-        start = (tables_without_language(state), theme, wasted, spread)
-        if best is None or start < best[0]:
-            best = (start, state.snapshot())
+        # starts compared by tables without a common language, then as `Seating.cost`; a
+        # start with such tables is also seated by table languages (large cafés: only that)
+        bad = tables_without_language(state)
+        for seated in (False, True) if bad else (False,):
+            if seated:
+                seat_all_by_language(state, lambda people: _sorted_people(state, people, groups))
+                bad = tables_without_language(state)
+            elif state.n > LARGE and bad:
+                continue
+            _, theme, wasted, spread = state.cost()
+            if best is None or (bad, theme, wasted, spread) < best[0]:
+                best = ((bad, theme, wasted, spread), state.snapshot())
     assert best is not None
     state.restore(best[1])
     if best[0][0]:  # languages first: the search then never loses them

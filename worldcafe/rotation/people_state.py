@@ -92,7 +92,8 @@ class PeopleState:
         self.den = np.array(s.den, dtype=np.int64)
         self.theme = np.array(s.theme, dtype=np.int64)
         self.cap = np.array(s.cap, dtype=np.int64)
-        width = int(self.cap.max()) if self.m else 1
+        played = max((len(g) for r in range(s.played) for g in s.members[r]), default=0)
+        width = max(int(self.cap.max()) if self.m else 1, played, 1)  # played rounds as they were
         self.table = np.full((s.n_rounds, self.m, width), n, dtype=np.int64)  # n: empty seat
         self.size = np.zeros((s.n_rounds, self.m), dtype=np.int64)
         self.is_open = np.zeros((s.n_rounds, self.m), dtype=bool)

@@ -38,8 +38,8 @@ class PeopleTabu(PeopleState):
         n = state.n
         self.tabu = np.zeros((state.n_rounds, n), dtype=np.int64)
         self.check_every = 1 + n // 100
-        self.patience = 100 + n
-        self.quiet = 4000 + 12 * n  # steps without a new best after which the search stops
+        self.patience = 300 + 4 * n
+        self.quiet = 4 * self.patience  # steps without a new best after which the search stops
 
     def done(self, cost: tuple[int, int, int, int, int]) -> bool:
         bad, apart, theme, wasted, spread = cost
@@ -124,9 +124,10 @@ class PeopleTabu(PeopleState):
         best = cost = self.fold(best3)
         snap = self.seat.copy()
         stall = last_gain = checked = 0
+        quiet = max(self.quiet, budget // 2)  # a longer search gets longer to find a gain
         idle_rounds: set[int] = set()
         for it in range(1, budget + 1):
-            if self.done(best3) or not self.rounds or it - last_gain > self.quiet:
+            if self.done(best3) or not self.rounds or it - last_gain > quiet:
                 break
             if it % 64 == 0 and time.monotonic() > self.deadline:
                 break

@@ -11,7 +11,6 @@ from worldcafe.catalogues import LANGUAGES
 from worldcafe.messages import N_
 from worldcafe.models import (
     MAX_ID,
-    AuditEvent,
     Cafe,
     CafeTable,
     Question,
@@ -19,6 +18,7 @@ from worldcafe.models import (
     RoundStatus,
     Theme,
 )
+from worldcafe.services import audit
 from worldcafe.services.cafe_config import CafeSpec, ThemeSpec, parse_cafe_spec
 from worldcafe.services.errors import Conflict, InvalidInput, NotFound
 from worldcafe.services.join_fields import fields_of
@@ -58,10 +58,7 @@ def create_cafe(session: Session, spec: CafeSpec, *, owner_id: int | None = None
     )
     session.add(cafe)
     _apply_themes(session, cafe, spec)
-    session.add(
-        AuditEvent(cafe_id=cafe.id, actor="organiser", action="create_cafe", detail=spec.title)
-    )
-    session.flush()
+    audit.record(session, cafe, "organiser", "create_cafe", spec.title)
     return cafe
 
 
@@ -127,8 +124,7 @@ def update_cafe(session: Session, cafe: Cafe, spec: CafeSpec) -> Cafe:
         cafe.tables.clear()
         cafe.themes.clear()
         _apply_themes(session, cafe, spec)
-    session.add(AuditEvent(cafe_id=cafe.id, actor="organiser", action="update_cafe"))
-    session.flush()
+    audit.record(session, cafe, "organiser", "update_cafe")
     return cafe
 
 
@@ -184,8 +180,7 @@ def renew_secret(session: Session, cafe: Cafe, role: str) -> str:
         cafe.organiser_secret = secret
     else:
         raise InvalidInput(N_("Unknown role."))
-    session.add(AuditEvent(cafe_id=cafe.id, actor="organiser", action=f"renew_{role}_link"))
-    session.flush()
+    audit.record(session, cafe, "organiser", f"renew_{role}_link")
     return secret
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from worldcafe.models import AuditEvent, Cafe, Note, Participant, Round, Vote
-from worldcafe.services import harvest
+from worldcafe.models import Cafe, Note, Participant, Round, Vote
+from worldcafe.services import audit, harvest
 from worldcafe.services.notes import NoteView, get_note
 
 
@@ -23,15 +23,13 @@ def set_note_hidden(
         harvest.curate(session, cafe, {"op": "unhide", "note_id": str(note.id)})
     if note.hidden != hidden:
         note.hidden = hidden
-        session.add(
-            AuditEvent(
-                cafe_id=cafe.id,
-                actor=actor,
-                action="hide_note" if hidden else "show_note",
-                detail=f"{note.id}: {note.text[:80]}",
-            )
+        audit.record(
+            session,
+            cafe,
+            actor,
+            "hide_note" if hidden else "show_note",
+            f"{note.id}: {note.text[:80]}",
         )
-        session.flush()
     return note
 
 

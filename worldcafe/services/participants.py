@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from worldcafe.catalogues import LANGUAGES
 from worldcafe.messages import N_, MessageId
-from worldcafe.models import MAX_ID, NAME_MAX, AuditEvent, Cafe, CafeTable, Participant, Round, Seat
+from worldcafe.models import MAX_ID, NAME_MAX, Cafe, CafeTable, Participant, Round, Seat
+from worldcafe.services import audit
 from worldcafe.services.errors import Conflict, InvalidInput, NotFound
 from worldcafe.services.text_input import clean_text
 
@@ -90,12 +91,7 @@ def participant_count(session: Session, cafe: Cafe) -> int:
 def set_joining_open(session: Session, cafe: Cafe, is_open: bool) -> None:
     """Close the café's door to new participants, or open it again; who joined stays."""
     cafe.joining_open = is_open
-    session.add(
-        AuditEvent(
-            cafe_id=cafe.id, actor="host", action="open_joining" if is_open else "close_joining"
-        )
-    )
-    session.flush()
+    audit.record(session, cafe, "host", "open_joining" if is_open else "close_joining")
 
 
 def join_cafe(
@@ -225,15 +221,13 @@ def set_table_host(
         previous.hosted_table_id = None
         session.flush()
     participant.hosted_table_id = table.id
-    session.add(
-        AuditEvent(
-            cafe_id=cafe.id,
-            actor="host",
-            action="set_table_host",
-            detail=f"participant {participant.id} hosts table {table.number}",
-        )
+    audit.record(
+        session,
+        cafe,
+        "host",
+        "set_table_host",
+        f"participant {participant.id} hosts table {table.number}",
     )
-    session.flush()
     _move_in_open_round(session, cafe, participant, table)
 
 
@@ -251,25 +245,31 @@ def latest_started_round(session: Session, cafe: Cafe) -> Round | None:
     )
 
 
+def open_round(session: Session, cafe: Cafe) -> Round | None:
+    """The round on now (running or paused), if any."""
+    current = latest_started_round(session, cafe)
+    return current if current is not None and current.ended_at is None else None
+
+
 def current_seat(session: Session, cafe: Cafe, participant: Participant) -> Seat | None:
     """Where a participant sits now: their seat in the latest started round."""
     current = latest_started_round(session, cafe)
-    if current is None:
-        return None
+    return None if current is None else _seat_in(session, current, participant)
+
+
+def _seat_in(session: Session, round_: Round, participant: Participant) -> Seat | None:
     return session.scalar(
-        select(Seat).where(Seat.round_id == current.id, Seat.participant_id == participant.id)
+        select(Seat).where(Seat.round_id == round_.id, Seat.participant_id == participant.id)
     )
 
 
 def _move_in_open_round(
     session: Session, cafe: Cafe, participant: Participant, table: CafeTable
 ) -> None:
-    current = latest_started_round(session, cafe)
-    if current is None or current.ended_at is not None:
+    current = open_round(session, cafe)
+    if current is None:
         return
-    seat = session.scalar(
-        select(Seat).where(Seat.round_id == current.id, Seat.participant_id == participant.id)
-    )
+    seat = _seat_in(session, current, participant)
     if seat is None:
         session.add(Seat(round_id=current.id, participant_id=participant.id, table_id=table.id))
     else:
@@ -281,22 +281,19 @@ def move_participant(
     session: Session, cafe: Cafe, participant: Participant, table_id: object
 ) -> Seat:
     """The host moves someone to another table in the current round."""
-    current = latest_started_round(session, cafe)
-    if current is None or current.ended_at is not None:
+    if open_round(session, cafe) is None:
         raise Conflict(N_("People can be moved while a round is on."))
     table = _table(session, cafe, table_id)
     if participant.hosted_table_id is not None and participant.hosted_table_id != table.id:
         raise Conflict(N_("A table host stays at their table; unmark them as host first."))
     _move_in_open_round(session, cafe, participant, table)
-    session.add(
-        AuditEvent(
-            cafe_id=cafe.id,
-            actor="host",
-            action="move_participant",
-            detail=f"participant {participant.id} to table {table.number}",
-        )
+    audit.record(
+        session,
+        cafe,
+        "host",
+        "move_participant",
+        f"participant {participant.id} to table {table.number}",
     )
-    session.flush()
     seat = current_seat(session, cafe, participant)
     assert seat is not None
     return seat
@@ -304,8 +301,8 @@ def move_participant(
 
 def seat_late_joiner(session: Session, cafe: Cafe, participant: Participant) -> None:
     """Seat someone who arrives while a round is on at the emptiest table."""
-    current = latest_started_round(session, cafe)
-    if current is None or current.ended_at is not None:
+    current = open_round(session, cafe)
+    if current is None:
         return
     counts = dict(
         session.execute(

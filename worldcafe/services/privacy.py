@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from worldcafe.messages import N_
 from worldcafe.models import AuditEvent, Cafe, Participant, utcnow
+from worldcafe.services import audit
 from worldcafe.services.harvest_cache import forget_cafe
 from worldcafe.services.text_input import clean_text
 
@@ -68,8 +69,7 @@ def erase_names(db: Session, cafe: Cafe, *, actor: str = "organiser") -> int:
         .where(Participant.cafe_id == cafe.id)
         .values(name=ERASED_NAME, attributes=null(), invite_token=None)
     )
-    db.add(AuditEvent(cafe_id=cafe.id, actor=actor, action="erase_names"))
-    db.flush()
+    audit.record(db, cafe, actor, "erase_names")
     db.expire_all()
     forget_cafe(cafe.id)
     return int(named or 0)
@@ -108,8 +108,7 @@ def set_privacy_notice(db: Session, cafe: Cafe, text: object) -> str:
         text, field=N_("Privacy notice"), max_length=PRIVACY_NOTICE_MAX, multiline=True
     )
     cafe.privacy_notice = notice
-    db.add(AuditEvent(cafe_id=cafe.id, actor="organiser", action="edit_privacy_notice"))
-    db.flush()
+    audit.record(db, cafe, "organiser", "edit_privacy_notice")
     return notice
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from worldcafe.models import AuditEvent, Cafe, CafeTable, Participant, Round, Seat
+from worldcafe.models import Cafe, CafeTable, Participant, Round, Seat
+from worldcafe.services import audit
 
 
 def set_summaries_published(
@@ -23,14 +24,7 @@ def set_summaries_published(
     if cafe.summaries_published == published:
         return False
     cafe.summaries_published = published
-    session.add(
-        AuditEvent(
-            cafe_id=cafe.id,
-            actor=actor,
-            action="publish_summaries" if published else "unpublish_summaries",
-        )
-    )
-    session.flush()
+    audit.record(session, cafe, actor, "publish_summaries" if published else "unpublish_summaries")
     return True
 
 

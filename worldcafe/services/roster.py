@@ -19,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from worldcafe.messages import N_, Message, Text
-from worldcafe.models import NAME_MAX, AuditEvent, Cafe, Participant, utcnow
+from worldcafe.models import NAME_MAX, Cafe, Participant, utcnow
+from worldcafe.services import audit
 from worldcafe.services.errors import InvalidInput, NotFound
 from worldcafe.services.join_fields import JoinField, clean_answers, display_answer, fields_of
 from worldcafe.services.participants import (
@@ -261,12 +262,7 @@ def import_roster(session: Session, cafe: Cafe, data: bytes) -> list[Participant
             session.flush()
             person.hosted_table_id = hosts[line.line]
             session.flush()
-    session.add(
-        AuditEvent(
-            cafe_id=cafe.id, actor="organiser", action="import_roster", detail=f"{len(lines)}"
-        )
-    )
-    session.flush()
+    audit.record(session, cafe, "organiser", "import_roster", f"{len(lines)}")
     return people
 
 
@@ -291,15 +287,7 @@ def issue_invite(session: Session, cafe: Cafe, participant: Participant) -> str:
     participant.invite_token = secrets.token_urlsafe(24)
     participant.resume_token = secrets.token_urlsafe(32)
     participant.resume_code = _new_resume_code(session, cafe)
-    session.add(
-        AuditEvent(
-            cafe_id=cafe.id,
-            actor="organiser",
-            action="issue_invite",
-            detail=f"participant {participant.id}",
-        )
-    )
-    session.flush()
+    audit.record(session, cafe, "organiser", "issue_invite", f"participant {participant.id}")
     return participant.invite_token
 
 

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from worldcafe.messages import N_
 from worldcafe.models import (
-    AuditEvent,
     Cafe,
     CafeStatus,
     Round,
@@ -17,6 +16,7 @@ from worldcafe.models import (
     utcnow,
 )
 from worldcafe.rotation import Plan
+from worldcafe.services import audit
 from worldcafe.services.errors import Conflict, InvalidInput
 from worldcafe.services.participants import list_participants
 from worldcafe.services.seating import (
@@ -131,8 +131,7 @@ def finish_start(
     current.paused_remaining = None
     cafe.status = CafeStatus.RUNNING
     cafe.broadcast = ""  # a message belongs to the round it was sent in
-    session.add(AuditEvent(cafe_id=cafe.id, actor="host", action="start_round", detail=str(number)))
-    session.flush()
+    audit.record(session, cafe, "host", "start_round", str(number))
     return current, summary
 
 
@@ -171,8 +170,7 @@ def pause_round(session: Session, cafe: Cafe, *, now: dt.datetime | None = None)
     current.paused_remaining = max(0.0, (current.ends_at - moment).total_seconds())
     current.ends_at = None
     current.status = RoundStatus.PAUSED
-    session.add(AuditEvent(cafe_id=cafe.id, actor="host", action="pause_round"))
-    session.flush()
+    audit.record(session, cafe, "host", "pause_round")
     return current
 
 
@@ -185,8 +183,7 @@ def resume_round(session: Session, cafe: Cafe, *, now: dt.datetime | None = None
     current.ends_at = moment + dt.timedelta(seconds=current.paused_remaining or 0)
     current.paused_remaining = None
     current.status = RoundStatus.RUNNING
-    session.add(AuditEvent(cafe_id=cafe.id, actor="host", action="resume_round"))
-    session.flush()
+    audit.record(session, cafe, "host", "resume_round")
     return current
 
 
@@ -209,10 +206,7 @@ def extend_round(
         assert current.ends_at is not None
         current.ends_at = max(current.ends_at, moment) + delta
     current.duration_seconds += delta.total_seconds()
-    session.add(
-        AuditEvent(cafe_id=cafe.id, actor="host", action="extend_round", detail=f"{amount:g}")
-    )
-    session.flush()
+    audit.record(session, cafe, "host", "extend_round", f"{amount:g}")
     return current
 
 
@@ -227,10 +221,7 @@ def end_current_round(
     current.ends_at = None
     current.paused_remaining = None
     cafe.broadcast = ""  # a message belongs to the round it was sent in
-    session.add(
-        AuditEvent(cafe_id=cafe.id, actor="host", action="end_round", detail=str(current.number))
-    )
-    session.flush()
+    audit.record(session, cafe, "host", "end_round", str(current.number))
     if current.number >= cafe.n_rounds:
         cafe.status = CafeStatus.FINISHED
         session.flush()
@@ -269,6 +260,5 @@ def set_broadcast(session: Session, cafe: Cafe, message: object) -> str:
     """Show a message on every screen (empty text clears it)."""
     text = clean_text(message, field=N_("Message to everyone"), max_length=BROADCAST_MAX)
     cafe.broadcast = text
-    session.add(AuditEvent(cafe_id=cafe.id, actor="host", action="broadcast", detail=text))
-    session.flush()
+    audit.record(session, cafe, "host", "broadcast", text)
     return text

@@ -26,11 +26,11 @@ from worldcafe.live.announce import (
 from worldcafe.live.rooms import link_room
 from worldcafe.live.transport import socketio
 from worldcafe.messages import N_
-from worldcafe.models import AuditEvent, Cafe, Participant
+from worldcafe.models import Cafe, Participant
 from worldcafe.offload import offload
 from worldcafe.reads import screens
 from worldcafe.rotation import Plan
-from worldcafe.services import moderation
+from worldcafe.services import audit, moderation
 from worldcafe.services import participants as participant_service
 from worldcafe.services import rounds as round_service
 from worldcafe.services import seating as seating_service
@@ -212,7 +212,7 @@ def projector_harvest(cafe_id: int, secret: str) -> str | BaseResponse:
 
 def _harvest_target(db: Session, cafe: Cafe) -> tuple[str, str]:
     """Log the switch; the harvest view's path and the room of every projector to send there."""
-    db.add(AuditEvent(cafe_id=cafe.id, actor="host", action="projector_harvest"))
+    audit.record(db, cafe, "host", "projector_harvest")
     # Every projector that opened the current link (the harvest view ignores it).
     return projector_path(cafe) + "/harvest", link_room(cafe.id, "projector", cafe.projector_secret)
 
