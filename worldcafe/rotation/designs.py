@@ -36,6 +36,7 @@ import numpy as np
 from worldcafe.rotation.constructions import _prime_power
 from worldcafe.rotation.fields import field
 from worldcafe.rotation.kirkman import (
+    Rounds,
     doubled_rounds,
     fours,
     kirkman_double,
@@ -44,8 +45,6 @@ from worldcafe.rotation.kirkman import (
     transversal_design,
     transversal_exists,
 )
-
-Rounds = list[list[list[int]]]
 
 
 def affine_lines(q: int, d: int, limit: int | None = None) -> Rounds:
@@ -100,11 +99,6 @@ def resolvable_rounds(
     recipe = design_recipe(v, k)
     rounds = _build(recipe, v, k, limit) if recipe else []
     return tuple(tuple(tuple(g) for g in rnd) for rnd in rounds[:limit])
-
-
-def resolvable_known(v: int, k: int) -> bool:
-    """Whether `resolvable_rounds(v, k)` constructs a design, decided without building it."""
-    return design_recipe(v, k) is not None
 
 
 def _lists(rounds: tuple[tuple[tuple[int, ...], ...], ...]) -> Rounds:

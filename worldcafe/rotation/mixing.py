@@ -21,10 +21,10 @@ language away from a table:
   only mixing is asked; with a common language asked, the greedy start that seats first the
   people who share a language with fewest others.
 
-Beyond `LARGE` people the plain start is built only where no common language is asked, and
-where a common language is asked each round's
-tables of a theme are seated by table languages (`languages.py`), to keep within the time
-goals; the search then takes fewer steps, as each costs about n times the table size.
+Beyond `LARGE` people the plain start is built only where no common language is asked (with
+the cheap dealt one beside it), and where a common language is asked each round's tables of a
+theme are seated by table languages (`languages.py`), to keep within the time goals; the
+search then takes fewer steps, as each costs about n times the table size.
 """
 
 from __future__ import annotations
@@ -254,12 +254,13 @@ def plan_with_people(
     if state.n > LARGE:
         # the plain start (designs or greedy) serves repeats and themes; with a common
         # language asked it costs too much here, and the dealt one is seated by languages
-        ways = ("themed", "dealt") if instance.common_language else ("themed", "dealt", "plain")
+        ways = ("themed", "dealt") if instance.common_language else ("themed", "plain", "dealt")
     for way in ways:
         if best is not None and _reached(best[0], target):
             break
-        if best is not None and state.n > LARGE and best[0][:2] <= (0, target[0]):
-            break  # a large café with all themes and languages: no time for more starts
+        cheap = way == "dealt" and not instance.common_language
+        if best is not None and state.n > LARGE and best[0][:2] <= (0, target[0]) and not cheap:
+            break  # a large café with all themes and languages: only the cheap dealt start more
         _clear(state)
         if way == "grid" and not (instance.mix and grid_deal(state, groups)):
             continue
