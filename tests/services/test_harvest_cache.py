@@ -14,6 +14,7 @@ from worldcafe.services import harvest as harvest_service
 from worldcafe.services import moderation
 from worldcafe.services import notes as note_service
 from worldcafe.services.harvest_cache import DOCUMENTS, SYNTHESES, VersionCache, forget_cafe
+from worldcafe.services.rounds import end_round
 
 TEXTS = [
     "Protected bike lanes on the main street",
@@ -88,29 +89,43 @@ def test_curation_and_hiding_show_at_once(
     assert "Bikes" not in {c.label for t in result.tables for c in t.clusters}
 
 
-def test_screens_that_can_wait_get_new_notes_apart_but_never_an_old_curation(
+def test_while_a_round_is_on_new_notes_wait_apart_but_no_other_change_does(
     db: Session, seated: tuple[Cafe, list[Participant]], write: Callable[..., Note]
 ) -> None:
     cafe, (ana, ben) = seated
-    notes = [write(ana, text) for text in TEXTS[:3]]
+    notes = [write(ana, text) for text in TEXTS[:2]]
     made = harvest_service.harvest(db, cafe)
     computed = SYNTHESES.computed
-    added = write(ben, TEXTS[3])
+    added = write(ben, TEXTS[2])
     kept, pending = harvest_service.harvest_so_far(db, cafe)
-    assert kept is made and [n.text for n in pending] == [TEXTS[3]]
+    assert kept is made and [n.text for n in pending] == [TEXTS[2]]
     assert not harvest_service.harvest_is_current(db, cafe)
     assert SYNTHESES.computed == computed
 
-    rename = {"op": "rename", "note_id": str(notes[0].id), "label": "Bikes"}
-    harvest_service.curate(db, cafe, rename)
-    result, pending = harvest_service.harvest_so_far(db, cafe)
-    assert pending == [] and str(added.id) in result.notes
-    assert "Bikes" in {c.label for t in result.tables for c in t.clusters}
-    assert harvest_service.harvest_is_current(db, cafe)
-    # A vote changes a note the harvest holds: computed again, not shown apart.
+    # A vote changes a note the harvest holds: computed again, nothing apart.
     note_service.toggle_vote(db, ben, notes[1].id)
     result, pending = harvest_service.harvest_so_far(db, cafe)
     assert pending == [] and result.notes[str(notes[1].id)].votes == 1
+    assert str(added.id) in result.notes and harvest_service.harvest_is_current(db, cafe)
+
+    write(ana, TEXTS[3])
+    rename = {"op": "rename", "note_id": str(notes[0].id), "label": "Bikes"}
+    harvest_service.curate(db, cafe, rename)
+    result, pending = harvest_service.harvest_so_far(db, cafe)
+    assert pending == [] and "Bikes" in {c.label for t in result.tables for c in t.clusters}
+    assert TEXTS[3] in _texts(result)
+
+
+def test_once_no_round_is_on_every_note_is_grouped(
+    db: Session, seated: tuple[Cafe, list[Participant]], write: Callable[..., Note]
+) -> None:
+    cafe, (ana, _) = seated
+    write(ana, TEXTS[0])
+    harvest_service.harvest(db, cafe)
+    write(ana, TEXTS[1])
+    end_round(db, cafe, plan_seconds=0.05)
+    result, pending = harvest_service.harvest_so_far(db, cafe)
+    assert pending == [] and _texts(result) == set(TEXTS[:2])
 
 
 def test_a_document_is_rendered_once_per_version(

@@ -16,11 +16,12 @@ with every pair meeting exactly once. Which shapes are covered (`resolvable_roun
   give KTS(u*w), and designs of one k combine (affine spaces over GF(q) and GF(q**e), e.g.
   16 x 64 people at tables of 4, or 4 x 52 = 208);
 - KTS(2n + 1) doubled from a pairwise balanced design on n points (`kirkman.doubled_rounds`):
-  the lines of AG(d, q), q = 1 mod 3, or a transversal design TD(b, m) whose groups are blocks
-  too (n = b*m), or with one more point on every group (n = b*m + 1).
+  a 2-(n, b, 1) design of this list, b = 1 mod 3 (the lines of AG(d, q), or tables of 4), or a
+  transversal design TD(b, m) whose groups are blocks too (n = b*m), or with one more point
+  on every group (n = b*m + 1).
 
-Together these give a KTS(v) for every v = 3 mod 6 up to 1,500 but 44 (69, 141, 165, 177, 213,
-231, 273, 285, ...) and a design of tables of 4 for 70 of the 125 v = 4 mod 12 up to 1,500;
+Together these give a KTS(v) for every v = 3 mod 6 up to 1,500 but 41 (69, 141, 165, 213, 231,
+273, 285, 357, ...) and a design of tables of 4 for 70 of the 125 v = 4 mod 12 up to 1,500;
 the others, like the resolvable designs not listed (packings of PG(3, q) for q >= 4, for
 example), are left to the search.
 Only the rounds asked for are built (`limit`), so large designs cost little.
@@ -35,6 +36,7 @@ import numpy as np
 from worldcafe.rotation.constructions import _prime_power
 from worldcafe.rotation.fields import field
 from worldcafe.rotation.kirkman import (
+    Rounds,
     doubled_rounds,
     fours,
     kirkman_double,
@@ -43,8 +45,6 @@ from worldcafe.rotation.kirkman import (
     transversal_design,
     transversal_exists,
 )
-
-Rounds = list[list[list[int]]]
 
 
 def affine_lines(q: int, d: int, limit: int | None = None) -> Rounds:
@@ -101,11 +101,6 @@ def resolvable_rounds(
     return tuple(tuple(tuple(g) for g in rnd) for rnd in rounds[:limit])
 
 
-def resolvable_known(v: int, k: int) -> bool:
-    """Whether `resolvable_rounds(v, k)` constructs a design, decided without building it."""
-    return design_recipe(v, k) is not None
-
-
 def _lists(rounds: tuple[tuple[tuple[int, ...], ...], ...]) -> Rounds:
     return [[list(g) for g in rnd] for rnd in rounds]
 
@@ -146,12 +141,12 @@ def design_recipe(v: int, k: int) -> tuple[int | str, ...] | None:
 
 
 def _doubling_recipe(n: int) -> tuple[int | str, ...] | None:
-    """A pairwise balanced design on n points whose block sizes b all have a KTS(2b + 1):
-    the lines of AG(d, q), or a TD(b, m) with its groups as blocks (m = n / b), or with one
-    more point on every group (m = (n - 1) / b)."""
-    for q in range(4, n):
-        if q % 3 == 1 and _prime_power(q) and _power_of(n, q) and design_recipe(2 * q + 1, 3):
-            return ("lines", q, _power_of(n, q))
+    """A pairwise balanced design on n points whose block sizes b all have a KTS(2b + 1): a
+    2-(n, b, 1) design built here (such as the lines of AG(d, q)), or a TD(b, m) with its groups
+    as blocks (m = n / b), or with one more point on every group (m = (n - 1) / b)."""
+    for b in range(4, n, 3):
+        if design_recipe(n, b) and design_recipe(2 * b + 1, 3):
+            return ("design", b)
     for b in range(4, n, 3):
         if not design_recipe(2 * b + 1, 3):
             continue
@@ -184,8 +179,8 @@ def _build(recipe: tuple[int | str, ...], v: int, k: int, limit: int | None) -> 
         return product_rounds(first, u, second, w, k, limit)
     n = (v - 1) // 2
     last = n if limit is None else min(n, limit)
-    if kind == "lines":
-        lines = np.array([line for rnd in affine_lines(a[0], a[1]) for line in rnd])
+    if kind == "design":
+        lines = np.array(resolvable_rounds(n, a[0])).reshape(-1, a[0])
     else:
         b, m, extra = a
         lines = transversal_design(b, m) + np.arange(b) * m

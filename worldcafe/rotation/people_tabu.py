@@ -38,7 +38,7 @@ class PeopleTabu(PeopleState):
         n = state.n
         self.tabu = np.zeros((state.n_rounds, n), dtype=np.int64)
         self.check_every = 1 + n // 100
-        self.patience = 100 + n
+        self.patience = 300 + 4 * n
         self.quiet = 4 * self.patience  # steps without a new best after which the search stops
 
     def done(self, cost: tuple[int, int, int, int, int]) -> bool:
@@ -77,7 +77,8 @@ class PeopleTabu(PeopleState):
         move = self.moves(r, p, int(leave[k]), table_bad, slack if tabu[p] else int(BIG))
         double = np.full(self.n, BIG, dtype=np.int64)
         r2 = -1
-        r2_ok = len(self.rounds) > 1 and self.weight[p] and not table_bad.any()
+        settled = self.keep_languages or not table_bad.any()  # (repairing: languages only)
+        r2_ok = len(self.rounds) > 1 and self.weight[p] and settled
         r2_ok = r2_ok and rng.random() < 0.5
         if r2_ok:
             r2 = self.rounds[rng.randrange(len(self.rounds) - 1)]
@@ -89,7 +90,7 @@ class PeopleTabu(PeopleState):
             mirror &= th[seat] != th[seat[p]]
             if mirror.any():
                 leave2, _, bad2 = self.conflicts(r2)
-                if not bad2.any():
+                if self.keep_languages or not bad2.any():
                     second, _ = self.swaps(r2, p, leave2, bad2)
                     both = mirror & (second < BIG) & (first < BIG)
                     double = np.where(both, first + second, BIG)
@@ -124,9 +125,10 @@ class PeopleTabu(PeopleState):
         best = cost = self.fold(best3)
         snap = self.seat.copy()
         stall = last_gain = checked = 0
+        quiet = max(self.quiet, budget // 2)  # a longer search gets longer to find a gain
         idle_rounds: set[int] = set()
         for it in range(1, budget + 1):
-            if self.done(best3) or not self.rounds or it - last_gain > self.quiet:
+            if self.done(best3) or not self.rounds or it - last_gain > quiet:
                 break
             if it % 64 == 0 and time.monotonic() > self.deadline:
                 break

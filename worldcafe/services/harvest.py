@@ -36,8 +36,9 @@ from worldcafe.services.harvest_cache import (
     only_added_since,
 )
 from worldcafe.services.join_fields import answer_counts, fields_of
+from worldcafe.services.rounds import active_round
 from worldcafe.services.text_input import clean_text
-from worldcafe.services.vectors import stored_vectors
+from worldcafe.services.vectors import embedder, stored_vectors
 
 if TYPE_CHECKING:
     from worldcafe import synthesis
@@ -255,13 +256,19 @@ def harvest(db: Session, cafe: Cafe, *, anonymise: bool = False) -> synthesis.Sy
 
 def harvest_so_far(db: Session, cafe: Cafe) -> tuple[synthesis.Synthesis, list[synthesis.Note]]:
     """For screens that can wait for the newest notes: the current synthesis if it is made,
-    else the last one made when only notes were added since (with those notes apart, to be
-    shown as not yet grouped; the caller has the current one computed). Computed now after
-    any other change: a curation step, an edit, a vote, a hidden or withdrawn note."""
+    else, while a round is on, the last one made when only notes were added since (with those
+    notes apart, to be shown as not yet grouped; the caller has the current one computed).
+    Computed now after any other change (a curation step, an edit, a vote, a hidden or
+    withdrawn note) and once no round is on: then every note is in."""
     notes = synthesis_notes(db, cafe)
     version = harvest_version(cafe.language, cafe.curation, notes)
     kept = SYNTHESES.latest((cafe.id, False))
-    if kept is not None and kept[0] != version and isinstance(kept[0], tuple):
+    if (
+        kept is not None
+        and kept[0] != version
+        and isinstance(kept[0], tuple)
+        and active_round(cafe) is not None
+    ):
         added = only_added_since(kept[1], notes) if kept[0][0] == version[0] else None
         if added is not None:
             return kept[1], added
@@ -285,9 +292,12 @@ def _versioned_harvest(
     def compute() -> synthesis.Synthesis:
         curation = curation_of(cafe)
         vectors = stored_vectors(db, cafe.id)
+        encode = embedder()  # missing vectors come from the vector process when one runs
         # Plain data from here on: the synthesis runs beside the event loop, not on it.
         return offload(
-            lambda: synthesis.synthesize(notes, curation, language=cafe_language, vectors=vectors)
+            lambda: synthesis.synthesize(
+                notes, curation, language=cafe_language, vectors=vectors, embedder=encode
+            )
         )
 
     return version, SYNTHESES.get((cafe.id, anonymise), version, compute)

@@ -178,21 +178,19 @@ def make_point(cluster: Cluster, material: Material) -> Point | None:
     )
 
 
-def _centre(notes: Sequence[str], material: Material) -> np.ndarray:
-    centre = np.mean([material.vectors[i] for i in notes], axis=0)
-    norm = float(np.linalg.norm(centre))
-    result: np.ndarray = centre / norm if norm else centre
-    return result
-
-
 def same_ideas(clusters: Sequence[Cluster], material: Material) -> list[Cluster]:
-    """Clusters that say the same joined (average linkage of their centres above SAME_IDEA)."""
+    """Clusters that say the same joined: average linkage of their notes above SAME_IDEA.
+
+    The mean similarity over all pairs of notes across two groups, not the similarity of
+    their centres: the centres of large clusters of one theme all lean towards the theme's
+    mean, so centres alike would join clusters whose notes say different things.
+    """
     groups = [[c] for c in clusters if c.notes]
     if len(groups) < 2:
         return [c for c in clusters if c.notes]
-    centres = np.vstack([_centre(g[0].notes, material) for g in groups])
-    sums = centres @ centres.T
-    sizes = np.ones(len(groups))
+    totals = np.vstack([np.sum([material.vectors[i] for i in g[0].notes], axis=0) for g in groups])
+    sums = totals.astype(np.float64) @ totals.T.astype(np.float64)
+    sizes = np.asarray([len(g[0].notes) for g in groups], dtype=np.float64)
     alive = np.ones(len(groups), dtype=bool)
     while True:
         average = np.where(np.outer(alive, alive), sums / np.outer(sizes, sizes), -np.inf)
