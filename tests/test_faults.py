@@ -21,6 +21,7 @@ import socketio
 from tests.factories import CONFIG, make_cafe
 from tests.live_server import LiveServer
 from worldcafe import create_app
+from worldcafe_loadtest import child_pids
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TABLE = re.compile(r'id="table-panel"[^>]*data-table="(\d+)"')
@@ -195,7 +196,29 @@ def database_file(server: LiveServer) -> Path:
     return server.instance / "worldcafe.db"
 
 
+def notes_without_vectors(database: Path) -> int:
+    with sqlite3.connect(database, timeout=10) as conn:
+        return int(conn.execute("SELECT count(*) FROM note WHERE vector IS NULL").fetchone()[0])
+
+
+def vector_process(server: LiveServer) -> int:
+    """The server's one child process: the vector process holding the sentence model."""
+    assert server.process is not None
+    children = child_pids([server.process.pid])
+    assert len(children) == 1, children
+    return children[0]
+
+
+def ended(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0] in "ZX"
+    except (OSError, IndexError):
+        return True
+
+
 def test_a_killed_server_keeps_every_acknowledged_note_and_the_round(server: LiveServer) -> None:
+    """…and its vector process, which filled in the notes' vectors, ends with it; the restarted
+    server starts another."""
     cafe = Cafe(server, 4, SMALL_CAFE)
     try:
         cafe.start_round()
@@ -208,9 +231,12 @@ def test_a_killed_server_keeps_every_acknowledged_note_and_the_round(server: Liv
                 answer = phone.note(f"Before the crash {round_trip}-{index}")
                 assert answer["ok"], answer
                 acked.append(answer["id"])
+        database = database_file(server)
+        wait_until(lambda: notes_without_vectors(database) == 0, 120, "the notes' vectors")
+        vectors = vector_process(server)
 
         server.kill()
-        time.sleep(0.5)
+        wait_until(lambda: ended(vectors), 10, "the vector process to end with the server")
         server.start()
         wait_until(lambda: all(s.sio.connected for s in cafe.screens()), 15, "reconnects")
 
@@ -230,6 +256,7 @@ def test_a_killed_server_keeps_every_acknowledged_note_and_the_round(server: Liv
         replay = cafe.phones[2].note("Before the crash 0-2", client_id=acked[2])
         assert replay["ok"] and replay["duplicate"]
         assert sorted(stored_notes(database_file(server))) == sorted([*acked, again["id"]])
+        assert vector_process(server) != vectors
     finally:
         cafe.close()
 

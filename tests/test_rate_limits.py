@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 
 import pytest
 
-from worldcafe.rate_limits import NoteRateLimiter, RateLimited, RateLimits
+from worldcafe.rate_limits import MemoryWindows, NoteRateLimiter, RateLimited, RateLimits
 
 REDIS_URL = os.environ.get("WORLDCAFE_TEST_REDIS_URL")
 
@@ -31,6 +32,19 @@ def test_failures_are_counted_without_refusing_and_checked_separately() -> None:
     with pytest.raises(RateLimited) as refused:
         limits.check("sign_in", "org@example.org")
     assert refused.value.retry_after > 60  # a quarter of an hour window
+
+
+def test_a_window_in_memory_lets_through_again_once_passed_and_forgets_idle_keys() -> None:
+    windows = MemoryWindows(sweep_seconds=0)
+    assert windows.acquire_entry("phone", 2, 1) and windows.acquire_entry("phone", 2, 1)
+    assert not windows.acquire_entry("phone", 2, 1)
+    for _ in range(50):
+        windows.acquire_entry("busy", 3, 60)
+    assert len(windows.events["busy"]) == 3  # a key holds no more than its limit
+    time.sleep(1.05)
+    assert windows.acquire_entry("busy", 3, 60) is False  # a minute's window: still full
+    assert "phone" not in windows.events  # its second passed: swept while counting "busy"
+    assert windows.acquire_entry("phone", 2, 1)
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="WORLDCAFE_TEST_REDIS_URL is not set")

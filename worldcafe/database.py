@@ -157,6 +157,12 @@ class Database:
             # close() ends the transaction without expiring what was loaded.
             session.close()
 
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A bare connection for a read on a hot path (no ORM), its transaction ended after."""
+        with self.read_engine.connect() as connection:
+            yield connection
+
     def checkpoint(self) -> None:
         """Copy SQLite's write-ahead log into the database without blocking writers."""
         if not self.is_sqlite:

@@ -10,6 +10,18 @@ from worldcafe.models import Cafe
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 
+def same_secret(held: str | None, current: str | None) -> bool:
+    """Whether a secret someone holds (a link's, a resume token) is the current one.
+
+    Compared in constant time, so that the time taken tells nothing about the secret.
+    """
+    return (
+        held is not None
+        and current is not None
+        and hmac.compare_digest(held.encode(), current.encode())
+    )
+
+
 def join_path(cafe: Cafe) -> str:
     return f"/j/{cafe.join_code}"
 

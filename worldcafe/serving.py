@@ -11,7 +11,7 @@ from flask import Flask
 from gevent.pywsgi import WSGIServer
 from sqlalchemy.exc import SQLAlchemyError
 
-from worldcafe import create_app
+from worldcafe import create_app, vector_process
 from worldcafe.database import Database, DatabaseUnavailable, describe_failure
 from worldcafe.extensions import database
 from worldcafe.services.organisers import organiser_count
@@ -76,22 +76,30 @@ def _retention_loop(app: Flask) -> None:
 
 
 VECTOR_SECONDS = 1.0
+VECTOR_RESTART_SECONDS = 30.0
 
 
 def _vector_loop(app: Flask) -> None:
-    """Sentence vectors of new and edited notes, in a worker thread, about every second."""
-    from worldcafe.services.vectors import compute, fill_missing
+    """Sentence vectors of new and edited notes, about every second, computed by the vector
+    process (a child holding the model: vector_process.py), started again if it died."""
+    from worldcafe.services.vectors import fill_missing
 
     db = database_of(app)
     pool = gevent.get_hub().threadpool
-    try:  # Load the model now, not when the first note of a café comes in.
-        pool.apply(lambda: compute(["worldcafe"]))
-    except Exception:
-        app.logger.exception("The sentence model did not load")
     while True:
         try:
+            process = vector_process.start()
+        except Exception:  # no model process: the harvest computes the vectors itself
+            app.logger.exception("The vector process did not start")
+            gevent.sleep(VECTOR_RESTART_SECONDS)
+            continue
+        try:
             with app.app_context():
-                done = fill_missing(db.read, db.write, pool.apply)
+                done = fill_missing(db.read, db.write, pool.apply, encode=process.encode)
+        except vector_process.VectorsUnavailable as error:
+            app.logger.warning("Note vectors: %s; starting the vector process again", error)
+            gevent.sleep(VECTOR_RESTART_SECONDS if not process.running else VECTOR_SECONDS)
+            continue
         except Exception:  # the next round of the loop tries again
             app.logger.exception("Note vectors failed")
             done = 0
@@ -148,4 +156,6 @@ def serve(host: str, port: int) -> int:
         server.serve_forever()
     except KeyboardInterrupt:
         server.stop(timeout=2)
+    finally:
+        vector_process.stop()
     return 0

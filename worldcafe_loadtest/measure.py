@@ -164,7 +164,15 @@ def server_pids(port: int) -> list[int]:
     return pids
 
 
-def _status_kb(pid: int, key: str) -> int:
+def child_pids(parents: Iterable[int]) -> list[int]:
+    """Processes on this machine started by one of `parents` (a server's vector process)."""
+    wanted = set(parents)
+    pids = [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
+    return [pid for pid in pids if _status_number(pid, "PPid") in wanted]
+
+
+def _status_number(pid: int, key: str) -> int:
+    """A number of /proc/PID/status (VmHWM in kB, PPid, …); 0 when unreadable."""
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as handle:
             for line in handle:
@@ -177,7 +185,7 @@ def _status_kb(pid: int, key: str) -> int:
 
 def peak_rss_mb(pids: Iterable[int]) -> float | None:
     """Peak resident memory (VmHWM) summed over `pids`, in MB; None when none is readable."""
-    total = sum(_status_kb(pid, "VmHWM") for pid in pids)
+    total = sum(_status_number(pid, "VmHWM") for pid in pids)
     return round(total / 1024, 1) if total else None
 
 

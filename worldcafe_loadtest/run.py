@@ -22,6 +22,7 @@ from worldcafe_loadtest.measure import (
     CafeLinks,
     LoadTestError,
     Settings,
+    child_pids,
     local_port,
     on_server,
     peak_rss_mb,
@@ -203,7 +204,9 @@ async def run_app(
         drops = tracker.disconnects
 
         ports = [local_port(server) for server in servers]
-        rss = peak_rss_mb([pid for port in ports if port for pid in server_pids(port)])
+        pids = [pid for port in ports if port for pid in server_pids(port)]
+        rss = peak_rss_mb(pids)
+        children_rss = peak_rss_mb(child_pids(pids))
     finally:
         await _gather_limited([d.disconnect for d in [*phones, host, projector]], 200)
     return {
@@ -218,6 +221,7 @@ async def run_app(
         "undelivered": len(undelivered),
         "not_stored": len(not_stored),
         "rss": rss,
+        "children_rss": children_rss,
         "seating": [p.table for p in phones],
     }
 
@@ -294,6 +298,8 @@ async def run(settings: Settings, links: CafeLinks | None, login: tuple[str, str
         "connect_all_s": round(app["connect_s"], 2),
         "seat_all_s": round(app["seat_s"], 2),
         "server_rss_mb": app["rss"],
+        "server_children_rss_mb": app["children_rss"],
+        "server_total_rss_mb": round((app["rss"] or 0) + (app["children_rss"] or 0), 1) or None,
         "baseline_fanout_ms": {"p50": None, "p99": None},
         "baseline_notes_sent": 0,
         "baseline_lost": None,
@@ -340,6 +346,9 @@ def format_report(report: dict[str, Any]) -> str:
         f"  fan-out, app:      {pair(report['fanout_ms'])}",
         f"  fan-out, relay:    {pair(report['baseline_fanout_ms'])}",
         f"  p99 ratio app/relay: {report['fanout_p99_ratio_vs_baseline']}",
-        f"  server peak RSS: {report['server_rss_mb']} MB",
+        f"  server peak RSS: {report['server_rss_mb']} MB, the process(es) serving the phones",
+        f"    their child processes (the sentence model's vector process): "
+        f"{report.get('server_children_rss_mb')} MB;"
+        f" together {report.get('server_total_rss_mb')} MB",
     ]
     return "\n".join(lines)

@@ -176,18 +176,19 @@ def on_note_add(event: Event) -> dict[str, Any]:
     sender), the host consoles and the projectors hear it.
 
     The hot path of a live café: an application context only, one write transaction reads
-    everything the screens need, and each fragment is rendered once per language.
+    everything the screens need and re-checks the socket's identity (the participant's resume
+    token), and each fragment is rendered once per language.
     """
     payload = event.payload()
     ident = event.ident
     args = (ident.cafe_id, _participant_id(event), payload.get("client_id"), payload.get("text"))
     try:
         with database().write_connection() as conn:
-            posted = note_service.post_note(conn, *args, rate=note_rate())
+            posted = note_service.post_note(conn, *args, rate=note_rate(), token=ident.token)
     except IntegrityError:
         # The same note arrived twice at once: the other request stored it.
         with database().write_connection() as conn:
-            posted = note_service.post_note(conn, *args)
+            posted = note_service.post_note(conn, *args, token=ident.token)
     with force_locale(ident.lang):
         html = fragments.participant_note(posted.view, ident.lang)
     if posted.created:
@@ -262,7 +263,7 @@ def on_note_insight(event: Event) -> dict[str, Any]:
 EVENTS: dict[str, tuple[transport.Handler, bool]] = {
     "clock": (on_clock, False),
     "resync": (on_resync, True),
-    "note:add": (on_note_add, False),
+    "note:add": (on_note_add, False),  # re-checks a phone's identity in its write
     "note:edit": (on_note_edit, True),
     "note:delete": (on_note_delete, True),
     "note:vote": (on_note_vote, True),
@@ -277,4 +278,11 @@ def register(app: Flask) -> None:
         int(app.config.get("NOTE_RATE_PER_MINUTE", 20))
     )
     for name, (handler, needs_request) in EVENTS.items():
-        transport.register(app, name, handler, limit, request=needs_request)
+        transport.register(
+            app,
+            name,
+            handler,
+            limit,
+            request=needs_request,
+            checks_participant=handler is on_note_add,
+        )

@@ -9,12 +9,12 @@ organiser who signed out (their epoch moves on) fails it at the socket's next ev
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
+from worldcafe.links import same_secret
 from worldcafe.models import Cafe, Organiser, Participant
 
 ROLES = ("participant", "host", "projector", "organiser")
@@ -53,21 +53,13 @@ _CAFE = (
 )
 
 
-def _same(held: str | None, current: str | None) -> bool:
-    return (
-        held is not None
-        and current is not None
-        and hmac.compare_digest(held.encode(), current.encode())
-    )
-
-
 def still_holds(db: Session | Connection, ident: Identity) -> bool:
     """Whether the identity still stands: one query on the café or participant row."""
     if ident.role == "participant":
         token = db.execute(
             _PARTICIPANT, {"participant": ident.participant_id, "cafe": ident.cafe_id}
         ).scalar()
-        return _same(ident.token, token)
+        return same_secret(ident.token, token)
     row = db.execute(_CAFE, {"cafe": ident.cafe_id}).first()
     if row is None:
         return False
@@ -77,7 +69,7 @@ def still_holds(db: Session | Connection, ident: Identity) -> bool:
             "projector": row.projector_secret,
             "organiser": row.organiser_secret,
         }.get(ident.role)
-        return _same(ident.secret, current)
+        return same_secret(ident.secret, current)
     return (
         ident.organiser_id is not None
         and row.owner_id == ident.organiser_id

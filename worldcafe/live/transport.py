@@ -1,10 +1,13 @@
 """The Socket.IO transport: one `socketio`, one registry of socket identities, one dispatch.
 
 Every client event goes through `dispatch`: it finds the socket's identity record, re-checks it
-against the database (identity.still_holds), calls `events.limit` (the one place for
-per-participant and per-console rate limits), and runs the handler in the socket's language,
-answering {"ok": true, …} or {"ok": false, "error": …, "status": …}, never a trace; the
-error is the refusal's message in the socket's language.
+against the database (identity.still_holds, one primary-key read on a bare connection), calls
+`events.limit` (the one place for per-participant and per-console rate limits), and runs the
+handler in the socket's language, answering {"ok": true, …} or {"ok": false, "error": …,
+"status": …}, never a trace; the error is the refusal's message in the socket's language.
+A handler registered with `checks_participant` re-checks a participant's identity itself,
+inside the transaction that does its work (the note hot path: no read of its own), and raises
+NoLongerValid when it no longer holds.
 
 A socket whose identity no longer holds is refused, leaves every room at once and is
 disconnected right after the refusal is acknowledged. `cut_off` does the same at once to every
@@ -33,7 +36,7 @@ from worldcafe.i18n import translated
 from worldcafe.live import rooms
 from worldcafe.live.identity import Identity, still_holds
 from worldcafe.messages import N_, Text
-from worldcafe.services.errors import ServiceError
+from worldcafe.services.errors import NoLongerValid, ServiceError
 
 socketio = SocketIO()
 MAX_SOCKET_MESSAGE = 16 * 1024
@@ -140,15 +143,34 @@ def _socketio_transport() -> BaseResponse:
     abort(404)
 
 
-def register(app: Flask, name: str, handler: Handler, limit: Limit, *, request: bool) -> None:
+def register(
+    app: Flask,
+    name: str,
+    handler: Handler,
+    limit: Limit,
+    *,
+    request: bool,
+    checks_participant: bool = False,
+) -> None:
     """Route the client event `name` through `dispatch`.
 
     `request`: run the handler in a request context of the socket's handshake (for templates
     that build URLs); the note hot path runs in an application context only.
+    `checks_participant`: the handler re-checks a participant's identity in its own transaction
+    (other sockets sending the event are checked here as usual).
     """
 
     def on_event(sid: str, data: object = None) -> dict[str, Any]:
-        return dispatch(app, sid, name, handler, limit, data, request=request)
+        return dispatch(
+            app,
+            sid,
+            name,
+            handler,
+            limit,
+            data,
+            request=request,
+            checks_participant=checks_participant,
+        )
 
     socketio.server.on(name, on_event, namespace=NAMESPACE)
 
@@ -162,6 +184,7 @@ def dispatch(
     data: object,
     *,
     request: bool,
+    checks_participant: bool = False,
 ) -> dict[str, Any]:
     """Check the identity, apply the limit, run the handler; always answer, never raise."""
     with app.app_context():
@@ -170,13 +193,14 @@ def dispatch(
         try:
             if ident is None:
                 raise Refused(N_("Not connected to a café."))
-            with database().read() as db:
-                if not still_holds(db, ident):
-                    raise Refused(
-                        N_("Join the café first.")
-                        if ident.role == "participant"
-                        else N_("This link is no longer valid.")
-                    )
+            if not (checks_participant and ident.participant_id is not None):
+                with database().read_connection() as conn:
+                    if not still_holds(conn, ident):
+                        raise Refused(
+                            N_("Join the café first.")
+                            if ident.role == "participant"
+                            else N_("This link is no longer valid.")
+                        )
             limit(name, ident)
         except Refused as refused:
             drop(sid)
@@ -186,16 +210,20 @@ def dispatch(
         except SQLAlchemyError as error:
             return _unavailable(app, error, lang)
         event = Event(sid, ident, data)
-        g.cafe_languages = list(ident.languages)
-        g.cafe_language = ident.language
-        if not request:
-            with force_locale(ident.lang):
-                return answer(lambda: handler(event), ident.lang)
-        with app.request_context(socketio.server.get_environ(sid, namespace=NAMESPACE)):
+        try:
             g.cafe_languages = list(ident.languages)
             g.cafe_language = ident.language
-            with force_locale(ident.lang):
-                return answer(lambda: handler(event), ident.lang)
+            if not request:
+                with force_locale(ident.lang):
+                    return answer(lambda: handler(event), ident.lang)
+            with app.request_context(socketio.server.get_environ(sid, namespace=NAMESPACE)):
+                g.cafe_languages = list(ident.languages)
+                g.cafe_language = ident.language
+                with force_locale(ident.lang):
+                    return answer(lambda: handler(event), ident.lang)
+        except NoLongerValid as ended:
+            drop(sid)
+            return refusal(ended.message, 403, lang)
 
 
 def _unavailable(app: Flask, error: SQLAlchemyError, language: str | None) -> dict[str, Any]:
@@ -208,6 +236,8 @@ def answer(call: Callable[[], dict[str, Any]], language: str) -> dict[str, Any]:
     """The handler's answer, or {ok: false, error, status} for a refusal or bad input."""
     try:
         return call()
+    except NoLongerValid:
+        raise  # dispatch cuts the socket off
     except SQLAlchemyError as error:
         return _unavailable(current_app, error, language)
     except ServiceError as error:

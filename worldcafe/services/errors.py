@@ -38,3 +38,8 @@ class Forbidden(ServiceError):
 
 class Conflict(ServiceError):
     status = 409
+
+
+class NoLongerValid(Forbidden):
+    """What the request was made as has ended (a participant who left, a deleted café): the
+    edge refuses the request and cuts off the socket that sent it."""

@@ -38,7 +38,7 @@ from worldcafe.services.harvest_cache import (
 from worldcafe.services.join_fields import answer_counts, fields_of
 from worldcafe.services.rounds import active_round
 from worldcafe.services.text_input import clean_text
-from worldcafe.services.vectors import stored_vectors
+from worldcafe.services.vectors import embedder, stored_vectors
 
 if TYPE_CHECKING:
     from worldcafe import synthesis
@@ -292,9 +292,12 @@ def _versioned_harvest(
     def compute() -> synthesis.Synthesis:
         curation = curation_of(cafe)
         vectors = stored_vectors(db, cafe.id)
+        encode = embedder()  # missing vectors come from the vector process when one runs
         # Plain data from here on: the synthesis runs beside the event loop, not on it.
         return offload(
-            lambda: synthesis.synthesize(notes, curation, language=cafe_language, vectors=vectors)
+            lambda: synthesis.synthesize(
+                notes, curation, language=cafe_language, vectors=vectors, embedder=encode
+            )
         )
 
     return version, SYNTHESES.get((cafe.id, anonymise), version, compute)

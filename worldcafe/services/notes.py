@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from worldcafe.links import same_secret
 from worldcafe.messages import N_
 from worldcafe.models import (
     Cafe,
@@ -34,7 +34,7 @@ from worldcafe.models import (
     utcnow,
 )
 from worldcafe.services.admission import Place, RateCheck, admit
-from worldcafe.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from worldcafe.services.errors import Conflict, Forbidden, InvalidInput, NoLongerValid, NotFound
 from worldcafe.services.participants import latest_started_round
 
 MAX_INSIGHTS_PER_ROUND = 3
@@ -42,28 +42,11 @@ _CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 
 @dataclass(frozen=True)
-class StoredNote:
-    """A note row just written or read on the hot path, without an ORM instance's upkeep."""
-
-    id: int
-    cafe_id: int
-    client_id: str
-    table_id: int
-    round_id: int
-    participant_id: int | None
-    text: str
-    language: str | None
-    created_at: dt.datetime
-    edited_at: dt.datetime | None = None
-    hidden: bool = False
-    deleted: bool = False
-
-
-@dataclass(frozen=True)
 class NoteView:
     """A note with what the screens show beside it."""
 
-    note: Note | StoredNote
+    # On the hot path a transient Note (in no session): the row was written or read by Core.
+    note: Note
     votes: int
     author: str
     round_number: int
@@ -127,27 +110,17 @@ def _seat_now(
 
 
 # The hot path's statements, built once: only their parameters change from note to note.
+_NOTE_TABLE: Table = Note.__table__  # type: ignore[assignment]
 _EXISTING = (
-    select(
-        Note.id,
-        Note.participant_id,
-        Note.table_id,
-        Note.round_id,
-        Note.text,
-        Note.language,
-        Note.created_at,
-        Note.edited_at,
-        Round.number,
-    )
-    .join(Round, Round.id == Note.round_id)
-    .where(Note.cafe_id == bindparam("cafe"), Note.client_id == bindparam("key"))
+    select(_NOTE_TABLE, Round.number.label("round_number"))
+    .join(Round, Round.id == _NOTE_TABLE.c.round_id)
+    .where(_NOTE_TABLE.c.cafe_id == bindparam("cafe"), _NOTE_TABLE.c.client_id == bindparam("key"))
 )
 _LABEL = (
     select(CafeTable.number, Theme.name)
     .join(Theme, Theme.id == CafeTable.theme_id)
     .where(CafeTable.id == bindparam("table"))
 )
-_NOTE_TABLE: Table = Note.__table__  # type: ignore[assignment]
 _INSERT = insert(_NOTE_TABLE).returning(_NOTE_TABLE.c.id)
 
 
@@ -176,6 +149,7 @@ def _context_statement() -> Select[Any]:
     return (
         select(
             participant.c.cafe_id,
+            participant.c.resume_token,
             participant.c.name,
             participant.c.language,
             earlier.label("earlier"),
@@ -215,18 +189,24 @@ def post_note(
     text: object,
     *,
     rate: RateCheck | None = None,
+    token: str | None = None,
 ) -> PostedNote:
     """Store a note at the writer's table once per client id: one query, one insert.
 
     This is the hot path of a live café. Everything announcing the note needs (the writer,
     the table's label, the round, the table-mates) comes from one query in the same
-    transaction, which also tells whether this client id was stored before.
+    transaction, which also tells whether this client id was stored before and whether
+    `token`, the resume token the writer's device holds (when given), is still theirs.
     """
     key = _client_id(client_id)
     rows = conn.execute(_CONTEXT, {"participant": participant_id, "cafe": cafe_id, "key": key})
     context = rows.all()
-    if not context or context[0].cafe_id != cafe_id:
-        raise Forbidden(N_("Join the café first."))
+    if (
+        not context
+        or context[0].cafe_id != cafe_id
+        or (token is not None and not same_secret(token, context[0].resume_token))
+    ):
+        raise NoLongerValid(N_("Join the café first."))
     writer = context[0]
     if writer.earlier is not None:
         return _posted_before(conn, cafe_id, participant_id, key, writer.name)
@@ -250,8 +230,7 @@ def post_note(
         "deleted": False,
     }
     note_id = conn.execute(_INSERT, values).scalar_one()
-    # A plain object for the screens; the row itself was written by the insert above.
-    note = StoredNote(id=note_id, **values)
+    note = Note(id=note_id, **values)  # for the screens; the insert above wrote the row
     recipients: dict[str, list[int]] = {}
     for row in context:
         if row.mate is not None:
@@ -274,24 +253,13 @@ def _posted_before(
     found = conn.execute(_EXISTING, {"cafe": cafe_id, "key": key}).one()
     if found.participant_id != participant_id:
         raise Conflict(N_("This note id is already taken."))
-    note = StoredNote(
-        id=found.id,
-        cafe_id=cafe_id,
-        client_id=key,
-        table_id=found.table_id,
-        round_id=found.round_id,
-        participant_id=participant_id,
-        text=found.text,
-        language=found.language,
-        created_at=found.created_at,
-        edited_at=found.edited_at,
-    )
+    note = Note(**{column.key: found._mapping[column] for column in _NOTE_TABLE.c})
     label = conn.execute(_LABEL, {"table": note.table_id}).one()
     view = NoteView(
         note=note,
         votes=vote_count(conn, note.id),
         author=author,
-        round_number=int(found.number),
+        round_number=int(found.round_number),
         table_number=label.number,
         theme=label.name,
     )

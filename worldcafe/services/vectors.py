@@ -1,9 +1,10 @@
 """Sentence vectors of notes, computed beside the note's path and stored with the note.
 
 A note is stored without its vector (the phone hears back at once); a background loop of the
-serving process picks up notes without one, computes them in a worker thread and stores
-them, so the harvest finds them ready. A rewritten note loses its vector (models.Note) and
-is picked up again. The harvest computes what is still missing itself.
+serving process picks up notes without one, has them computed by the vector process (a child
+process that holds the model, vector_process.py) and stores them, so the harvest finds them
+ready. A rewritten note loses its vector (models.Note) and is picked up again. The harvest
+computes what is still missing itself, by the vector process when one runs (`embedder`).
 """
 
 from __future__ import annotations
@@ -11,13 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from worldcafe import vector_process
 from worldcafe.models import Note
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from worldcafe.synthesis.semantic import Embedder
 
 BATCH = 64
 
@@ -33,15 +37,22 @@ def notes_without_vectors(db: Session, limit: int = BATCH) -> list[tuple[int, st
     return [(int(note_id), str(text)) for note_id, text in rows]
 
 
-def store_vectors(db: Session, vectors: Sequence[tuple[int, str, bytes]]) -> int:
-    """Store vectors of notes whose text is still the one they were computed from."""
-    stored = 0
-    for note_id, text, data in vectors:
-        result = db.execute(
-            update(Note).where(Note.id == note_id, Note.text == text).values(vector=data)
+_STORE = (
+    update(Note.__table__)  # type: ignore[arg-type]
+    .where(Note.__table__.c.id == bindparam("note"), Note.__table__.c.text == bindparam("was"))
+    .values(vector=bindparam("data"))
+)
+
+
+def store_vectors(db: Session, vectors: Sequence[tuple[int, str, bytes]]) -> None:
+    """Store vectors of notes whose text is still the one they were computed from.
+
+    One statement for the batch, past the ORM: the serving process runs it beside the sockets.
+    """
+    if vectors:
+        db.connection().execute(
+            _STORE, [{"note": i, "was": text, "data": data} for i, text, data in vectors]
         )
-        stored += int(getattr(result, "rowcount", 0) or 0)
-    return stored
 
 
 def stored_vectors(db: Session, cafe_id: int) -> dict[str, np.ndarray]:
@@ -59,11 +70,19 @@ def stored_vectors(db: Session, cafe_id: int) -> dict[str, np.ndarray]:
     return found
 
 
-def compute(texts: Sequence[str]) -> list[bytes]:
-    """Vectors of texts as stored with notes (the shipped model; CPU-heavy)."""
-    from worldcafe.synthesis import encode, vector_to_bytes
+def embedder() -> Embedder | None:
+    """How this process computes missing vectors: its vector process, when one runs (else
+    None: the synthesis loads the model itself)."""
+    process = vector_process.running()
+    return process.encode if process is not None else None
 
-    return [vector_to_bytes(v) for v in encode(list(texts))]
+
+def compute(texts: Sequence[str], encode: Embedder | None = None) -> list[bytes]:
+    """Vectors of texts as stored with notes (the shipped model; CPU-heavy)."""
+    from worldcafe.synthesis import encode as encode_here
+    from worldcafe.synthesis import vector_to_bytes
+
+    return [vector_to_bytes(v) for v in (encode or encode_here)(list(texts))]
 
 
 def fill_missing(
@@ -71,16 +90,20 @@ def fill_missing(
     write: Callable[[], Any],
     run: Callable[[Callable[[], list[bytes]]], list[bytes]] = lambda work: work(),
     limit: int = BATCH,
+    encode: Embedder | None = None,
 ) -> int:
-    """One round of the background work: compute and store up to `limit` missing vectors.
+    """One round of the background work: compute and store up to `limit` missing vectors;
+    returns how many notes were computed.
 
     `read` and `write` open sessions (context managers); `run` runs the computation (in a
-    worker thread when serving) so that no session is held while the model works.
+    worker thread when serving) so that no session is held while the model works; `encode`
+    computes (the vector process when serving; the model in this process by default).
     """
     with read() as db:
         todo = notes_without_vectors(db, limit)
     if not todo:
         return 0
-    data = run(lambda: compute([text for _, text in todo]))
+    data = run(lambda: compute([text for _, text in todo], encode))
     with write() as db:
-        return store_vectors(db, [(i, t, d) for (i, t), d in zip(todo, data, strict=True)])
+        store_vectors(db, [(i, t, d) for (i, t), d in zip(todo, data, strict=True)])
+    return len(todo)

@@ -16,8 +16,12 @@ branch_labels = None
 depends_on = None
 
 
+# SQLite rebuilds the table for the new column: it stays AUTOINCREMENT (0005), ids never reused.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("cafe", schema=None) as batch_op:
+    with op.batch_alter_table("cafe", schema=None, table_kwargs=NEVER_REUSE_IDS) as batch_op:
         batch_op.add_column(
             sa.Column(
                 "summaries_published", sa.Boolean(), nullable=False, server_default=sa.false()
@@ -26,5 +30,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("cafe", schema=None) as batch_op:
+    with op.batch_alter_table("cafe", schema=None, table_kwargs=NEVER_REUSE_IDS) as batch_op:
         batch_op.drop_column("summaries_published")

@@ -1,0 +1,206 @@
+"""Sentence vectors computed in a process of their own, beside the serving process.
+
+The sentence model takes a couple of hundred MB and its work holds Python's interpreter lock
+for long stretches: in the serving process it would slow every socket down. So the serving
+process starts `python -m worldcafe.vector_process` as its child and sends it texts through a
+pipe; the child answers their vectors. The child loads the model once at start, runs at a lower
+CPU priority, and ends when its pipe closes: when the server stops, and also when the server is
+killed. A child that died is started again by `ensure_running`.
+
+`encode` blocks while the child works: call it from a worker thread, never on the event loop.
+The serving process imports neither the model nor the synthesis for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+OK, FAILED = b"+", b"-"
+COLUMNS = struct.Struct("<I")  # an answer: OK, the vectors' length, then the float32 rows
+NICENESS = 10
+
+
+class VectorsUnavailable(Exception):
+    """The child process is not running or did not answer."""
+
+
+def _native_lock() -> Any:
+    """A lock between worker threads that gevent's monkey-patching leaves a real lock."""
+    try:
+        from gevent.monkey import get_original
+    except ImportError:  # pragma: no cover - gevent is a dependency
+        return threading.Lock()
+    return get_original("_thread", "allocate_lock")()
+
+
+class VectorProcess:
+    """The child process holding the sentence model, and the pipe to it."""
+
+    def __init__(self) -> None:
+        self._lock = _native_lock()
+        self._child: subprocess.Popen[bytes] | None = None
+        self._requests: Connection | None = None
+        self._answers: Connection | None = None
+
+    @property
+    def pid(self) -> int | None:
+        """The child's process id while it runs."""
+        return self._child.pid if self.running else None  # type: ignore[union-attr]
+
+    @property
+    def running(self) -> bool:
+        return self._child is not None and self._child.poll() is None
+
+    def start(self) -> None:
+        """Start the child; it loads the model before it answers the first request."""
+        to_child, requests = os.pipe()
+        answers, from_child = os.pipe()
+        try:
+            self._child = subprocess.Popen(
+                [sys.executable, "-m", "worldcafe.vector_process", str(to_child), str(from_child)],
+                pass_fds=(to_child, from_child),
+                stdin=subprocess.DEVNULL,
+            )
+        except BaseException:
+            for fd in (to_child, requests, answers, from_child):
+                os.close(fd)
+            raise
+        os.close(to_child)
+        os.close(from_child)
+        self._close_pipes()
+        self._requests = Connection(requests, readable=False)
+        self._answers = Connection(answers, writable=False)
+
+    def ensure_running(self) -> bool:
+        """Start the child again if it died; True when it was (re)started."""
+        if self.running:
+            return False
+        self.stop()
+        self.start()
+        return True
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors of `texts` (one row each, float32), computed by the child."""
+        with self._lock:
+            if self._requests is None or self._answers is None or not self.running:
+                raise VectorsUnavailable("the vector process is not running")
+            try:
+                self._requests.send_bytes(json.dumps(list(texts)).encode("utf-8"))
+                answer = self._answers.recv_bytes()
+            except (OSError, EOFError) as error:
+                raise VectorsUnavailable(f"the vector process stopped: {error}") from None
+        if answer[:1] != OK:
+            raise VectorsUnavailable(answer[1:].decode("utf-8", "replace"))
+        import numpy as np
+
+        (columns,) = COLUMNS.unpack_from(answer, 1)
+        rows = np.frombuffer(answer, dtype="<f4", offset=1 + COLUMNS.size)
+        return rows.reshape(len(texts), columns).copy()  # aligned and writable
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Close the pipe (the child ends by itself), then make sure it has."""
+        with self._lock:
+            self._close_pipes()
+        child, self._child = self._child, None
+        if child is None:
+            return
+        try:
+            child.wait(timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait(timeout)
+
+    def _close_pipes(self) -> None:
+        for pipe in (self._requests, self._answers):
+            if pipe is not None:
+                pipe.close()
+        self._requests = self._answers = None
+
+
+_running: VectorProcess | None = None
+
+
+def start() -> VectorProcess:
+    """Start this process's vector child (serving); the harvest then uses it too."""
+    global _running
+    if _running is None:
+        _running = VectorProcess()
+    _running.ensure_running()
+    return _running
+
+
+def running() -> VectorProcess | None:
+    """This process's vector child, if it has one running."""
+    return _running if _running is not None and _running.running else None
+
+
+def stop() -> None:
+    """Stop this process's vector child, if any."""
+    global _running
+    process, _running = _running, None
+    if process is not None:
+        process.stop()
+
+
+def _serve(requests: Connection, answers: Connection) -> None:
+    import numpy as np
+
+    from worldcafe.synthesis import encode
+
+    # The model loads now, beside a pipe that is already listened to: a server that stops
+    # meanwhile is not kept waiting.
+    loaded = threading.Event()
+
+    def load() -> None:
+        try:
+            encode(["worldcafe"])
+        finally:
+            loaded.set()  # a model that failed to load fails each request with its error
+
+    threading.Thread(target=load, daemon=True).start()
+    while True:
+        try:
+            request = requests.recv_bytes()
+        except (EOFError, OSError):
+            return  # the serving process closed the pipe or went away
+        loaded.wait()
+        try:
+            texts = json.loads(request)
+            vectors = np.asarray(encode([str(text) for text in texts]), dtype="<f4")
+            answer = OK + COLUMNS.pack(vectors.shape[1]) + vectors.tobytes()
+        except Exception as error:  # answered, so that the caller does not wait forever
+            answer = FAILED + f"{type(error).__name__}: {error}".encode()
+        try:
+            answers.send_bytes(answer)
+        except OSError:
+            return
+
+
+def main(argv: list[str]) -> int:
+    """The child: `python -m worldcafe.vector_process READ_FD WRITE_FD`."""
+    # Ctrl+C reaches the whole terminal's process group: the server stops, and this child
+    # with it when the pipe closes, without a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError):
+        os.nice(NICENESS)  # the sockets of the serving process go first
+    requests = Connection(int(argv[0]), writable=False)
+    answers = Connection(int(argv[1]), readable=False)
+    _serve(requests, answers)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
