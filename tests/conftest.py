@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
 
 from tests.factories import make_cafe
-from tests.live_server import empty_postgres
+from tests.live_server import LiveServer, empty_postgres
 from worldcafe import create_app
 
 
@@ -85,3 +85,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "browser" in item.path.parts and item.config.pluginmanager.hasplugin("xdist"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.fixture(scope="module")
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """A real `worldcafe run` process, shared by the tests of one module."""
+    live = LiveServer(tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])).start()
+    yield live
+    live.stop()
