@@ -22,9 +22,9 @@ language away from a table:
   people who share a language with fewest others.
 
 Beyond `LARGE` people the plain start is built only where no common language is asked and
-the cheap dealt one (built first) misses themes, and where a common language is asked each round's tables of a
-theme are seated by table languages (`languages.py`), to keep within the time goals; the
-search then takes fewer steps, as each costs about n times the table size.
+the cheap dealt one (built first) misses themes, and where a common language is asked each
+round's tables of a theme are seated by table languages (`languages.py`), to keep within the
+time goals; the search then takes fewer steps, as each costs about n times the table size.
 """
 
 from __future__ import annotations
