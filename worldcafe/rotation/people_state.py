@@ -184,9 +184,12 @@ class PeopleState:
         table_bad = np.zeros(self.m, dtype=bool)
         if self.check_lang:
             table_bad = (self.table_masks(r) == 0) & self.is_open[r]
-            if table_bad.any() and not self.keep_languages:  # repairing: only those there
+            # languages first: only those at such tables (once repaired, every other time,
+            # as what is left may not be repairable: mixing and repeats go on beside it)
+            focus = not self.keep_languages or self.s.rng.random() < 0.5
+            if table_bad.any() and focus:
                 conflict = table_bad[tq]
-            else:  # what is left cannot share a language: mixing and repeats go on
+            else:
                 conflict |= table_bad[tq]
         return leave, conflict, table_bad
 
