@@ -12,9 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
 
-from tests.factories import make_cafe
-from tests.live_server import empty_postgres
-from worldcafe import create_app
+from tests.factories import app_for_test, make_cafe
+from tests.live_server import LiveServer, empty_postgres
 
 
 def _worker_postgres(url: str | None) -> str | None:
@@ -53,17 +52,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
     """The app on a fresh database, in threading mode for the test clients."""
-    application = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test-secret",
-            "WTF_CSRF_ENABLED": False,
-            "SOCKETIO_ASYNC_MODE": "threading",
-            "PLAN_SECONDS": 0.5,
-            "SERVER_NAME": "localhost",
-        }
+    application = app_for_test(
+        tmp_path / "instance",
+        DATABASE_URL=database_url,
+        SECRET_KEY="test-secret",
+        WTF_CSRF_ENABLED=False,
+        PLAN_SECONDS=0.5,
+        SERVER_NAME="localhost",
     )
     yield application
     application.extensions["worldcafe.db"].dispose()
@@ -85,3 +80,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "browser" in item.path.parts and item.config.pluginmanager.hasplugin("xdist"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.fixture(scope="module")
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """A real `worldcafe run` process, shared by the tests of one module."""
+    live = LiveServer(tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])).start()
+    yield live
+    live.stop()

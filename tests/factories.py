@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 
+from worldcafe import create_app
 from worldcafe.extensions import database
 from worldcafe.links import DEFAULT_BASE_URL, cafe_links
 from worldcafe.models import Cafe
@@ -25,6 +27,18 @@ CONFIG: dict[str, Any] = {
         {"name": "Investment", "tables": 1, "questions": ["Where to invest?", "What to stop?"]},
     ],
 }
+
+
+def app_for_test(instance: Path, **settings: Any) -> Flask:
+    """The app on its own instance folder, sockets in threading mode; `settings` add or override."""
+    return create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(instance),
+            "SOCKETIO_ASYNC_MODE": "threading",
+            **settings,
+        }
+    )
 
 
 def make_cafe(app: Flask, **overrides: Any) -> dict[str, Any]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import requests
 import socketio
 
 from tests.factories import csrf_token
+from tests.live_clients import connect
 from tests.live_server import LiveServer
 
 CONFIG = {
@@ -31,13 +31,6 @@ CONFIG = {
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = LiveServer(tmp_path_factory.mktemp("cut-off")).start()
-    yield live
-    live.stop()
-
-
 class Screen:
     """One browser (cookies) and its socket, recording every fragment it hears."""
 
@@ -45,14 +38,7 @@ class Screen:
         self.heard: list[str] = []
         self.sio = socketio.Client(reconnection=False)
         self.sio.on("fragment", lambda data: self.heard.append(str(data.get("html", ""))))
-        cookie = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
-        self.sio.connect(
-            server.url,
-            headers={"Cookie": cookie},
-            auth={"cafe": cafe_id, "role": role},
-            transports=["websocket"],
-            wait_timeout=10,
-        )
+        connect(server, http, cafe_id, role, self.sio)
 
     def emit(self, event: str, data: object = None) -> Any:
         return self.sio.call(event, data, timeout=10)

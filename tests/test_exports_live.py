@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import uuid
-from collections.abc import Iterator
 
-import pytest
 import requests
-import socketio
 from markdown_it import MarkdownIt
 
+from tests.live_clients import connect, join, start_round
 from tests.live_server import LiveServer
 
 HOSTILE_NOTES = [
@@ -26,19 +23,6 @@ HOSTILE_NOTES = [
 HOSTILE_NAME = '=HYPERLINK("http://evil.example","me")'
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = LiveServer(tmp_path_factory.mktemp("exports")).start()
-    yield live
-    live.stop()
-
-
-def _token(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, "no form on the page"
-    return found.group(1)
-
-
 def test_csv_and_markdown_exports_neutralise_what_participants_wrote(server: LiveServer) -> None:
     links = server.create_cafe(
         {
@@ -49,26 +33,9 @@ def test_csv_and_markdown_exports_neutralise_what_participants_wrote(server: Liv
             "themes": [{"name": "Trust", "tables": 1, "questions": ["What do we trust?"]}],
         }
     )
-    phone = requests.Session()
-    token = _token(phone.get(links["join_url"], timeout=10).text)
-    joined = phone.post(
-        links["join_url"], data={"name": HOSTILE_NAME, "csrf_token": token}, timeout=10
-    )
-    assert joined.status_code == 200
-    host = requests.Session()
-    token = _token(host.get(links["host_url"], timeout=10).text)
-    started = host.post(links["host_url"] + "/round/start", data={"csrf_token": token}, timeout=10)
-    assert started.status_code in (200, 302)
-
-    client = socketio.Client(reconnection=False)
-    cookie = "; ".join(f"{k}={v}" for k, v in phone.cookies.items())
-    client.connect(
-        server.url,
-        headers={"Cookie": cookie},
-        auth={"cafe": links["cafe_id"], "role": "participant"},
-        transports=["websocket"],
-        wait_timeout=10,
-    )
+    phone = join(links, HOSTILE_NAME)
+    start_round(links)
+    client = connect(server, phone, links["cafe_id"], "participant")
     try:
         for text in HOSTILE_NOTES:
             ack = client.call(

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
 import socketio
 
-from tests.factories import CONFIG
+from tests.factories import CONFIG, csrf_token
+from tests.live_clients import connect, cookie_header, join, start_round
 from tests.live_server import LiveServer
 
 HUGE_ID = "9" * 20
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = LiveServer(tmp_path_factory.mktemp("hostile")).start()
-    yield live
-    live.stop()
-
-
-def _token(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, "no form on the page"
-    return found.group(1)
 
 
 def _participants(server: LiveServer, cafe_id: int) -> int:
@@ -41,7 +27,7 @@ def test_a_join_flood_from_one_script_fills_no_more_than_the_seats(server: LiveS
     small = {**CONFIG, "table_capacity": 2, "themes": CONFIG["themes"][:1]}  # two seats
     links = server.create_cafe({**small, "themes": [{**small["themes"][0], "tables": 1}]})
     script = requests.Session()
-    token = _token(script.get(links["join_url"], timeout=10).text)
+    token = csrf_token(script.get(links["join_url"], timeout=10).text)
     answers = [
         script.post(
             links["join_url"],
@@ -59,7 +45,7 @@ def test_a_join_flood_from_one_script_fills_no_more_than_the_seats(server: LiveS
         if 'name="csrf_token"' in page and "every seat is taken" not in page:
             fresh.post(
                 links["join_url"],
-                data={"name": f"Fresh {index}", "csrf_token": _token(page)},
+                data={"name": f"Fresh {index}", "csrf_token": csrf_token(page)},
                 timeout=10,
             )
     assert _participants(server, links["cafe_id"]) == 2
@@ -73,7 +59,7 @@ def test_a_closed_door_stores_nobody(server: LiveServer) -> None:
     console = host.get(links["host_url"], timeout=10).text
     closed = host.post(
         f"{links['host_url']}/joining",
-        data={"open": "0", "csrf_token": _token(console)},
+        data={"open": "0", "csrf_token": csrf_token(console)},
         timeout=10,
     )
     assert closed.status_code == 200 and "Open joining" in closed.text
@@ -81,7 +67,7 @@ def test_a_closed_door_stores_nobody(server: LiveServer) -> None:
     page = phone.get(links["join_url"], timeout=10).text
     assert "not taking new participants" in page
     refused = phone.post(
-        links["join_url"], data={"name": "Ada", "csrf_token": _token(page)}, timeout=10
+        links["join_url"], data={"name": "Ada", "csrf_token": csrf_token(page)}, timeout=10
     )
     assert refused.status_code == 409
     assert _participants(server, links["cafe_id"]) == 0
@@ -94,7 +80,7 @@ def test_guessing_sign_ins_and_device_codes_is_throttled(server: LiveServer) -> 
     answers = [
         guesser.post(
             f"{server.url}/organiser/login",
-            data={"email": "nobody@example.org", "password": "x", "csrf_token": _token(login)},
+            data={"email": "nobody@example.org", "password": "x", "csrf_token": csrf_token(login)},
             timeout=10,
         ).status_code
         for _ in range(11)
@@ -104,7 +90,7 @@ def test_guessing_sign_ins_and_device_codes_is_throttled(server: LiveServer) -> 
     codes = [
         guesser.post(
             f"{links['join_url']}/resume",
-            data={"resume_code": "ABCDEFGHJK", "csrf_token": _token(page)},
+            data={"resume_code": "ABCDEFGHJK", "csrf_token": csrf_token(page)},
             timeout=10,
         )
         for _ in range(11)
@@ -146,10 +132,7 @@ def test_deep_nesting_and_huge_numbers_in_socket_packets_are_answered_without_a_
     import websocket
 
     links = server.create_cafe(CONFIG)
-    http = requests.Session()
-    page = http.get(links["join_url"], timeout=10).text
-    http.post(links["join_url"], data={"name": "Ada", "csrf_token": _token(page)}, timeout=10)
-    cookie = "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+    cookie = cookie_header(join(links, "Ada"))
     ws = websocket.create_connection(
         server.url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket",
         cookie=cookie,
@@ -186,25 +169,10 @@ def test_an_event_storm_is_refused_past_thirty_a_minute_and_not_fanned_out(
     import uuid
 
     links = server.create_cafe({**CONFIG, "themes": CONFIG["themes"][:1]})
-    host = requests.Session()
-    console = host.get(links["host_url"], timeout=10).text
-    phone = requests.Session()
-    page = phone.get(links["join_url"], timeout=10).text
-    phone.post(links["join_url"], data={"name": "Ada", "csrf_token": _token(page)}, timeout=10)
-    host.post(f"{links['host_url']}/round/start", data={"csrf_token": _token(console)}, timeout=30)
-
-    def client(http: requests.Session, role: str) -> Any:
-        sio = socketio.Client(reconnection=False)
-        sio.connect(
-            server.url,
-            headers={"Cookie": "; ".join(f"{c.name}={c.value}" for c in http.cookies)},
-            auth={"cafe": links["cafe_id"], "role": role},
-            transports=["websocket"],
-            wait_timeout=10,
-        )
-        return sio
-
-    writer, screen = client(phone, "participant"), client(host, "host")
+    phone = join(links, "Ada")
+    host = start_round(links)
+    writer = connect(server, phone, links["cafe_id"], "participant")
+    screen = connect(server, host, links["cafe_id"], "host")
     seen: list[str] = []
     screen.on("fragment", lambda data: seen.append(str(data.get("html", ""))))
     added = writer.call("note:add", {"client_id": str(uuid.uuid4()), "text": "Storm"}, timeout=10)

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.factories import join
+from tests.factories import app_for_test, join
 from worldcafe import create_app
 from worldcafe.extensions import database
 from worldcafe.models import AuditEvent, Cafe
@@ -31,16 +31,12 @@ def _on_disk(app: Flask, text: str) -> bool:
 
 @pytest.fixture
 def sqlite_app(tmp_path: Path) -> Any:
-    application = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "SECRET_KEY": "test-secret",
-            "WTF_CSRF_ENABLED": False,
-            "SOCKETIO_ASYNC_MODE": "threading",
-            "PLAN_SECONDS": 0.2,
-            "SERVER_NAME": "localhost",
-        }
+    application = app_for_test(
+        tmp_path / "instance",
+        SECRET_KEY="test-secret",
+        WTF_CSRF_ENABLED=False,
+        PLAN_SECONDS=0.2,
+        SERVER_NAME="localhost",
     )
     yield application
     application.extensions["worldcafe.db"].dispose()
@@ -133,15 +129,11 @@ def test_a_read_only_database_says_so_on_health_and_on_the_page(tmp_path: Path) 
     cafe = make_cafe(writable)
     path = Path(writable.config["DATABASE_URL"].removeprefix("sqlite:///"))
     writable.extensions["worldcafe.db"].dispose()
-    read_only = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path / "i"),
-            "SECRET_KEY": "k",
-            "WTF_CSRF_ENABLED": False,
-            "SOCKETIO_ASYNC_MODE": "threading",
-            "DATABASE_URL": f"sqlite:///file:{path}?mode=ro&uri=true",
-        }
+    read_only = app_for_test(
+        tmp_path / "i",
+        SECRET_KEY="k",
+        WTF_CSRF_ENABLED=False,
+        DATABASE_URL=f"sqlite:///file:{path}?mode=ro&uri=true",
     )
     client = read_only.test_client()
     health = client.get("/healthz")

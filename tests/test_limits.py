@@ -4,45 +4,23 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import re
 import time
 import uuid
 import warnings
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 import requests
 import socketio
 
 from tests.factories import CONFIG
+from tests.live_clients import connect, join, start_round
 from tests.live_server import LiveServer
 from worldcafe.live.transport import MAX_SOCKET_MESSAGE
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = LiveServer(tmp_path_factory.mktemp("limits")).start()
-    yield live
-    live.stop()
-
-
 def _phone(server: LiveServer, links: dict[str, Any], name: str) -> tuple[requests.Session, Any]:
-    http = requests.Session()
-    page = http.get(links["join_url"], timeout=10).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert token
-    http.post(links["join_url"], data={"name": name, "csrf_token": token.group(1)}, timeout=10)
-    client = socketio.Client(reconnection=False)
-    cookie = "; ".join(f"{c.name}={c.value}" for c in http.cookies)
-    client.connect(
-        server.url,
-        headers={"Cookie": cookie},
-        auth={"cafe": links["cafe_id"], "role": "participant"},
-        transports=["websocket"],
-        wait_timeout=10,
-    )
-    return http, client
+    http = join(links, name)
+    return http, connect(server, http, links["cafe_id"], "participant")
 
 
 def _close_cut_connection(client: Any) -> None:
@@ -61,15 +39,8 @@ def test_an_oversized_socket_message_is_refused_and_the_phone_can_go_on(
     server: LiveServer,
 ) -> None:
     links = server.create_cafe({**CONFIG, "themes": CONFIG["themes"][:1]})
-    host = requests.Session()
-    console = host.get(links["host_url"], timeout=10).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', console)
-    assert token
     first_http, phone = _phone(server, links, "Ada")
-    started = host.post(
-        f"{links['host_url']}/round/start", data={"csrf_token": token.group(1)}, timeout=30
-    )
-    assert started.status_code == 200
+    host = start_round(links)
     huge = "x" * (MAX_SOCKET_MESSAGE * 4)
     refused = (socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError)
     with contextlib.suppress(*refused):

@@ -29,6 +29,11 @@ def live(app: Flask, client: FlaskClient, cafe: dict[str, Any]) -> dict[str, Any
     return {"phones": phones, "ids": ids, "tables": list(tables.values()), "host": client}
 
 
+def _phone(app: Flask, cafe: dict[str, Any], live: dict[str, Any], table: int, place: int) -> Any:
+    """A socket for the phone at `place` of the `table`-th table (both from 0) of the live café."""
+    return connect(app, live["phones"][live["tables"][table][place]], cafe, "participant")
+
+
 def test_connections_without_a_role_or_identity_are_refused(
     app: Flask, cafe: dict[str, Any]
 ) -> None:
@@ -44,10 +49,9 @@ def test_connections_without_a_role_or_identity_are_refused(
 def test_a_note_reaches_table_mates_host_and_projector_but_not_other_tables(
     app: Flask, cafe: dict[str, Any], live: dict[str, Any]
 ) -> None:
-    mine, other = live["tables"]
-    writer = connect(app, live["phones"][mine[0]], cafe, "participant")
-    mate = connect(app, live["phones"][mine[1]], cafe, "participant")
-    stranger = connect(app, live["phones"][other[0]], cafe, "participant")
+    writer = _phone(app, cafe, live, 0, 0)
+    mate = _phone(app, cafe, live, 0, 1)
+    stranger = _phone(app, cafe, live, 1, 0)
     host = connect(app, live["host"], cafe, "host")
     projector_browser = app.test_client()
     projector_browser.get(str(cafe["projector_url"]))
@@ -70,9 +74,8 @@ def test_a_note_reaches_table_mates_host_and_projector_but_not_other_tables(
 def test_a_retried_note_is_stored_once_and_not_broadcast_again(
     app: Flask, cafe: dict[str, Any], live: dict[str, Any]
 ) -> None:
-    mine = live["tables"][0]
-    writer = connect(app, live["phones"][mine[0]], cafe, "participant")
-    mate = connect(app, live["phones"][mine[1]], cafe, "participant")
+    writer = _phone(app, cafe, live, 0, 0)
+    mate = _phone(app, cafe, live, 0, 1)
     client_id = str(uuid.uuid4())
     first = writer.emit("note:add", {"client_id": client_id, "text": "Once"}, callback=True)
     mate.get_received()
@@ -97,7 +100,7 @@ def test_a_retried_note_is_stored_once_and_not_broadcast_again(
 def test_bad_notes_get_an_error_message(
     app: Flask, cafe: dict[str, Any], live: dict[str, Any], payload: Any, message: str
 ) -> None:
-    writer = connect(app, live["phones"][live["tables"][0][0]], cafe, "participant")
+    writer = _phone(app, cafe, live, 0, 0)
     ack = writer.emit("note:add", payload, callback=True)
     assert ack["ok"] is False
     assert message in ack["error"]
@@ -116,10 +119,9 @@ def test_notes_are_refused_in_the_lobby(app: Flask, cafe: dict[str, Any]) -> Non
 def test_only_the_author_edits_or_deletes_and_votes_stay_at_the_table(
     app: Flask, cafe: dict[str, Any], live: dict[str, Any]
 ) -> None:
-    mine, other = live["tables"]
-    writer = connect(app, live["phones"][mine[0]], cafe, "participant")
-    mate = connect(app, live["phones"][mine[1]], cafe, "participant")
-    stranger = connect(app, live["phones"][other[0]], cafe, "participant")
+    writer = _phone(app, cafe, live, 0, 0)
+    mate = _phone(app, cafe, live, 0, 1)
+    stranger = _phone(app, cafe, live, 1, 0)
     client_id = str(uuid.uuid4())
     writer.emit("note:add", {"client_id": client_id, "text": "Draft"}, callback=True)
     assert mate.emit("note:edit", {"id": client_id, "text": "Hijack"}, callback=True)["ok"] is False
@@ -155,7 +157,7 @@ def test_key_insights_only_by_the_table_host_three_a_round(
         data={"table_id": str(table_id)},
     )
     table_host = connect(app, live["phones"][host_name], cafe, "participant")
-    traveller = connect(app, live["phones"][mine[1]], cafe, "participant")
+    traveller = _phone(app, cafe, live, 0, 1)
     ids = []
     for i in range(4):
         cid = str(uuid.uuid4())
@@ -172,14 +174,14 @@ def test_the_note_rate_is_limited_per_participant(
     app: Flask, cafe: dict[str, Any], live: dict[str, Any]
 ) -> None:
     app.extensions["worldcafe.note_rate"].per_minute = 3
-    writer = connect(app, live["phones"][live["tables"][0][0]], cafe, "participant")
+    writer = _phone(app, cafe, live, 0, 0)
     acks = [
         writer.emit("note:add", {"client_id": str(uuid.uuid4()), "text": f"n{i}"}, callback=True)
         for i in range(4)
     ]
     assert [a["ok"] for a in acks] == [True, True, True, False]
     assert acks[3]["status"] == 429
-    other = connect(app, live["phones"][live["tables"][0][1]], cafe, "participant")
+    other = _phone(app, cafe, live, 0, 1)
     ok = other.emit("note:add", {"client_id": str(uuid.uuid4()), "text": "mine"}, callback=True)
     assert ok["ok"]
 
@@ -187,7 +189,7 @@ def test_the_note_rate_is_limited_per_participant(
 def test_resync_sends_the_panel_and_the_timer(
     app: Flask, cafe: dict[str, Any], live: dict[str, Any]
 ) -> None:
-    phone = connect(app, live["phones"][live["tables"][0][0]], cafe, "participant")
+    phone = _phone(app, cafe, live, 0, 0)
     phone.get_received()
     assert phone.emit("resync", callback=True) == {"ok": True}
     received = phone.get_received()
@@ -200,9 +202,8 @@ def test_resync_sends_the_panel_and_the_timer(
 def test_a_round_start_pushes_each_table_its_panel(
     app: Flask, cafe: dict[str, Any], live: dict[str, Any]
 ) -> None:
-    mine, other = live["tables"]
-    a = connect(app, live["phones"][mine[0]], cafe, "participant")
-    b = connect(app, live["phones"][other[0]], cafe, "participant")
+    a = _phone(app, cafe, live, 0, 0)
+    b = _phone(app, cafe, live, 1, 0)
     host = connect(app, live["host"], cafe, "host")
     live["host"].post(f"{cafe['host_url']}/round/end")
     for s in (a, b, host):
@@ -229,7 +230,7 @@ def test_a_revoked_host_link_cannot_act_over_its_open_socket(
 def test_clock_answers_the_server_time(
     app: Flask, cafe: dict[str, Any], live: dict[str, Any]
 ) -> None:
-    phone = connect(app, live["phones"][live["tables"][0][0]], cafe, "participant")
+    phone = _phone(app, cafe, live, 0, 0)
     reply = phone.emit("clock", callback=True)
     assert reply["ok"] and reply["now"] > 1_700_000_000_000
 
@@ -239,7 +240,7 @@ def test_the_projector_harvest_view_follows_curation_live(
 ) -> None:
     from worldcafe.live.transport import socketio
 
-    writer = connect(app, live["phones"][live["tables"][0][0]], cafe, "participant")
+    writer = _phone(app, cafe, live, 0, 0)
     writer.emit("note:add", {"client_id": str(uuid.uuid4()), "text": "Bike lanes"}, callback=True)
     browser = app.test_client()
     browser.get(f"{cafe['projector_url']}/harvest")

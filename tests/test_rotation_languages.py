@@ -68,3 +68,30 @@ def test_a_large_cafe_with_languages_is_planned_the_same_for_a_seed() -> None:
     instance = planted(240, 5, 3, 3, 4, hosts=False)
     first = plan_rounds(instance, seed=7, time_limit=1.0)
     assert plan_rounds(instance, seed=7, time_limit=1.0).rounds == first.rounds
+
+
+def test_where_no_table_can_share_a_language_mixing_and_repeats_still_reach_their_bounds() -> None:
+    # 12 people at 3 themed tables over 3 rounds, each speaking one of 6 languages (2 each):
+    # every table of 4 lacks a common language whatever the plan, and the two people of
+    # Leipzig (and of Lyon) are the two speakers of their language
+    spoken = ["de", "en", "fr", "es", "it", "pl"]
+    cities = ["Leipzig", "Bristol", "Lyon", "Valencia", "Bologna", "Krakow"]
+    cities += ["Leipzig", "Cork", "Lyon", "Sevilla", "Torino", "Gdansk"]
+    people = [f"p{i}" for i in range(12)]
+    instance = Instance(
+        people,
+        [TableSpec(t, theme, 5) for t, theme in [("t1", "Heat"), ("t2", "Water"), ("t3", "Trees")]],
+        3,
+        {},
+        attributes={
+            p: {"city": cities[i], "languages": [spoken[i % 6]]} for i, p in enumerate(people)
+        },
+        mix=("city",),
+        common_language=True,
+    )
+    plan = plan_rounds(instance, seed=1, time_limit=1.0)
+    check_hard(instance, plan.rounds)
+    assert plan.score.language_violations == 9  # every table, forced
+    assert plan.score.theme_coverage == 1.0
+    assert plan.score.mix_excess == 0
+    assert plan.score.repeat_pairs == plan.lower_bound == 12

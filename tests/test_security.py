@@ -11,22 +11,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.factories import csrf_token, join, load_cafe, make_cafe
-from worldcafe import create_app
+from tests.factories import app_for_test, csrf_token, join, load_cafe, make_cafe
 
 
 @pytest.fixture
 def guarded(tmp_path: Path, database_url: str) -> Iterator[Flask]:
     """The app as it runs in production: CSRF checks on."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "DATABASE_URL": database_url,
-            "SOCKETIO_ASYNC_MODE": "threading",
-            "SERVER_NAME": "localhost",
-        }
-    )
+    app = app_for_test(tmp_path / "instance", DATABASE_URL=database_url, SERVER_NAME="localhost")
     yield app
     app.extensions["worldcafe.db"].dispose()
 
@@ -120,14 +111,8 @@ def test_session_cookies_are_httponly_and_samesite(guarded: Flask) -> None:
 
 
 def test_secure_cookies_behind_https(tmp_path: Path, database_url: str) -> None:
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path / "i"),
-            "DATABASE_URL": database_url,
-            "BASE_URL": "https://cafe.example.org",
-            "SOCKETIO_ASYNC_MODE": "threading",
-        }
+    app = app_for_test(
+        tmp_path / "i", DATABASE_URL=database_url, BASE_URL="https://cafe.example.org"
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     app.extensions["worldcafe.db"].dispose()

@@ -25,6 +25,10 @@ def _check(data: dict[str, Any], notes: list[Note], hidden: frozenset[str] = fro
                 "rounds",
             }
             assert cluster["label"]
+            # The name is a headline from one of its own notes, not a list of key words.
+            headline = cluster["label"].rstrip("…")[1:].casefold()
+            texts = [" ".join(by_id[i].text.split()).casefold() for i in cluster["notes"]]
+            assert any(headline in text for text in texts), cluster["label"]
             assert cluster["representative"] in cluster["notes"]
             for note_id in cluster["notes"]:
                 assert note_id not in seen

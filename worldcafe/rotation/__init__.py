@@ -15,11 +15,13 @@ matched to themed tables; other cafés start greedy (`starts.py`). Then a swap t
 after Dotú and Van Hentenryck repairs what is left: vectorised over whole neighbourhoods up
 to `DENSE_LIMIT` people (`dense.py`), conflict by conflict beyond (`search.py`).
 
-Determinism: the search stops when it reaches the lower bound or after an iteration budget
-derived from `time_limit` (`ITERATIONS_PER_SECOND` per second, set well below what a 2-core
-machine manages), so the same input and seed give the same plan; the clock is consulted only as
-a safety cap. The price: on a fast machine part of the time limit goes unused, and on a machine
-slow enough to hit the cap the plan depends on its speed.
+Determinism: every phase stops when it reaches the lower bound or after a step budget derived
+from the instance's size and the nominal `time_limit` (`ITERATIONS_PER_SECOND` and the like per
+second, set well below what a loaded 2-core machine manages), so the same input and seed give
+the same plan however busy the machine is; the clock is consulted only as a safety cap at
+`SAFETY` times the limit, never reached in normal use. The price: on a fast machine part of the
+time limit goes unused, and on a machine slow enough to hit the cap the plan depends on its
+speed.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ __all__ = [
 ITERATIONS_PER_SECOND = 5_000
 DENSE_ITERATIONS_PER_SECOND = 500
 PEOPLE_STEPS_PER_SECOND = 500
+SAFETY = 3.0  # the clock stops a search only at this many times the time limit
 DENSE_LIMIT = 200  # up to this many people, the vectorised search over whole neighbourhoods
 
 
@@ -325,7 +328,7 @@ def plan_rounds(instance: Instance, *, seed: int = 0, time_limit: float = 10.0) 
         open_tables(instance, r)  # raises InstanceError when a round cannot be seated
     rng = random.Random(seed)
     state = Seating(instance, rng)
-    deadline = started + max(0.0, time_limit)
+    deadline = started + SAFETY * max(0.0, time_limit)  # a safety cap only: budgets decide
 
     def start(seating: Seating, attempts: int = 8) -> None:
         if not _constructed_start(seating, deadline, attempts) and not _hosted_start(seating):
@@ -345,7 +348,7 @@ def plan_rounds(instance: Instance, *, seed: int = 0, time_limit: float = 10.0) 
         snap = state.snapshot()
     elif state.code is not None:
         state, snap = plan_with_people(
-            instance, state, start, target, time_limit, started, PEOPLE_STEPS_PER_SECOND
+            instance, state, start, target, time_limit, deadline, PEOPLE_STEPS_PER_SECOND
         )
     elif state.n <= DENSE_LIMIT:
         snap, _ = DenseSearch(state, target, deadline).run(

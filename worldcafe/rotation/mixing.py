@@ -21,16 +21,15 @@ language away from a table:
   only mixing is asked; with a common language asked, the greedy start that seats first the
   people who share a language with fewest others.
 
-Beyond `LARGE` people the plain start is built only where no common language is asked (with
-the cheap dealt one beside it), and where a common language is asked each round's tables of a
-theme are seated by table languages (`languages.py`), to keep within the time goals; the
-search then takes fewer steps, as each costs about n times the table size.
+Beyond `LARGE` people the plain start is built only where no common language is asked and
+the cheap dealt one (built first) misses themes, and where a common language is asked each
+round's tables of a theme are seated by table languages (`languages.py`), to keep within the
+time goals; the search then takes fewer steps, as each costs about n times the table size.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -238,12 +237,12 @@ def plan_with_people(
     plain_start: Callable[[Seating, int], None],
     target: tuple[int, int],
     time_limit: float,
-    started: float,
+    deadline: float,
     steps_per_second: int,
 ) -> tuple[Seating, Snapshot]:
     """Start each way (stopping at one that reaches the target), keep the best, search on;
-    the state and the best seats found."""
-    deadline = started + 0.9 * max(0.0, time_limit)  # a tenth left for scoring and output
+    the state and the best seats found. Step budgets follow the nominal time limit; the
+    deadline is only a safety cap (so that a seed gives one plan however busy the machine)."""
     groups = _groups(instance, state.people) if instance.mix else []
     best: tuple[tuple[int, int, int, int], Snapshot] | None = None
     # step budgets: a step costs about n * table size, so fewer of them in larger cafés
@@ -252,15 +251,15 @@ def plan_with_people(
     repair_steps = min(4 * state.n, budget // 2)
     ways: tuple[str, ...] = ("grid", "themed", "dealt", "plain")
     if state.n > LARGE:
-        # the plain start (designs or greedy) serves repeats and themes; with a common
-        # language asked it costs too much here, and the dealt one is seated by languages
-        ways = ("themed", "dealt") if instance.common_language else ("themed", "plain", "dealt")
+        # the dealt start spreads every value and rarely repeats a pair here; the plain one
+        # (designs or greedy, dear here) only where it misses themes; with a common language
+        # asked, the dealt one is seated by languages
+        ways = ("themed", "dealt") if instance.common_language else ("themed", "dealt", "plain")
     for way in ways:
         if best is not None and _reached(best[0], target):
             break
-        cheap = way == "dealt" and not instance.common_language
-        if best is not None and state.n > LARGE and best[0][:2] <= (0, target[0]) and not cheap:
-            break  # a large café with all themes and languages: only the cheap dealt start more
+        if best is not None and state.n > LARGE and best[0][:2] <= (0, target[0]):
+            break  # a large café with all themes and languages: no time for more starts
         _clear(state)
         if way == "grid" and not (instance.mix and grid_deal(state, groups)):
             continue
@@ -297,7 +296,7 @@ def plan_with_people(
     if best[0][0]:  # languages first: the search then never loses them
         state.restore(PeopleTabu(state, target, deadline, repairing=True).repair(repair_steps))
     snap, cost = PeopleTabu(state, target, deadline).run(budget * 4 // 5)
-    if cost[2] > target[0] and time.monotonic() < deadline:  # themes missed: the tabu search
+    if cost[2] > target[0]:  # themes missed: the tabu search
         state.restore(snap)  # weighs them above mixing
         snap, _ = Search(state, target, deadline).run(budget)
     return state, snap

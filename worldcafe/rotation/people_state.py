@@ -6,10 +6,12 @@ rows of a padded array, so that the cost of a change for one person against ever
 round is a few gathers (O(n * table size)).
 
 The cost is lexicographic, folded into one integer: tables without a common language, then
-pairs without one (a gradient towards a language every table shares), then missing themes,
-then wasted encounters (repeat pairs and pairs sharing a mixed value), then the spread of
-repeats. Unless `keep_languages` is off, a change that takes a common language away from a
-table is not offered.
+(only while `repairing`, as a gradient towards a language every table shares) pairs without
+one, then missing themes, then wasted encounters (repeat pairs and pairs sharing a mixed
+value), then the spread of repeats. Once repaired, what tables cannot share a language is not
+worth any wasted encounter: pairs without a common language then weigh nothing, so mixing and
+repeats are minimised as well as without languages. Unless `keep_languages` is off, a change
+that takes a common language away from a table is not offered.
 
 Languages are bits of a 64-bit mask; beyond 63 languages in one café the rarer ones share
 the last bit, which may call a table fine that is not (the plan's score tells the truth).
@@ -28,8 +30,8 @@ Flags = npt.NDArray[np.bool_]
 # Weights of the folded cost: each above what a change can move the parts below it by (a
 # theme weight is at most lcm(1..8) = 840), and the whole within 64 bits.
 W_THEME = 1 << 26  # a missing theme, times the traveller's weight
-W_APART = 1 << 38  # a pair without a common language
-W_APART_REPAIRING = 1 << 22  # the same while repairing languages: below themes, above wasted
+W_APART_REPAIRING = 1 << 22  # a pair without a common language while repairing languages:
+# below themes, above wasted encounters (after the repair such a pair weighs nothing)
 W_TABLE = 1 << 44  # a table without a common language
 NONE = np.int64(-1)  # the mask of someone who gave no language: speaks with everyone
 BIG = np.int64(1 << 62)
@@ -77,7 +79,7 @@ class PeopleState:
             codes[:n, :n] = np.frombuffer(s.code, dtype=np.uint8).reshape(n, n)
         self.mix = codes & MIX_MASK
         self.apart = (codes >> 6) > 0
-        self.w_apart = W_APART_REPAIRING if repairing else W_APART
+        self.w_apart = W_APART_REPAIRING if repairing else 0
         self.extra = self.mix * (W_REPEAT + 1) + self.apart * self.w_apart
         self.add_now = np.array(s.add, dtype=np.int64)  # cost of joining someone met m times
         self.add_before = np.concatenate([[0], self.add_now[:-1]])  # of leaving them
@@ -182,8 +184,10 @@ class PeopleState:
         table_bad = np.zeros(self.m, dtype=bool)
         if self.check_lang:
             table_bad = (self.table_masks(r) == 0) & self.is_open[r]
-            if table_bad.any():  # languages first: only those at such tables
+            if table_bad.any() and not self.keep_languages:  # repairing: only those there
                 conflict = table_bad[tq]
+            else:  # what is left cannot share a language: mixing and repeats go on
+                conflict |= table_bad[tq]
         return leave, conflict, table_bad
 
     def swaps(self, r: int, p: int, leave: Ints, table_bad: Flags) -> tuple[Ints, Ints]:

@@ -77,7 +77,8 @@ class PeopleTabu(PeopleState):
         move = self.moves(r, p, int(leave[k]), table_bad, slack if tabu[p] else int(BIG))
         double = np.full(self.n, BIG, dtype=np.int64)
         r2 = -1
-        r2_ok = len(self.rounds) > 1 and self.weight[p] and not table_bad.any()
+        settled = self.keep_languages or not table_bad.any()  # (repairing: languages only)
+        r2_ok = len(self.rounds) > 1 and self.weight[p] and settled
         r2_ok = r2_ok and rng.random() < 0.5
         if r2_ok:
             r2 = self.rounds[rng.randrange(len(self.rounds) - 1)]
@@ -89,7 +90,7 @@ class PeopleTabu(PeopleState):
             mirror &= th[seat] != th[seat[p]]
             if mirror.any():
                 leave2, _, bad2 = self.conflicts(r2)
-                if not bad2.any():
+                if self.keep_languages or not bad2.any():
                     second, _ = self.swaps(r2, p, leave2, bad2)
                     both = mirror & (second < BIG) & (first < BIG)
                     double = np.where(both, first + second, BIG)

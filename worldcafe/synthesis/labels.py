@@ -1,4 +1,4 @@
-"""Short labels and key phrases of clusters: words frequent in a cluster and rare elsewhere."""
+"""Key phrases of clusters (words frequent in a cluster and rare elsewhere) and their centres."""
 
 from __future__ import annotations
 
@@ -94,16 +94,6 @@ def document_frequencies(analysed: Sequence[Analysed]) -> Counter[str]:
     for item in analysed:
         counts.update(_phrases(item).keys())
     return counts
-
-
-def label_from(phrases: Sequence[str], fallback: str) -> str:
-    """A short label: the two strongest key phrases, or the start of the fallback text."""
-    if phrases:
-        label = " · ".join(phrases[:2])
-        return label[:1].upper() + label[1:]
-    words = fallback.split()
-    short = " ".join(words[:6])
-    return short + ("…" if len(words) > 6 else "")
 
 
 def representative(

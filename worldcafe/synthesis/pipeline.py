@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from .clustering import cluster_notes, link_clusters, note_features, single_threaded
 from .curation import Curation, Draft, apply_curation
 from .duplicates import duplicate_groups
-from .labels import document_frequencies, keyphrases, label_from, representative
+from .labels import document_frequencies, keyphrases, representative
 from .language import supported
 from .normalise import Analysed, analyse
 from .notes import Note, NotesError, natural_key
@@ -20,6 +20,7 @@ from .points import Material, summarise
 from .ranking import normalised_support, rank_key, sorted_ids, support, table_share
 from .result import Cluster, Synthesis, TableSynthesis, ThemeSynthesis
 from .semantic import Embedder, note_vectors
+from .titles import Candidate, make_title, title_language
 
 
 @dataclass
@@ -71,7 +72,29 @@ def _draft(theme: _Theme, table_notes: list[Note]) -> tuple[Draft, list[list[str
     return Draft(members, [None] * len(members), [False] * len(members)), duplicates
 
 
+def _headline(
+    theme: _Theme,
+    ordered: Sequence[str],
+    rows: Sequence[int],
+    notes: dict[str, Note],
+    language: str,
+) -> str:
+    """A cluster's name: a headline cut from its own most central note (the café's language
+    where one of its notes is written in it), as the plenary points are titled."""
+    block = theme.vectors[list(rows)]
+    centre = block.mean(axis=0)
+    norm = float(np.linalg.norm(centre))
+    central = (block @ centre) / norm if norm else np.zeros(len(rows))
+    candidates = [
+        Candidate(notes[i].text, theme.analysed[r], float(c), notes[i].votes)
+        for i, r, c in zip(ordered, rows, central.tolist(), strict=True)
+    ]
+    chosen = title_language([c.analysed.language for c in candidates], language)
+    return make_title(candidates, chosen)[0]
+
+
 def _build_cluster(
+    language: str,
     theme: _Theme,
     ids: Sequence[str],
     notes: dict[str, Note],
@@ -96,7 +119,7 @@ def _build_cluster(
     tables = sorted({notes[i].table for i in ordered}, key=natural_key)
     return Cluster(
         id=f"{prefix}{ordered[0]}",
-        label=label or label_from(phrases, notes[rep].text),
+        label=label or _headline(theme, ordered, rows, notes, language),
         keyphrases=tuple(phrases),
         notes=tuple(ordered),
         representative=rep,
@@ -130,6 +153,7 @@ def _table_synthesis(
         value = support(ids, notes)
         clusters.append(
             _build_cluster(
+                language,
                 theme,
                 ids,
                 notes,
@@ -192,6 +216,7 @@ def _theme_synthesis(
         )
         clusters.append(
             _build_cluster(
+                language,
                 theme,
                 ids,
                 notes,

@@ -70,18 +70,21 @@ def form_values(spec: cafe_config.CafeSpec | dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-# Where a validation message belongs on the setup form: the field it names.
-ERROR_FIELDS = {
-    "Title": "title",
-    "Purpose": "purpose",
-    "Language": "cafe-language",
-    "Each offered language": "cafe-language",
-    "Rounds": "rounds",
-    "Round length (minutes)": "round_minutes",
-    "Table capacity": "table_capacity",
-    "Retention": "retention_days",
-    "Expected head count": "head_count",
-}
+# Where a validation message belongs on the setup form: the field it names, else the message
+# itself, begins with one of these message ids.
+ERROR_FIELDS = (
+    ("Title", "title"),
+    ("Purpose", "purpose"),
+    ("Language", "cafe-language"),
+    ("Each offered language", "cafe-language"),
+    ("Rounds", "rounds"),
+    ("Round length", "round_minutes"),
+    ("Table capacity", "table_capacity"),
+    ("Retention", "retention_days"),
+    ("Expected head count", "head_count"),
+    ("Give the expected head count", "head_count"),
+    ("The head count", "head_count"),
+)
 HEAD_COUNT = N_("Give the expected head count as a whole number.")
 NO_THEMES = N_("Name the themes first, then ask for a suggestion.")
 
@@ -91,12 +94,11 @@ def error_field(error: Message | None) -> str | None:
     if error is None:
         return None
     field = error.values.get("field")
-    named = field.id if isinstance(field, Message) else str(field or "")
-    if named in ERROR_FIELDS:
-        return ERROR_FIELDS[named]
-    if "head count" in error.id:
-        return "head_count"
-    about = f"{error.id} {named}".lower()
+    subject = field.id if isinstance(field, Message) else str(field or error.id)
+    for prefix, field_id in ERROR_FIELDS:
+        if subject.startswith(prefix):
+            return field_id
+    about = f"{error.id} {subject}".lower()
     if "theme" in about or "question" in about or "tables" in about:
         return "theme-0-name"
     return None
