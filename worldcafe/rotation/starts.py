@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from worldcafe.rotation.search import SAMPLE_TABLES, W_LANG, W_THEME, Seating
+from worldcafe.rotation.search import SAMPLE_TABLES, W_LANG, Seating
 
 
 def target_sizes(state: Seating, r: int) -> dict[int, int]:
@@ -95,25 +95,31 @@ def relabel(state: Seating, steps: int, deadline: float = float("inf")) -> None:
     def lacking() -> int:
         return sum(s.weight[p] * s.missing(p) for p in range(s.n))
 
+    def gain(group: list[int], old: int, new: int) -> int:
+        """Themes the group's people gain going from theme old to new (weighted)."""
+        tc, weight = s.tcount, s.weight
+        return sum(weight[x] * ((tc[x][new] == 0) - (tc[x][old] == 1)) for x in group)
+
     best, snap = lacking(), s.snapshot()
     now, at_best = best, True
+    hosted = any(s.is_host)
     for step in range(steps):
         if best == 0 or (step % 256 == 255 and time.monotonic() > deadline):
             break
         r = future[rng.randrange(len(future))]
         a, b = rng.sample(s.open[r], 2)
-        group_a, group_b = list(s.members[r][a]), list(s.members[r][b])
-        if any(s.is_host[x] for x in group_a + group_b):
-            continue
-        if len(group_a) > s.cap[b] or len(group_b) > s.cap[a]:
-            continue
         ta, tb = s.theme[a], s.theme[b]
         if ta == tb:
             continue
-        delta = sum(s.theme_delta(x, ta, tb) for x in group_a)
-        delta += sum(s.theme_delta(x, tb, ta) for x in group_b)
+        group_a, group_b = s.members[r][a], s.members[r][b]
+        if hosted and any(s.is_host[x] for x in group_a + group_b):
+            continue
+        if len(group_a) > s.cap[b] or len(group_b) > s.cap[a]:
+            continue
+        delta = -gain(group_a, ta, tb) - gain(group_b, tb, ta)
         if delta > 0:
             continue
+        group_a, group_b = list(group_a), list(group_b)
         for x in group_a:
             s.unplace(r, x)
         for x in group_b:
@@ -121,7 +127,7 @@ def relabel(state: Seating, steps: int, deadline: float = float("inf")) -> None:
             s.place(r, x, a)
         for x in group_a:
             s.place(r, x, b)
-        now += delta // W_THEME
+        now += delta
         if now < best:
             best, snap, at_best = now, s.snapshot(), True
         else:
