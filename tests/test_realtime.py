@@ -34,6 +34,11 @@ def _phone(app: Flask, cafe: dict[str, Any], live: dict[str, Any], table: int, p
     return connect(app, live["phones"][live["tables"][table][place]], cafe, "participant")
 
 
+def _writer_mate_stranger(app: Flask, cafe: dict[str, Any], live: dict[str, Any]) -> list[Any]:
+    """Sockets for two phones at the first table and one at the second."""
+    return [_phone(app, cafe, live, *at) for at in ((0, 0), (0, 1), (1, 0))]
+
+
 def test_connections_without_a_role_or_identity_are_refused(
     app: Flask, cafe: dict[str, Any]
 ) -> None:
@@ -49,9 +54,7 @@ def test_connections_without_a_role_or_identity_are_refused(
 def test_a_note_reaches_table_mates_host_and_projector_but_not_other_tables(
     app: Flask, cafe: dict[str, Any], live: dict[str, Any]
 ) -> None:
-    writer = _phone(app, cafe, live, 0, 0)
-    mate = _phone(app, cafe, live, 0, 1)
-    stranger = _phone(app, cafe, live, 1, 0)
+    writer, mate, stranger = _writer_mate_stranger(app, cafe, live)
     host = connect(app, live["host"], cafe, "host")
     projector_browser = app.test_client()
     projector_browser.get(str(cafe["projector_url"]))
@@ -119,9 +122,7 @@ def test_notes_are_refused_in_the_lobby(app: Flask, cafe: dict[str, Any]) -> Non
 def test_only_the_author_edits_or_deletes_and_votes_stay_at_the_table(
     app: Flask, cafe: dict[str, Any], live: dict[str, Any]
 ) -> None:
-    writer = _phone(app, cafe, live, 0, 0)
-    mate = _phone(app, cafe, live, 0, 1)
-    stranger = _phone(app, cafe, live, 1, 0)
+    writer, mate, stranger = _writer_mate_stranger(app, cafe, live)
     client_id = str(uuid.uuid4())
     writer.emit("note:add", {"client_id": client_id, "text": "Draft"}, callback=True)
     assert mate.emit("note:edit", {"id": client_id, "text": "Hijack"}, callback=True)["ok"] is False

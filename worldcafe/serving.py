@@ -95,7 +95,7 @@ def _vector_loop(app: Flask) -> None:
             continue
         try:
             with app.app_context():
-                done = fill_missing(db.read, db.write, pool.apply, encode=process.encode)
+                done = fill_missing(db.read, db.write, pool.apply, compute=process.stored)
         except vector_process.VectorsUnavailable as error:
             app.logger.warning("Note vectors: %s; starting the vector process again", error)
             gevent.sleep(VECTOR_RESTART_SECONDS if not process.running else VECTOR_SECONDS)

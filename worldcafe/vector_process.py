@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     import numpy as np
 
 OK, FAILED = b"+", b"-"
-COLUMNS = struct.Struct("<I")  # an answer: OK, the vectors' length, then the float32 rows
+# A request is {"texts": […], "stored": bool}, in JSON. An answer is OK, the size in bytes of
+# one text's vector, then the vectors: float32 rows, or (stored) as stored with notes.
+ROW_SIZE = struct.Struct("<I")
 NICENESS = 10
 
 
@@ -94,21 +96,33 @@ class VectorProcess:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors of `texts` (one row each, float32), computed by the child."""
+        import numpy as np
+
+        size, vectors = self._ask(texts, stored=False)
+        rows = np.frombuffer(vectors, dtype="<f4")
+        return rows.reshape(len(texts), size // rows.itemsize).copy()  # aligned and writable
+
+    def stored(self, texts: Sequence[str]) -> list[bytes]:
+        """The vectors of `texts` as stored with notes (semantic.vector_to_bytes)."""
+        if not texts:
+            return []
+        size, vectors = self._ask(texts, stored=True)
+        return [vectors[start : start + size] for start in range(0, size * len(texts), size)]
+
+    def _ask(self, texts: Sequence[str], *, stored: bool) -> tuple[int, bytes]:
+        request = json.dumps({"texts": list(texts), "stored": stored}).encode("utf-8")
         with self._lock:
             if self._requests is None or self._answers is None or not self.running:
                 raise VectorsUnavailable("the vector process is not running")
             try:
-                self._requests.send_bytes(json.dumps(list(texts)).encode("utf-8"))
+                self._requests.send_bytes(request)
                 answer = self._answers.recv_bytes()
             except (OSError, EOFError) as error:
                 raise VectorsUnavailable(f"the vector process stopped: {error}") from None
         if answer[:1] != OK:
             raise VectorsUnavailable(answer[1:].decode("utf-8", "replace"))
-        import numpy as np
-
-        (columns,) = COLUMNS.unpack_from(answer, 1)
-        rows = np.frombuffer(answer, dtype="<f4", offset=1 + COLUMNS.size)
-        return rows.reshape(len(texts), columns).copy()  # aligned and writable
+        (size,) = ROW_SIZE.unpack_from(answer, 1)
+        return size, answer[1 + ROW_SIZE.size :]
 
     def stop(self, timeout: float = 5.0) -> None:
         """Close the pipe (the child ends by itself), then make sure it has."""
@@ -158,7 +172,7 @@ def stop() -> None:
 def _serve(requests: Connection, answers: Connection) -> None:
     import numpy as np
 
-    from worldcafe.synthesis import encode
+    from worldcafe.synthesis import encode, vector_to_bytes
 
     # The model loads now, beside a pipe that is already listened to: a server that stops
     # meanwhile is not kept waiting.
@@ -178,9 +192,14 @@ def _serve(requests: Connection, answers: Connection) -> None:
             return  # the serving process closed the pipe or went away
         loaded.wait()
         try:
-            texts = json.loads(request)
-            vectors = np.asarray(encode([str(text) for text in texts]), dtype="<f4")
-            answer = OK + COLUMNS.pack(vectors.shape[1]) + vectors.tobytes()
+            asked = json.loads(request)
+            vectors = np.asarray(encode([str(text) for text in asked["texts"]]), dtype="<f4")
+            rows = (
+                [vector_to_bytes(v) for v in vectors]
+                if asked["stored"]
+                else [v.tobytes() for v in vectors]
+            )
+            answer = OK + ROW_SIZE.pack(len(rows[0]) if rows else 0) + b"".join(rows)
         except Exception as error:  # answered, so that the caller does not wait forever
             answer = FAILED + f"{type(error).__name__}: {error}".encode()
         try:

@@ -187,6 +187,10 @@ async def run_app(
 
         traffic = Traffic(tracker, phones, ["host", "projector"])
         await traffic.run(settings)
+        ports = [local_port(server) for server in servers]
+        pids = [pid for port in ports if port for pid in server_pids(port)]
+        # While the phones wrote: before the café falls quiet and the harvest is made.
+        live_rss = peak_rss_mb(pids)
 
         # Stored: one phone per table re-reads its tablecloth; every acknowledged note is there.
         by_table: dict[int | None, Device] = {}
@@ -203,8 +207,6 @@ async def run_app(
         undelivered = set(tracker.undelivered())
         drops = tracker.disconnects
 
-        ports = [local_port(server) for server in servers]
-        pids = [pid for port in ports if port for pid in server_pids(port)]
         rss = peak_rss_mb(pids)
         children_rss = peak_rss_mb(child_pids(pids))
     finally:
@@ -221,6 +223,7 @@ async def run_app(
         "undelivered": len(undelivered),
         "not_stored": len(not_stored),
         "rss": rss,
+        "live_rss": live_rss,
         "children_rss": children_rss,
         "seating": [p.table for p in phones],
     }
@@ -298,6 +301,7 @@ async def run(settings: Settings, links: CafeLinks | None, login: tuple[str, str
         "connect_all_s": round(app["connect_s"], 2),
         "seat_all_s": round(app["seat_s"], 2),
         "server_rss_mb": app["rss"],
+        "server_rss_live_mb": app["live_rss"],
         "server_children_rss_mb": app["children_rss"],
         "server_total_rss_mb": round((app["rss"] or 0) + (app["children_rss"] or 0), 1) or None,
         "baseline_fanout_ms": {"p50": None, "p99": None},
@@ -346,7 +350,8 @@ def format_report(report: dict[str, Any]) -> str:
         f"  fan-out, app:      {pair(report['fanout_ms'])}",
         f"  fan-out, relay:    {pair(report['baseline_fanout_ms'])}",
         f"  p99 ratio app/relay: {report['fanout_p99_ratio_vs_baseline']}",
-        f"  server peak RSS: {report['server_rss_mb']} MB, the process(es) serving the phones",
+        f"  server peak RSS: {report['server_rss_mb']} MB, the process(es) serving the phones"
+        f" ({report.get('server_rss_live_mb')} MB until the last note)",
         f"    their child processes (the sentence model's vector process): "
         f"{report.get('server_children_rss_mb')} MB;"
         f" together {report.get('server_total_rss_mb')} MB",

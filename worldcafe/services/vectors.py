@@ -77,12 +77,11 @@ def embedder() -> Embedder | None:
     return process.encode if process is not None else None
 
 
-def compute(texts: Sequence[str], encode: Embedder | None = None) -> list[bytes]:
-    """Vectors of texts as stored with notes (the shipped model; CPU-heavy)."""
-    from worldcafe.synthesis import encode as encode_here
-    from worldcafe.synthesis import vector_to_bytes
+def compute(texts: Sequence[str]) -> list[bytes]:
+    """Vectors of texts as stored with notes, by the model in this process (CPU-heavy)."""
+    from worldcafe.synthesis import encode, vector_to_bytes
 
-    return [vector_to_bytes(v) for v in (encode or encode_here)(list(texts))]
+    return [vector_to_bytes(v) for v in encode(list(texts))]
 
 
 def fill_missing(
@@ -90,20 +89,21 @@ def fill_missing(
     write: Callable[[], Any],
     run: Callable[[Callable[[], list[bytes]]], list[bytes]] = lambda work: work(),
     limit: int = BATCH,
-    encode: Embedder | None = None,
+    compute: Callable[[Sequence[str]], list[bytes]] = compute,
 ) -> int:
     """One round of the background work: compute and store up to `limit` missing vectors;
     returns how many notes were computed.
 
     `read` and `write` open sessions (context managers); `run` runs the computation (in a
-    worker thread when serving) so that no session is held while the model works; `encode`
-    computes (the vector process when serving; the model in this process by default).
+    worker thread when serving) so that no session is held while the model works; `compute`
+    gives the vectors as stored (the vector process's when serving; the model in this process
+    by default).
     """
     with read() as db:
         todo = notes_without_vectors(db, limit)
     if not todo:
         return 0
-    data = run(lambda: compute([text for _, text in todo], encode))
+    data = run(lambda: compute([text for _, text in todo]))
     with write() as db:
         store_vectors(db, [(i, t, d) for (i, t), d in zip(todo, data, strict=True)])
     return len(todo)
