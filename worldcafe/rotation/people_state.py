@@ -10,8 +10,10 @@ The cost is lexicographic, folded into one integer: tables without a common lang
 one, then missing themes, then wasted encounters (repeat pairs and pairs sharing a mixed
 value), then the spread of repeats. Once repaired, what tables cannot share a language is not
 worth any wasted encounter: pairs without a common language then weigh nothing, so mixing and
-repeats are minimised as well as without languages. Unless `keep_languages` is off, a change
-that takes a common language away from a table is not offered.
+repeats are minimised as well as without languages. While a round has tables without a common
+language, only the people there are moved (so a table that can be repaired is). Unless
+`keep_languages` is off, a change that takes a common language away from a table is not
+offered.
 
 Languages are bits of a 64-bit mask; beyond 63 languages in one café the rarer ones share
 the last bit, which may call a table fine that is not (the plan's score tells the truth).
@@ -184,13 +186,8 @@ class PeopleState:
         table_bad = np.zeros(self.m, dtype=bool)
         if self.check_lang:
             table_bad = (self.table_masks(r) == 0) & self.is_open[r]
-            # languages first: only those at such tables (once repaired, every other time,
-            # as what is left may not be repairable: mixing and repeats go on beside it)
-            focus = not self.keep_languages or self.s.rng.random() < 0.5
-            if table_bad.any() and focus:
+            if table_bad.any():  # languages first: only those at such tables
                 conflict = table_bad[tq]
-            else:
-                conflict |= table_bad[tq]
         return leave, conflict, table_bad
 
     def swaps(self, r: int, p: int, leave: Ints, table_bad: Flags) -> tuple[Ints, Ints]:
