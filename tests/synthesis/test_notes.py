@@ -65,3 +65,18 @@ def test_parse_notes_requires_objects() -> None:
         parse_notes(["n1"])
     with pytest.raises(NotesError):
         parse_notes({"note_id": "n1"})
+
+
+def test_a_note_keeps_its_phones_language_unless_plainly_written_in_another() -> None:
+    from worldcafe.synthesis.language import written_language
+    from worldcafe.synthesis.normalise import analyse
+
+    # A German phone's note written in English at an international table is read as English.
+    english = "Open the air-conditioned libraries as cool rooms during every heat wave"
+    assert written_language(english, "de") == "en"
+    assert analyse(english, "de").language == "en"
+    # Short notes keep the language they were written in: too little to overrule it.
+    assert written_language("Sofort Kerosin besteuern.", "de") == "de"
+    assert written_language("Free fountains on squares", "it") == "it"
+    german = "Eine öffentliche Karte aller Bäume mit ihrem Alter und Zustand"
+    assert written_language(german, "de") == "de"

@@ -25,6 +25,7 @@ _SNOWBALL = {
 }  # fmt: skip
 MAX_STEMMED = 40
 CONFIDENT = 0.6
+PLAIN = 0.995  # how sure the detector must be to overrule the language a note was written in
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +64,17 @@ def detect_language(text: str, default: str = "en") -> str:
     if confidence < CONFIDENT and letters < 40:
         return default
     return str(language)
+
+
+@lru_cache(maxsize=65_536)
+def written_language(text: str, stated: str) -> str:
+    """A note's language: the one stated (its phone's), unless a long enough text plainly is in
+    another (a German phone's note written in English at an international table)."""
+    sample = text[:2000]
+    if sum(ch.isalpha() for ch in sample) < 40 or len(sample.split()) < 6:
+        return stated
+    language, confidence = _identifier().classify(sample)
+    return str(language) if language != stated and confidence >= PLAIN else stated
 
 
 @lru_cache(maxsize=64)

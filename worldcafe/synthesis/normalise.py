@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .language import detect_language, number_words, stem, stop_words, supported
+from .language import detect_language, number_words, stem, stop_words, supported, written_language
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -73,7 +73,7 @@ def analyse(text: str, language: str | None = None, default: str = "en") -> Anal
 
 @lru_cache(maxsize=65_536)
 def _analyse(text: str, language: str | None, default: str) -> Analysed:
-    lang = language or detect_language(text, default)
+    lang = written_language(text, language) if language else detect_language(text, default)
     written = _TOKEN.findall(unicodedata.normalize("NFKC", text).replace("’", "'"))
     words = tuple(fold_word(w) for w in written)
     stems: list[str] = []

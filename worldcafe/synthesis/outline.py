@@ -97,7 +97,7 @@ def _visible(s: Synthesis) -> list[str]:
 
 def _language_of(s: Synthesis, note_id: str) -> str:
     note = s.notes[note_id]
-    return (note.language or s.languages.get(note_id) or "").lower()
+    return (s.languages.get(note_id) or note.language or "").lower()
 
 
 def _title_page(s: Synthesis, context: ReportContext, w: Words) -> list[Block]:
