@@ -86,7 +86,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
-    """A real `worldcafe run` process, shared by the tests of one module."""
-    live = LiveServer(tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])).start()
+    """A real `worldcafe run` process, shared by the tests of one module.
+
+    Without the background vector process: the sentence model then loads only where a test
+    asks for a harvest (in the serving process); tests/test_faults.py covers the vector process.
+    """
+    folder = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
+    live = LiveServer(folder, env_extra={"WORLDCAFE_NOTE_VECTORS": "0"}).start()
     yield live
     live.stop()
