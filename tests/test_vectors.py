@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 
 from tests.factories import load_cafe, make_cafe, run_round_with_notes
 from worldcafe import synthesis
+from worldcafe.catalogues import catalogue
 from worldcafe.extensions import database
 from worldcafe.models import Cafe, Note
 from worldcafe.services.harvest import harvest, synthesis_notes
@@ -83,11 +84,15 @@ def test_the_vector_process_computes_the_synthesis_this_process_would(app: Flask
             vectors=stored_vectors(db, row.id),
         )
     assert len(data) == len(notes) - 1
+    german = synthesis.ReportContext(title="Radwege", language="de", catalogue=catalogue("de"))
     child = VectorProcess()
     child.start()
     try:
         there = child.synthesize(notes, curation, "en", data)
+        document = child.render(there, "md", german)
     finally:
         child.stop()
     assert there == here
     assert any(c.key for t in there.tables for c in t.clusters)
+    assert document == synthesis.render(here, "md", german)
+    assert catalogue("de").gettext("Languages of the notes") in document.decode()

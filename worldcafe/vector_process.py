@@ -3,14 +3,14 @@
 The sentence model takes a couple of hundred MB, the synthesis (scikit-learn, SciPy) about a
 hundred more while it runs, and both hold Python's interpreter lock for long stretches: in the
 serving process they would slow every socket down. So the serving process starts
-`python -m worldcafe.vector_process` as its child and sends it work through a pipe: texts, whose
-vectors it answers, or a café's notes, whose synthesis it answers. The child loads the model
-once at start, runs at a lower CPU priority, and ends when its pipe closes: when the server
-stops, and also when the server is killed. A child that died is started again by
-`ensure_running`.
+`python -m worldcafe.vector_process` as its child and sends it work through a pipe: texts,
+whose vectors it answers; a café's notes, whose synthesis it answers; a synthesis, whose
+document (PDF, DOCX, …) it renders. The child loads the model and warms the synthesis up once
+at start, runs at a lower CPU priority, and ends when its pipe closes: when the server stops,
+and also when the server is killed. A child that died is started again by `ensure_running`.
 
 Requests and answers are pickled: both ends are this package, on a pipe no one else holds.
-`encode`, `stored` and `synthesize` block while the child works: call them from a worker
+`encode`, `stored`, `synthesize` and `render` block while the child works: call them from a worker
 thread, never on the event loop. The serving process imports neither the model nor the
 synthesis's computation for them (only its data classes, to read a synthesis answered).
 """
@@ -18,6 +18,7 @@ synthesis's computation for them (only its data classes, to read a synthesis ans
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import pickle
 import signal
@@ -28,10 +29,13 @@ from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
+from worldcafe.catalogues import catalogue
+from worldcafe.messages import ENGLISH
+
 if TYPE_CHECKING:
     import numpy as np
 
-    from worldcafe.synthesis import Note, Synthesis
+    from worldcafe.synthesis import Note, ReportContext, Synthesis
 
 OK, FAILED = b"+", b"-"
 # A request is a pickled (kind, arguments) pair; an answer is OK and the pickled value, or
@@ -122,6 +126,13 @@ class VectorProcess:
         result: Synthesis = self._ask("synthesize", (list(notes), curation, language, vectors))
         return result
 
+    def render(self, result: Synthesis, fmt: str, context: ReportContext) -> bytes:
+        """A document of the synthesis (synthesis.render), in the catalogue of the context's
+        language (the interface's catalogues; the child loads its own)."""
+        plain = dataclasses.replace(context, catalogue=ENGLISH)  # a catalogue is not pickled
+        document: bytes = self._ask("render", (result, fmt, plain))
+        return document
+
     def _ask(self, kind: str, arguments: object) -> Any:
         request = pickle.dumps((kind, arguments), protocol=pickle.HIGHEST_PROTOCOL)
         with self._lock:
@@ -204,6 +215,10 @@ def _work(kind: str, arguments: Any) -> object:
             language=language,
             vectors=vectors,
         )
+    if kind == "render":
+        result, fmt, context = arguments
+        context = dataclasses.replace(context, catalogue=catalogue(context.language))
+        return bytes(synthesis.render(result, fmt, context))
     raise ValueError(f"unknown request {kind!r}")
 
 

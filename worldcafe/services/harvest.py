@@ -382,11 +382,19 @@ def export_cafe(db: Session, cafe_id: object, fmt: str, *, anonymise: bool = Fal
         data["cafe"] = cafe_record(db, cafe, anonymise=anonymise)
         return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     facts = repr(dataclasses.replace(context, generated_at=""))
-    return DOCUMENTS.get(
-        (cafe.id, fmt, anonymise),
-        (version, facts),
-        lambda: offload(lambda: bytes(synthesis.render(result, fmt, context))),
-    )
+
+    def render() -> bytes:
+        apart = computed_apart()
+        if apart is not None:
+            # Rendered by the child process too: seconds of pure Python, and the renderers'
+            # fonts and libraries, stay out of the process serving the sockets.
+            try:
+                return offload(lambda: apart.render(result, fmt, context))
+            except VectorsUnavailable:
+                pass
+        return offload(lambda: bytes(synthesis.render(result, fmt, context)))
+
+    return DOCUMENTS.get((cafe.id, fmt, anonymise), (version, facts), render)
 
 
 CURATION_OPS = ("rename", "merge", "split", "move", "hide", "unhide", "key")
