@@ -14,9 +14,11 @@ from worldcafe.rotation import Instance, TableSpec, parse_instance, plan_rounds,
 from worldcafe.rotation.designs import (
     affine_lines,
     design_recipe,
+    design_rounds,
     product_rounds,
     resolvable_rounds,
 )
+from worldcafe.rotation.frames import DESIGN, ONE_BLOCK, TRANSVERSAL, frame_rounds
 
 Design = tuple[tuple[tuple[int, ...], ...], ...]
 
@@ -66,14 +68,23 @@ def test_every_kirkman_system_up_to_300_is_constructed_and_valid() -> None:
             missing.append(v)
         else:
             assert is_resolvable_design(design, v, 3), v
-    assert missing == [69, 141, 165, 213, 231, 273, 285]
+    assert missing == [69, 231, 285]
     kinds = {str(design_recipe(v, 3)[0]) for v in range(3, 301, 6) if design_recipe(v, 3)}
-    assert kinds == {"block", "affine", "double", "triple", "product", "design", "transversal"}
+    assert kinds == {
+        "block",
+        "affine",
+        "double",
+        "triple",
+        "product",
+        "design",
+        "transversal",
+        "frame",
+    }
 
 
 def test_large_kirkman_systems_have_a_recipe_and_give_their_first_rounds() -> None:
     known = [v for v in range(3, 1501, 6) if design_recipe(v, 3)]
-    assert len(known) == 250 - 39
+    assert len(known) == 250 - 15
     assert design_recipe(885, 3) == ("transversal", 7, 63, 1)  # a TD(7, 63) and one more point
     first = resolvable_rounds(885, 3, 4)
     assert len(first) == 4 and all(
@@ -82,6 +93,39 @@ def test_large_kirkman_systems_have_a_recipe_and_give_their_first_rounds() -> No
     met = [frozenset(pair) for r in first for g in r for pair in combinations(g, 2)]
     assert len(set(met)) == len(met)
     assert resolvable_rounds(57, 3, 20) == resolvable_rounds(57, 3)[:20]
+
+
+@pytest.mark.parametrize(
+    ("k", "recipe"),
+    [
+        (3, (1, 4, 4, 1, TRANSVERSAL)),  # a TD(4, 4) weighted 2, filled with KTS(9) and oo: 33
+        (3, (3, 4, 1, 3, ONE_BLOCK)),  # KTS(9) less a point, weighted 3, with KTS(9): 27
+        (3, (1, 10, 1, 7, ONE_BLOCK)),  # KTS(21) less a point, weighted 7, with KTS(15): 141
+        (3, (1, 7, 7, 1, TRANSVERSAL)),  # a TD(7, 7), filled with KTS(15): 99
+        (3, (3, 9, 3, 3, DESIGN)),  # a 2-(28, 4, 1) design less a point: 165
+        (3, (1, 58, 1, 4, ONE_BLOCK)),  # weighted 4 over GF(4): 465
+        (4, (1, 5, 1, 9, ONE_BLOCK)),  # AG(2, 4) less a point, weighted 9, with 28: 136
+        (4, (4, 5, 1, 4, ONE_BLOCK)),  # the same weighted 4, with 16 and oo_1..oo_4: 64
+        (4, (1, 5, 5, 1, TRANSVERSAL)),  # a TD(5, 5) weighted 3, with 16: 76
+        (4, (4, 6, 4, 1, DESIGN)),  # a 2-(25, 5, 1) design less a point, with 16: 76
+    ],
+)
+def test_filled_frames_seat_every_pair_exactly_once(
+    k: int, recipe: tuple[int, int, int, int, int]
+) -> None:
+    extra, u, h, m, _ = recipe
+    v = (k - 1) * h * m * u + extra
+    rounds = frame_rounds(recipe, k, design_rounds)
+    assert is_resolvable_design(tuple(tuple(tuple(g) for g in r) for r in rounds), v, k)
+    assert frame_rounds(recipe, k, design_rounds, 5) == rounds[:5]
+
+
+def test_frames_fill_orders_no_other_construction_reaches() -> None:
+    for k, step, known in ((3, 6, {141, 165, 213, 411, 465, 1491}), (4, 12, {136, 652, 1492})):
+        framed = [v for v in range(k, 1501, step) if (design_recipe(v, k) or ("",))[0] == "frame"]
+        assert known <= set(framed)
+        for v in framed[:5]:
+            assert is_resolvable_design(resolvable_rounds(v, k), v, k), v
 
 
 def test_tables_of_four_on_3q_plus_1_people_and_their_products() -> None:
@@ -99,9 +143,11 @@ def test_tables_of_four_on_3q_plus_1_people_and_their_products() -> None:
         88,
         112,
         124,
+        136,
         148,
         160,
         184,
+        196,
         208,
         220,
         244,
@@ -109,6 +155,7 @@ def test_tables_of_four_on_3q_plus_1_people_and_their_products() -> None:
         268,
         292,
         304,
+        316,
         328,
         340,
         352,

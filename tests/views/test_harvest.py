@@ -219,6 +219,38 @@ def test_published_summaries_reach_the_participants_and_nobody_else(
     assert actions == ["publish_summaries", "unpublish_summaries"]
 
 
+def test_someone_who_sat_out_the_last_round_gets_their_own_tables_summary(
+    app: Flask, client: FlaskClient, cafe: dict[str, Any]
+) -> None:
+    phones = run_round_with_notes(app, client, cafe, NOTES)
+    code, guest = cafe["join_code"], phones["Guest 1"]
+    with app.app_context(), database().read() as db:
+        person = db.query(Participant).filter_by(name="Guest 1").one()
+        person_id = person.id
+        last = publishing.last_table(db, person)
+        assert last is not None
+        number = last.number
+    assert client.post(f"{cafe['host_url']}/round/end").status_code == 302
+    # Gone for the last round: no seat in it.
+    client.post(f"{cafe['host_url']}/people/{person_id}/presence", data={"present": "0"})
+    for step in ("start", "end"):
+        assert client.post(f"{cafe['host_url']}/round/{step}").status_code == 302
+    with app.app_context(), database().read() as db:
+        person = db.get(Participant, person_id)
+        assert person is not None
+        assert publishing.last_table(db, person).number == number  # type: ignore[union-attr]
+        assert not person.present
+    socket = connect(app, guest, cafe, "participant")
+    socket.get_received()
+    assert "Thank you" in guest.get(f"/p/{code}").get_data(as_text=True)
+    client.post(f"{cafe['organiser_url']}/publish", data={"published": "1"})
+    link = f'href="/p/{code}/summary/{number}"'
+    assert any(link in html for html in fragments(socket)), "pushed live to the phone"
+    page = guest.get(f"/p/{code}").get_data(as_text=True)
+    assert f"Read the summary of Table {number}" in page and link in page
+    assert guest.get(f"/p/{code}/summary/{number}").status_code == 200
+
+
 def test_harvest_pages_need_their_secrets(client: FlaskClient, harvested: dict[str, Any]) -> None:
     cafe_id = harvested["cafe_id"]
     assert client.get(f"/organiser/cafe/{cafe_id}/nope/harvest").status_code == 404

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from worldcafe.models import Cafe, CafeTable, Note, Participant, Round, RoundStatus, Seat
 from worldcafe.reads import notes as note_reads
 from worldcafe.services import harvest as harvest_service
-from worldcafe.services import moderation
+from worldcafe.services import moderation, publishing
 from worldcafe.services import participants as participant_service
 from worldcafe.services import rounds as round_service
 from worldcafe.services.notes import NoteView
@@ -146,7 +146,24 @@ def participant_panel(db: Session, cafe: Cafe, participant: Participant) -> dict
         "current": current,
         "upcoming": upcoming,
         "carried": carried,
+        "summary_table": _summary_table(db, cafe, participant, view, current),
     }
+
+
+def _finished(cafe: Cafe, current: Round | None) -> bool:
+    return current is not None and current.ended_at is not None and current.number >= cafe.n_rounds
+
+
+def _summary_table(
+    db: Session, cafe: Cafe, participant: Participant, view: TableView | None, current: Round | None
+) -> CafeTable | None:
+    """The table whose summary the thank-you card links: where they sat in the last round, else
+    the one they host or sat at last (someone who sat the last round out)."""
+    if not _finished(cafe, current):
+        return None
+    if view is not None:
+        return view.table
+    return publishing.summary_table(db, cafe, participant, None)
 
 
 def participant_panels_by_table(
@@ -189,6 +206,7 @@ def participant_panels_by_table(
                         "current": current,
                         "upcoming": next_seats.get(person.id),
                         "carried": carried_of.get(person.id),
+                        "summary_table": None,
                     }
                     out.append((lang, panel, [person.id]))
                 continue
@@ -199,8 +217,17 @@ def participant_panels_by_table(
                 "current": current,
                 "upcoming": None,
                 "carried": None,
+                "summary_table": view.table if _finished(cafe, current) else None,
             }
             out.append((lang, panel, [p.id for p in group]))
+    if only_tables is None and _finished(cafe, current):
+        # Those who sat the last round out see the thank-you card too, with their own table.
+        seated_ids = {p.id for people in seated.values() for p in people}
+        for person in participant_service.list_participants(db, cafe):
+            if person.id in seated_ids or person.invite_token is not None:
+                continue
+            panel = participant_panel(db, cafe, person)
+            out.append((person.language or cafe.language, panel, [person.id]))
     return out
 
 

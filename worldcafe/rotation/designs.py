@@ -18,12 +18,16 @@ with every pair meeting exactly once. Which shapes are covered (`resolvable_roun
 - KTS(2n + 1) doubled from a pairwise balanced design on n points (`kirkman.doubled_rounds`):
   a 2-(n, b, 1) design of this list, b = 1 mod 3 (the lines of AG(d, q), or tables of 4), or a
   transversal design TD(b, m) whose groups are blocks too (n = b*m), or with one more point
-  on every group (n = b*m + 1).
+  on every group (n = b*m + 1);
+- tables of k = 3 or 4 on (k - 1)hmu + 1 or + k people from frames of type ((k - 1)hm)^u,
+  filled (`frames.py`): a group divisible design of u groups of h (one block, a TD(u, h), or
+  a 2-(hu + 1, h + 1, 1) design less a point) weighted k - 1 by the designs on (k - 1)b + 1
+  for its blocks of b, then m by a resolvable TD(k, m).
 
-Together these give a KTS(v) for every v = 3 mod 6 up to 1,500 but 41 (69, 141, 165, 213, 231,
-273, 285, 357, ...) and a design of tables of 4 for 70 of the 125 v = 4 mod 12 up to 1,500;
-the others, like the resolvable designs not listed (packings of PG(3, q) for q >= 4, for
-example), are left to the search.
+Together these give a KTS(v) for every v = 3 mod 6 up to 1,500 but 15 (69, 231, 285, 357, 375,
+429, 591, 789, 1005, 1077, 1131, 1167, 1311, 1335, 1437) and a design of tables of 4 for 107
+of the 125 v = 4 mod 12 up to 1,500; the others, like the resolvable designs not listed
+(packings of PG(3, q) for q >= 4, for example), are left to the search.
 Only the rounds asked for are built (`limit`), so large designs cost little.
 """
 
@@ -35,6 +39,7 @@ import numpy as np
 
 from worldcafe.rotation.constructions import _prime_power
 from worldcafe.rotation.fields import field
+from worldcafe.rotation.frames import frame_recipe, frame_rounds
 from worldcafe.rotation.kirkman import (
     Rounds,
     doubled_rounds,
@@ -136,8 +141,17 @@ def design_recipe(v: int, k: int) -> tuple[int | str, ...] | None:
         if transversal_exists(k, w) and design_recipe(u, k) and design_recipe(w, k):
             return ("product", u)
     if k == 3:
-        return _doubling_recipe((v - 1) // 2)
+        doubled = _doubling_recipe((v - 1) // 2)
+        if doubled:
+            return doubled
+    if k in (3, 4):
+        framed = frame_recipe(v, k, _built, transversal_exists)
+        return ("frame", *framed) if framed else None
     return None
+
+
+def _built(v: int, k: int) -> bool:
+    return design_recipe(v, k) is not None
 
 
 def _doubling_recipe(n: int) -> tuple[int | str, ...] | None:
@@ -177,6 +191,9 @@ def _build(recipe: tuple[int | str, ...], v: int, k: int, limit: int | None) -> 
         first = _lists(resolvable_rounds(u, k, None if limit is None else -(-limit // w)))
         second = _lists(resolvable_rounds(w, k)) if limit is None or limit > len(first) * w else []
         return product_rounds(first, u, second, w, k, limit)
+    if kind == "frame":
+        extra, u, h, m, source = a
+        return frame_rounds((extra, u, h, m, source), k, design_rounds, limit)
     n = (v - 1) // 2
     last = n if limit is None else min(n, limit)
     if kind == "design":
@@ -187,4 +204,12 @@ def _build(recipe: tuple[int | str, ...], v: int, k: int, limit: int | None) -> 
     blocks: list[list[int]] = lines[lines.min(axis=1) < last].tolist()
     if kind == "transversal":
         blocks += [[i * m + x for x in range(m)] + [b * m] * extra for i in range(b)]
-    return doubled_rounds(n, blocks, lambda w: _lists(resolvable_rounds(w, 3)), limit)
+    return doubled_rounds(n, blocks, kts_rounds, limit)
+
+
+def kts_rounds(v: int) -> Rounds:
+    return _lists(resolvable_rounds(v, 3))
+
+
+def design_rounds(v: int, k: int) -> Rounds:
+    return _lists(resolvable_rounds(v, k))

@@ -151,3 +151,27 @@ def tables_without_language(state: Seating) -> int:
                     common = langs if common is None else common & langs
             count += common is not None and not common
     return count
+
+
+def fewest_without_language(state: Seating) -> int:
+    """A lower bound on `tables_without_language`: in each round, someone none of whose
+    languages enough others there speak to fill the smallest table sits at a table without a
+    common language, and a table holds at most its capacity of them."""
+    if not state.instance.common_language:
+        return 0
+    spoken = _spoken(state)
+    floor = 0
+    for r in range(state.played, state.n_rounds):
+        present = state.present[r]
+        sizes = [len(state.members[r][t]) for t in state.open[r]]
+        if not sizes:
+            continue
+        silent = sum(1 for p in present if p not in spoken)  # they speak with everyone
+        speakers: Counter[str] = Counter(c for p in present for c in spoken.get(p, ()))
+        alone = sum(
+            1
+            for p in present
+            if p in spoken and max(speakers[c] for c in spoken[p]) + silent < min(sizes)
+        )
+        floor += -(-alone // max(state.cap[t] for t in state.open[r]))
+    return floor

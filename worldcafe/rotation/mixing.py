@@ -34,7 +34,11 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from worldcafe.rotation.constructions import grid_rounds
-from worldcafe.rotation.languages import seat_all_by_language, tables_without_language
+from worldcafe.rotation.languages import (
+    fewest_without_language,
+    seat_all_by_language,
+    tables_without_language,
+)
 from worldcafe.rotation.model import Instance
 from worldcafe.rotation.people import mix_values
 from worldcafe.rotation.people_tabu import PeopleTabu
@@ -44,6 +48,7 @@ from worldcafe.rotation.starts import greedy_round, relabel, seat_groups, target
 Snapshot = list[list[int]]
 LARGE = 200  # beyond this many people only the dealt start (repeats are rare there anyway)
 SMALL = 150  # up to this many people the search takes all its steps
+REPAIR_TRIES = 16  # of the language repair, at the most
 
 
 def _groups(instance: Instance, people: list[str]) -> list[list[tuple[int, int]]]:
@@ -231,6 +236,52 @@ def _clear(state: Seating) -> None:
                 state.unplace(r, p)
 
 
+def _scramble(state: Seating, swaps: int) -> None:
+    """Swap this many random pairs of travellers at different tables in every round being
+    planned: another start for another try of the repair."""
+    rng = state.rng
+    for r in range(state.played, state.n_rounds):
+        travellers = [p for p in state.present[r] if not state.is_host[p] and state.seat[r][p] >= 0]
+        for _ in range(swaps if len(travellers) > 1 else 0):
+            p, q = rng.sample(travellers, 2)
+            a, b = state.seat[r][p], state.seat[r][q]
+            if a != b:
+                state.unplace(r, p)
+                state.unplace(r, q)
+                state.place(r, p, b)
+                state.place(r, q, a)
+
+
+def repair_languages(
+    state: Seating,
+    target: tuple[int, int],
+    deadline: float,
+    steps: int,
+    budget: int,
+    starts: list[Snapshot],
+) -> None:
+    """Seat anew the tables without a common language. The repair can stop at a local optimum
+    (seating everyone who shares few languages at one table may need a detour through worse
+    seats), so it tries again until it reaches the lower bound, from each start in turn (best
+    first), then from them with a few people swapped at random, and keeps the best. A step
+    costs about n, so a small café has time for more tries: `REPAIR_TRIES` at most, as many
+    as `budget` steps of a café of `SMALL` people would take."""
+    floor = fewest_without_language(state)
+    best: tuple[int, Snapshot] | None = None
+    tries = max(1, min(REPAIR_TRIES, budget * SMALL // max(1, state.n * steps)))
+    for attempt in range(tries):
+        state.restore(starts[attempt % len(starts)])
+        _scramble(state, attempt // len(starts))
+        state.restore(PeopleTabu(state, target, deadline, repairing=True).repair(steps))
+        bad = tables_without_language(state)
+        if best is None or bad < best[0]:
+            best = (bad, state.snapshot())
+        if bad <= floor:
+            break
+    assert best is not None
+    state.restore(best[1])
+
+
 def plan_with_people(
     instance: Instance,
     state: Seating,
@@ -245,10 +296,11 @@ def plan_with_people(
     deadline is only a safety cap (so that a seed gives one plan however busy the machine)."""
     groups = _groups(instance, state.people) if instance.mix else []
     best: tuple[tuple[int, int, int, int], Snapshot] | None = None
+    starts: list[tuple[tuple[int, int, int, int], Snapshot]] = []
     # step budgets: a step costs about n * table size, so fewer of them in larger cafés
     scale = min(1.0, SMALL / max(1, state.n))
     budget = int(max(0.0, time_limit) * steps_per_second * scale)
-    repair_steps = min(4 * state.n, budget // 2)
+    repair_steps = min(max(4 * state.n, 2000), budget // 2)
     ways: tuple[str, ...] = ("grid", "themed", "dealt", "plain")
     if state.n > LARGE:
         # the dealt start spreads every value and rarely repeats a pair here; the plain one
@@ -289,14 +341,20 @@ def plan_with_people(
             elif state.n > LARGE and bad:
                 continue
             _, theme, wasted, spread = state.cost()
+            starts.append(((bad, theme, wasted, spread), state.snapshot()))
             if best is None or (bad, theme, wasted, spread) < best[0]:
-                best = ((bad, theme, wasted, spread), state.snapshot())
+                best = starts[-1]
     assert best is not None
     state.restore(best[1])
     if best[0][0]:  # languages first: the search then never loses them
-        state.restore(PeopleTabu(state, target, deadline, repairing=True).repair(repair_steps))
+        ordered = [snap for _, snap in sorted(starts, key=lambda start: start[0])]
+        repair_languages(state, target, deadline, repair_steps, budget, ordered)
     snap, cost = PeopleTabu(state, target, deadline).run(budget * 4 // 5)
     if cost[2] > target[0]:  # themes missed: the tabu search
         state.restore(snap)  # weighs them above mixing
-        snap, _ = Search(state, target, deadline).run(budget)
+        bad = tables_without_language(state)
+        found, _ = Search(state, target, deadline).run(budget)
+        state.restore(found)
+        if tables_without_language(state) <= bad:  # it does not see languages
+            snap = found
     return state, snap

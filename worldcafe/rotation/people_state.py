@@ -11,7 +11,8 @@ one, then missing themes, then wasted encounters (repeat pairs and pairs sharing
 value), then the spread of repeats. Once repaired, what tables cannot share a language is not
 worth any wasted encounter: pairs without a common language then weigh nothing, so mixing and
 repeats are minimised as well as without languages. While a round has tables without a common
-language, only the people there are moved (so a table that can be repaired is). Unless
+language, the search looks at the people there first (only at them while repairing, every
+other step after it), so a table that can be repaired is. Unless
 `keep_languages` is off, a change that takes a common language away from a table is not
 offered.
 
@@ -186,7 +187,10 @@ class PeopleState:
         table_bad = np.zeros(self.m, dtype=bool)
         if self.check_lang:
             table_bad = (self.table_masks(r) == 0) & self.is_open[r]
-            if table_bad.any():  # languages first: only those at such tables
+            # languages first: only those at such tables (while repairing; after it, every
+            # other look, as a table may lack one whatever is done, and the rest of the round
+            # must not stand still for it)
+            if table_bad.any() and (not self.keep_languages or self.s.rng.random() < 0.5):
                 conflict = table_bad[tq]
         return leave, conflict, table_bad
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+
 from worldcafe.rotation.search import SAMPLE_TABLES, W_LANG, Seating
+
+PATIENCE = 12  # sweeps in a row that gain nothing end the relabelling sweeps
 
 
 def target_sizes(state: Seating, r: int) -> dict[int, int]:
@@ -85,52 +89,93 @@ def seat_groups(state: Seating, r: int, groups: list[list[int]]) -> None:
 def relabel(state: Seating, steps: int, deadline: float = float("inf")) -> None:
     """Exchange whole groups between tables (meetings stay, themes change) to gain coverage.
 
-    A walk that takes every exchange costing no coverage; it keeps the best labelling seen.
+    Sweeps over the rounds (`_sweeps`) that take exchanges gaining coverage or costing none,
+    so coverage never falls, until full coverage, `steps` or a few sweeps without a gain.
+    Only tables without a host exchange; an exchange moves the two groups' seats and theme
+    counts (the meetings, and so every pair's cost, stay as they are).
     """
-    s, rng = state, state.rng
-    future = [r for r in range(s.played, s.n_rounds) if len(s.open[r]) > 1]
-    if not s.themed or not future:
+    s = state
+    if not s.themed:
         return
+    rounds: list[tuple[int, list[int]]] = []
+    for r in range(s.played, s.n_rounds):
+        free = [t for t in s.open[r] if not any(s.is_host[x] for x in s.members[r][t])]
+        if len({s.theme[t] for t in free}) > 1:
+            rounds.append((r, free))
+    if not rounds:
+        return
+    _sweeps(s, rounds, sum(s.weight[p] * s.missing(p) for p in range(s.n)), steps, deadline)
 
-    def lacking() -> int:
-        return sum(s.weight[p] * s.missing(p) for p in range(s.n))
 
-    def gain(group: list[int], old: int, new: int) -> int:
-        """Themes the group's people gain going from theme old to new (weighted)."""
-        tc, weight = s.tcount, s.weight
-        return sum(weight[x] * ((tc[x][new] == 0) - (tc[x][old] == 1)) for x in group)
-
-    best, snap = lacking(), s.snapshot()
-    now, at_best = best, True
-    hosted = any(s.is_host)
-    for step in range(steps):
-        if best == 0 or (step % 256 == 255 and time.monotonic() > deadline):
-            break
-        r = future[rng.randrange(len(future))]
-        a, b = rng.sample(s.open[r], 2)
-        ta, tb = s.theme[a], s.theme[b]
-        if ta == tb:
-            continue
-        group_a, group_b = s.members[r][a], s.members[r][b]
-        if hosted and any(s.is_host[x] for x in group_a + group_b):
-            continue
-        if len(group_a) > s.cap[b] or len(group_b) > s.cap[a]:
-            continue
-        delta = -gain(group_a, ta, tb) - gain(group_b, tb, ta)
-        if delta > 0:
-            continue
-        group_a, group_b = list(group_a), list(group_b)
-        for x in group_a:
-            s.unplace(r, x)
-        for x in group_b:
-            s.unplace(r, x)
-            s.place(r, x, a)
-        for x in group_a:
-            s.place(r, x, b)
-        now += delta
-        if now < best:
-            best, snap, at_best = now, s.snapshot(), True
-        else:
-            at_best = now == best and at_best
-    if not at_best:
-        s.restore(snap)
+def _sweeps(
+    s: Seating, rounds: list[tuple[int, list[int]]], now: int, steps: int, deadline: float
+) -> int:
+    """Sweeps over the rounds, on numpy arrays: in each round every exchange of two tables'
+    groups is weighed at once; the exchanges that are both tables' best gain are made, and
+    a random pairing of the other tables exchanges where that costs nothing. Exchanges within
+    a round touch different people, so they add up. Until full coverage, `steps` (a table
+    weighed is a step) or `PATIENCE` sweeps without a gain; the coverage cost after them.
+    The seats, groups and theme counts are written back at the end."""
+    n = s.n
+    weight = np.array([*s.weight, 0], dtype=np.int64)
+    tc = np.zeros((n + 1, s.n_themes), dtype=np.int64)
+    tc[:n] = s.tcount
+    tc[n] = 2  # an empty seat: gains and loses nothing
+    cap, theme = np.array(s.cap, dtype=np.int64), np.array(s.theme, dtype=np.int64)
+    gen = np.random.default_rng(s.rng.getrandbits(32))
+    tables = []
+    for r, free in rounds:
+        groups = [s.members[r][t] for t in free]
+        rows = np.full((len(free), max(1, max(len(g) for g in groups))), n, dtype=np.int64)
+        for i, g in enumerate(groups):
+            rows[i, : len(g)] = g
+        f = np.array(free, dtype=np.int64)
+        tables.append((rows, theme[f], cap[f]))
+    used = idle = 0
+    while now > 0 and idle < PATIENCE and used < steps and time.monotonic() < deadline:
+        idle += 1
+        for rows, th, cp in tables:
+            m = len(th)
+            used += m
+            w = weight[rows]
+            at = tc[rows]  # (tables, seats, themes)
+            to = ((at == 0) * w[:, :, None]).sum(axis=1)
+            lose = ((tc[rows, th[:, None]] == 1) * w).sum(axis=1)
+            move = to[:, th] - lose[:, None]  # move[i, j]: group i to table j's theme
+            gain = move + move.T
+            size = (rows < n).sum(axis=1)
+            fits = size[:, None] <= cp[None, :]
+            gain[(th[:, None] == th[None, :]) | ~(fits & fits.T)] = -1
+            best = gain.argmax(axis=1)
+            idx = np.arange(m)
+            mutual = (best[best] == idx) & (gain[idx, best] > 0) & (idx < best)
+            first, second = idx[mutual], best[mutual]
+            taken = np.zeros(m, dtype=bool)
+            taken[first] = taken[second] = True
+            rest = gen.permutation(idx[~taken])
+            a, b = rest[: len(rest) // 2 * 2 : 2], rest[1 : len(rest) // 2 * 2 : 2]
+            even = gain[a, b] == 0
+            first = np.concatenate([first, a[even]])
+            second = np.concatenate([second, b[even]])
+            if not len(first):
+                continue
+            delta = int(gain[first, second].sum())
+            if delta > 0:
+                now -= delta
+                idle = 0
+            for here, there in ((first, second), (second, first)):
+                people = rows[here]
+                np.add.at(tc, (people, th[here][:, None]), -1)
+                np.add.at(tc, (people, th[there][:, None]), 1)
+            tc[n] = 2
+            rows[first], rows[second] = rows[second], rows[first].copy()
+    for (r, free), (rows, _, _) in zip(rounds, tables, strict=True):
+        for t, row in zip(free, rows.tolist(), strict=True):
+            group = [x for x in row if x < n]
+            s.members[r][t] = group
+            for x in group:
+                s.seat[r][x] = t
+    for x in range(n):
+        s.tcount[x] = tc[x].tolist()
+        s.distinct[x] = int(np.count_nonzero(tc[x]))
+    return now
