@@ -5,8 +5,8 @@
 For each shape (people, tables of k, rounds, themes): the repeats of the plan beside the lower
 bound (0: a design seats every pair at most once), the seconds, and the construction that
 serves it (`design_recipe`, or "search" where none is built here). Then, for every v = 3 mod 6
-up to 1,500, whether a Kirkman triple system is constructed and the slowest build of its
-first 12 rounds.
+up to 1,500 (tables of 3) and every v = 4 mod 12 (tables of 4), whether a design is
+constructed and the slowest build of its first 12 rounds.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ SHAPES = [
     (52, 4, 17, 0),
     (64, 4, 21, 0),
     (100, 4, 33, 0),
+    (136, 4, 45, 0),
     (125, 5, 31, 0),
     (156, 6, 31, 0),
 ]
@@ -59,25 +60,27 @@ def shape_row(v: int, k: int, rounds: int, themes: int, seed: int, time_limit: f
     )
 
 
-def kirkman_range(bound: int = 1500, rounds: int = 12) -> str:
-    """How many orders v = 3 mod 6 up to `bound` get a KTS, and the slowest first rounds."""
-    orders = list(range(3, bound + 1, 6))
+def design_range(k: int = 3, bound: int = 1500, rounds: int = 12) -> str:
+    """How many orders v (3 mod 6 for k = 3, 4 mod 12 for k = 4) up to `bound` get a
+    resolvable design of tables of k, and the slowest build of its first rounds."""
+    orders = list(range(k, bound + 1, 6 if k == 3 else 12))
     built, slowest, worst = 0, 0.0, 0
     for v in orders:
-        if design_recipe(v, 3) is None:
+        if design_recipe(v, k) is None:
             continue
         started = time.monotonic()
-        resolvable_rounds(v, 3, rounds)
+        resolvable_rounds(v, k, rounds)
         took = time.monotonic() - started
         built += 1
         if took > slowest:
             slowest, worst = took, v
         resolvable_rounds.cache_clear()
-    missing = [v for v in orders if design_recipe(v, 3) is None]
+    missing = [v for v in orders if design_recipe(v, k) is None]
+    what = "Kirkman triple systems" if k == 3 else "designs of tables of 4"
     return (
-        f"Kirkman triple systems for {built} of the {len(orders)} orders v = 3 mod 6 up to "
-        f"{bound}; the first {rounds} rounds of the slowest (v = {worst}) in {slowest:.2f} s.\n"
-        f"left to the search: {', '.join(map(str, missing))}"
+        f"{what} for {built} of the {len(orders)} orders v = {k} mod {6 if k == 3 else 12} up "
+        f"to {bound}; the first {rounds} rounds of the slowest (v = {worst}) in {slowest:.2f} s."
+        f"\nleft to the search: {', '.join(map(str, missing))}"
     )
 
 
@@ -88,7 +91,8 @@ def print_section(seed: int, time_limit: float) -> None:
     )
     for shape in SHAPES:
         print(shape_row(*shape, seed, time_limit), flush=True)
-    print(kirkman_range())
+    print(design_range(3))
+    print(design_range(4))
 
 
 def main(argv: list[str] | None = None) -> int:

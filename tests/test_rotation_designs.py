@@ -15,7 +15,6 @@ from worldcafe.rotation.designs import (
     affine_lines,
     design_recipe,
     design_rounds,
-    kts_rounds,
     product_rounds,
     resolvable_rounds,
 )
@@ -97,31 +96,36 @@ def test_large_kirkman_systems_have_a_recipe_and_give_their_first_rounds() -> No
 
 
 @pytest.mark.parametrize(
-    "recipe",
+    ("k", "recipe"),
     [
-        (1, 4, 4, 1, TRANSVERSAL),  # a TD(4, 4) weighted 2, filled with KTS(9) and a point: 33
-        (3, 4, 1, 3, ONE_BLOCK),  # KTS(9) less a point, weighted 3, filled with KTS(9): 27
-        (1, 10, 1, 7, ONE_BLOCK),  # KTS(21) less a point, weighted 7, with KTS(15): 141
-        (1, 7, 7, 1, TRANSVERSAL),  # a TD(7, 7), filled with KTS(15): 99
-        (3, 9, 3, 3, DESIGN),  # a 2-(28, 4, 1) design less a point: 165
-        (1, 58, 1, 4, ONE_BLOCK),  # weighted 4 over GF(4): 465
+        (3, (1, 4, 4, 1, TRANSVERSAL)),  # a TD(4, 4) weighted 2, filled with KTS(9) and oo: 33
+        (3, (3, 4, 1, 3, ONE_BLOCK)),  # KTS(9) less a point, weighted 3, with KTS(9): 27
+        (3, (1, 10, 1, 7, ONE_BLOCK)),  # KTS(21) less a point, weighted 7, with KTS(15): 141
+        (3, (1, 7, 7, 1, TRANSVERSAL)),  # a TD(7, 7), filled with KTS(15): 99
+        (3, (3, 9, 3, 3, DESIGN)),  # a 2-(28, 4, 1) design less a point: 165
+        (3, (1, 58, 1, 4, ONE_BLOCK)),  # weighted 4 over GF(4): 465
+        (4, (1, 5, 1, 9, ONE_BLOCK)),  # AG(2, 4) less a point, weighted 9, with 28: 136
+        (4, (4, 5, 1, 4, ONE_BLOCK)),  # the same weighted 4, with 16 and oo_1..oo_4: 64
+        (4, (1, 5, 5, 1, TRANSVERSAL)),  # a TD(5, 5) weighted 3, with 16: 76
+        (4, (4, 6, 4, 1, DESIGN)),  # a 2-(25, 5, 1) design less a point, with 16: 76
     ],
 )
-def test_filled_kirkman_frames_seat_every_pair_exactly_once(
-    recipe: tuple[int, int, int, int, int],
+def test_filled_frames_seat_every_pair_exactly_once(
+    k: int, recipe: tuple[int, int, int, int, int]
 ) -> None:
     extra, u, h, m, _ = recipe
-    v = 2 * h * m * u + extra
-    rounds = frame_rounds(recipe, kts_rounds, design_rounds)
-    assert is_resolvable_design(tuple(tuple(tuple(g) for g in r) for r in rounds), v, 3)
-    assert frame_rounds(recipe, kts_rounds, design_rounds, 5) == rounds[:5]
+    v = (k - 1) * h * m * u + extra
+    rounds = frame_rounds(recipe, k, design_rounds)
+    assert is_resolvable_design(tuple(tuple(tuple(g) for g in r) for r in rounds), v, k)
+    assert frame_rounds(recipe, k, design_rounds, 5) == rounds[:5]
 
 
-def test_frames_fill_kirkman_orders_no_other_construction_reaches() -> None:
-    framed = [v for v in range(3, 1501, 6) if (design_recipe(v, 3) or ("",))[0] == "frame"]
-    assert {141, 165, 213, 273, 411, 465, 1491} <= set(framed)
-    for v in framed[:6]:
-        assert is_resolvable_design(resolvable_rounds(v, 3), v, 3), v
+def test_frames_fill_orders_no_other_construction_reaches() -> None:
+    for k, step, known in ((3, 6, {141, 165, 213, 411, 465, 1491}), (4, 12, {136, 652, 1492})):
+        framed = [v for v in range(k, 1501, step) if (design_recipe(v, k) or ("",))[0] == "frame"]
+        assert known <= set(framed)
+        for v in framed[:5]:
+            assert is_resolvable_design(resolvable_rounds(v, k), v, k), v
 
 
 def test_tables_of_four_on_3q_plus_1_people_and_their_products() -> None:
@@ -139,9 +143,11 @@ def test_tables_of_four_on_3q_plus_1_people_and_their_products() -> None:
         88,
         112,
         124,
+        136,
         148,
         160,
         184,
+        196,
         208,
         220,
         244,
@@ -149,6 +155,7 @@ def test_tables_of_four_on_3q_plus_1_people_and_their_products() -> None:
         268,
         292,
         304,
+        316,
         328,
         340,
         352,

@@ -19,13 +19,13 @@ with every pair meeting exactly once. Which shapes are covered (`resolvable_roun
   a 2-(n, b, 1) design of this list, b = 1 mod 3 (the lines of AG(d, q), or tables of 4), or a
   transversal design TD(b, m) whose groups are blocks too (n = b*m), or with one more point
   on every group (n = b*m + 1);
-- KTS(2hmu + 1) and KTS(2hmu + 3) from Kirkman frames of type (2hm)^u, filled (`frames.py`):
-  a group divisible design of u groups of h (one block, a TD(u, h), or a 2-(hu + 1, h + 1, 1)
-  design less a point) weighted 2 by KTS(2k + 1) on its blocks of k, then m by a resolvable
-  TD(3, m).
+- tables of k = 3 or 4 on (k - 1)hmu + 1 or + k people from frames of type ((k - 1)hm)^u,
+  filled (`frames.py`): a group divisible design of u groups of h (one block, a TD(u, h), or
+  a 2-(hu + 1, h + 1, 1) design less a point) weighted k - 1 by the designs on (k - 1)b + 1
+  for its blocks of b, then m by a resolvable TD(k, m).
 
 Together these give a KTS(v) for every v = 3 mod 6 up to 1,500 but 15 (69, 231, 285, 357, 375,
-429, 591, 789, 1005, 1077, 1131, 1167, 1311, 1335, 1437) and a design of tables of 4 for 70
+429, 591, 789, 1005, 1077, 1131, 1167, 1311, 1335, 1437) and a design of tables of 4 for 107
 of the 125 v = 4 mod 12 up to 1,500; the others, like the resolvable designs not listed
 (packings of PG(3, q) for q >= 4, for example), are left to the search.
 Only the rounds asked for are built (`limit`), so large designs cost little.
@@ -144,9 +144,8 @@ def design_recipe(v: int, k: int) -> tuple[int | str, ...] | None:
         doubled = _doubling_recipe((v - 1) // 2)
         if doubled:
             return doubled
-        framed = frame_recipe(
-            v, lambda w: design_recipe(w, 3) is not None, _built, transversal_exists
-        )
+    if k in (3, 4):
+        framed = frame_recipe(v, k, _built, transversal_exists)
         return ("frame", *framed) if framed else None
     return None
 
@@ -194,7 +193,7 @@ def _build(recipe: tuple[int | str, ...], v: int, k: int, limit: int | None) -> 
         return product_rounds(first, u, second, w, k, limit)
     if kind == "frame":
         extra, u, h, m, source = a
-        return frame_rounds((extra, u, h, m, source), kts_rounds, design_rounds, limit)
+        return frame_rounds((extra, u, h, m, source), k, design_rounds, limit)
     n = (v - 1) // 2
     last = n if limit is None else min(n, limit)
     if kind == "design":
