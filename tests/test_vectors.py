@@ -5,13 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.factories import load_cafe, make_cafe, run_round_with_notes
+from worldcafe import synthesis
+from worldcafe.catalogues import catalogue
 from worldcafe.extensions import database
-from worldcafe.models import Note
-from worldcafe.services.harvest import harvest
-from worldcafe.services.vectors import fill_missing, notes_without_vectors, stored_vectors
+from worldcafe.models import Cafe, Note
+from worldcafe.services.harvest import harvest, synthesis_notes
+from worldcafe.services.vectors import (
+    fill_missing,
+    notes_without_vectors,
+    stored_vector_data,
+    stored_vectors,
+)
+from worldcafe.vector_process import VectorProcess
 
 TEXTS = [
     "Safe bike lanes on the way to school",
@@ -55,3 +63,36 @@ def test_the_harvest_uses_stored_vectors_and_groups_translations(app: Flask) -> 
     groups = [set(g) for t in result.tables for g in t.duplicates]
     ids = {n.text: n.note_id for n in result.notes.values()}
     assert {ids[TEXTS[0]], ids[TEXTS[1]]} in groups
+
+
+def test_the_vector_process_computes_the_synthesis_this_process_would(app: Flask) -> None:
+    """…from the vectors as stored, computing a missing one itself, with the curation."""
+    cafe: dict[str, Any] = make_cafe(app)
+    run_round_with_notes(app, app.test_client(), cafe, [*TEXTS, "Sichere Radwege"], people=2)
+    _fill(app)
+    curation = {"ops": [{"op": "key", "note_id": "2", "key": True}]}
+    with app.app_context(), database().write() as db:
+        db.execute(update(Note).where(Note.text == "Sichere Radwege").values(vector=None))
+        row = db.get(Cafe, cafe["cafe_id"])
+        assert row is not None
+        notes = synthesis_notes(db, row)
+        data = stored_vector_data(db, row.id)
+        here = synthesis.synthesize(
+            notes,
+            synthesis.Curation.from_dict(curation),
+            language=row.language,
+            vectors=stored_vectors(db, row.id),
+        )
+    assert len(data) == len(notes) - 1
+    german = synthesis.ReportContext(title="Radwege", language="de", catalogue=catalogue("de"))
+    child = VectorProcess()
+    child.start()
+    try:
+        there = child.synthesize(notes, curation, "en", data)
+        document = child.render(there, "md", german)
+    finally:
+        child.stop()
+    assert there == here
+    assert any(c.key for t in there.tables for c in t.clusters)
+    assert document == synthesis.render(here, "md", german)
+    assert catalogue("de").gettext("Languages of the notes") in document.decode()

@@ -1,23 +1,27 @@
-"""Sentence vectors computed in a process of their own, beside the serving process.
+"""Sentence vectors and syntheses computed in a process of their own, beside the serving process.
 
-The sentence model takes a couple of hundred MB and its work holds Python's interpreter lock
-for long stretches: in the serving process it would slow every socket down. So the serving
-process starts `python -m worldcafe.vector_process` as its child and sends it texts through a
-pipe; the child answers their vectors. The child loads the model once at start, runs at a lower
-CPU priority, and ends when its pipe closes: when the server stops, and also when the server is
-killed. A child that died is started again by `ensure_running`.
+The sentence model takes a couple of hundred MB, the synthesis (scikit-learn, SciPy) about a
+hundred more while it runs, and both hold Python's interpreter lock for long stretches: in the
+serving process they would slow every socket down. So the serving process starts
+`python -m worldcafe.vector_process` as its child and sends it work through a pipe: texts,
+whose vectors it answers; a café's notes, whose synthesis it answers; a synthesis, whose
+document (PDF, DOCX, …) it renders. The child loads the model and warms the synthesis up once
+at start, runs at a lower CPU priority, and ends when its pipe closes: when the server stops,
+and also when the server is killed. A child that died is started again by `ensure_running`.
 
-`encode` blocks while the child works: call it from a worker thread, never on the event loop.
-The serving process imports neither the model nor the synthesis for it.
+Requests and answers are pickled: both ends are this package, on a pipe no one else holds.
+`encode`, `stored`, `synthesize` and `render` block while the child works: call them from a worker
+thread, never on the event loop. The serving process imports neither the model nor the
+synthesis's computation for them (only its data classes, to read a synthesis answered).
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
+import dataclasses
 import os
+import pickle
 import signal
-import struct
 import subprocess
 import sys
 import threading
@@ -25,13 +29,17 @@ from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
+from worldcafe.catalogues import catalogue
+from worldcafe.messages import ENGLISH
+
 if TYPE_CHECKING:
     import numpy as np
 
+    from worldcafe.synthesis import Note, ReportContext, Synthesis
+
 OK, FAILED = b"+", b"-"
-# A request is {"texts": […], "stored": bool}, in JSON. An answer is OK, the size in bytes of
-# one text's vector, then the vectors: float32 rows, or (stored) as stored with notes.
-ROW_SIZE = struct.Struct("<I")
+# A request is a pickled (kind, arguments) pair; an answer is OK and the pickled value, or
+# FAILED and the error's text.
 NICENESS = 10
 
 
@@ -96,21 +104,37 @@ class VectorProcess:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors of `texts` (one row each, float32), computed by the child."""
-        import numpy as np
-
-        size, vectors = self._ask(texts, stored=False)
-        rows = np.frombuffer(vectors, dtype="<f4")
-        return rows.reshape(len(texts), size // rows.itemsize).copy()  # aligned and writable
+        rows: np.ndarray = self._ask("encode", list(texts))
+        return rows
 
     def stored(self, texts: Sequence[str]) -> list[bytes]:
         """The vectors of `texts` as stored with notes (semantic.vector_to_bytes)."""
         if not texts:
             return []
-        size, vectors = self._ask(texts, stored=True)
-        return [vectors[start : start + size] for start in range(0, size * len(texts), size)]
+        rows: list[bytes] = self._ask("stored", list(texts))
+        return rows
 
-    def _ask(self, texts: Sequence[str], *, stored: bool) -> tuple[int, bytes]:
-        request = json.dumps({"texts": list(texts), "stored": stored}).encode("utf-8")
+    def synthesize(
+        self,
+        notes: Sequence[Note],
+        curation: dict[str, Any] | None,
+        language: str,
+        vectors: dict[str, bytes],
+    ) -> Synthesis:
+        """The synthesis of `notes` (synthesis.synthesize) with the organiser's `curation` (as
+        stored), from their `vectors` as stored; the child computes the missing ones."""
+        result: Synthesis = self._ask("synthesize", (list(notes), curation, language, vectors))
+        return result
+
+    def render(self, result: Synthesis, fmt: str, context: ReportContext) -> bytes:
+        """A document of the synthesis (synthesis.render), in the catalogue of the context's
+        language (the interface's catalogues; the child loads its own)."""
+        plain = dataclasses.replace(context, catalogue=ENGLISH)  # a catalogue is not pickled
+        document: bytes = self._ask("render", (result, fmt, plain))
+        return document
+
+    def _ask(self, kind: str, arguments: object) -> Any:
+        request = pickle.dumps((kind, arguments), protocol=pickle.HIGHEST_PROTOCOL)
         with self._lock:
             if self._requests is None or self._answers is None or not self.running:
                 raise VectorsUnavailable("the vector process is not running")
@@ -121,8 +145,7 @@ class VectorProcess:
                 raise VectorsUnavailable(f"the vector process stopped: {error}") from None
         if answer[:1] != OK:
             raise VectorsUnavailable(answer[1:].decode("utf-8", "replace"))
-        (size,) = ROW_SIZE.unpack_from(answer, 1)
-        return size, answer[1 + ROW_SIZE.size :]
+        return pickle.loads(answer[1:])
 
     def stop(self, timeout: float = 5.0) -> None:
         """Close the pipe (the child ends by itself), then make sure it has."""
@@ -169,18 +192,67 @@ def stop() -> None:
         process.stop()
 
 
-def _serve(requests: Connection, answers: Connection) -> None:
+def _work(kind: str, arguments: Any) -> object:
+    """What the child computes for one request."""
     import numpy as np
 
-    from worldcafe.synthesis import encode, vector_to_bytes
+    from worldcafe import synthesis
 
-    # The model loads now, beside a pipe that is already listened to: a server that stops
-    # meanwhile is not kept waiting.
+    if kind == "encode":
+        return np.asarray(synthesis.encode([str(text) for text in arguments]), dtype="<f4")
+    if kind == "stored":
+        return [synthesis.vector_to_bytes(v) for v in synthesis.encode(list(arguments))]
+    if kind == "synthesize":
+        notes, curation, language, stored = arguments
+        vectors = {}
+        for note_id, data in stored.items():
+            vector = synthesis.vector_from_bytes(data)
+            if vector is not None:
+                vectors[note_id] = vector
+        return synthesis.synthesize(
+            notes,
+            synthesis.Curation.from_dict(curation) if curation else None,
+            language=language,
+            vectors=vectors,
+        )
+    if kind == "render":
+        result, fmt, context = arguments
+        context = dataclasses.replace(context, catalogue=catalogue(context.language))
+        return bytes(synthesis.render(result, fmt, context))
+    raise ValueError(f"unknown request {kind!r}")
+
+
+# A first synthesis loads word lists, stemmers and the language detector: done at start, on
+# notes in each of the interface's languages, so that a café's first harvest does not wait.
+WARM_UP = (
+    ("en", "More trees and shade in every street"),
+    ("en", "Shade and trees for the streets"),
+    ("de", "Mehr Bäume und Schatten in jeder Straße"),
+    ("fr", "Plus d'arbres et d'ombre dans chaque rue"),
+    ("es", "Más árboles y sombra en cada calle"),
+    ("it", "Più alberi e ombra in ogni strada"),
+    ("pl", "Więcej drzew i cienia na każdej ulicy"),
+)
+
+
+def _warm_up() -> None:
+    from worldcafe import synthesis
+
+    notes = [
+        synthesis.Note(note_id=str(i), table="1", theme="-", text=text, language=language)
+        for i, (language, text) in enumerate(WARM_UP)
+    ]
+    synthesis.synthesize(notes, language="en")
+
+
+def _serve(requests: Connection, answers: Connection) -> None:
+    # The model and the synthesis load now, beside a pipe that is already listened to: a
+    # server that stops meanwhile is not kept waiting.
     loaded = threading.Event()
 
     def load() -> None:
         try:
-            encode(["worldcafe"])
+            _warm_up()
         finally:
             loaded.set()  # a model that failed to load fails each request with its error
 
@@ -192,14 +264,8 @@ def _serve(requests: Connection, answers: Connection) -> None:
             return  # the serving process closed the pipe or went away
         loaded.wait()
         try:
-            asked = json.loads(request)
-            vectors = np.asarray(encode([str(text) for text in asked["texts"]]), dtype="<f4")
-            rows = (
-                [vector_to_bytes(v) for v in vectors]
-                if asked["stored"]
-                else [v.tobytes() for v in vectors]
-            )
-            answer = OK + ROW_SIZE.pack(len(rows[0]) if rows else 0) + b"".join(rows)
+            kind, arguments = pickle.loads(request)
+            answer = OK + pickle.dumps(_work(kind, arguments), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as error:  # answered, so that the caller does not wait forever
             answer = FAILED + f"{type(error).__name__}: {error}".encode()
         try:

@@ -4,13 +4,17 @@ After a note is added, changed or curated, the café's synthesis is computed aga
 further change has come for HARVEST_QUIET_SECONDS (2 s; 0 turns it off, as in tests unless
 set), so that the organiser who opens the harvest finds one made: the current one, or one a
 little older with the newest notes shown apart while the current one is computed
-(views/harvest.py). While notes stream in without a pause nothing is computed (the live notes
-have the processor), unless HARVEST_MAX_WAIT_SECONDS is set: then at the latest that long
-after the first change. A café is refreshed by one background task at a time, never within
-HARVEST_GAP_SECONDS (15 s) or four times the duration of its previous refresh (the synthesis
-shares the processor with the live notes), and the task ends as soon as nothing has changed
-since. Requests that ask while it runs wait for its result (services/harvest_cache.py)
-rather than computing again.
+(views/harvest.py). A café is refreshed by one background task at a time, which ends as soon
+as nothing has changed since, and requests that ask while it runs wait for its result
+(services/harvest_cache.py) rather than computing again.
+
+Where the vector process computes the synthesis (services/vectors.computed_apart), this process
+only reads the notes and keeps the answer, so the harvest is also kept fresh while notes stream
+in without a pause: at the latest HARVEST_MAX_WAIT_SECONDS (10 s) after the first change, each
+refresh after the previous one ended. Where this process computes it itself, nothing is
+computed while notes stream in (the live notes have the processor) unless
+HARVEST_MAX_WAIT_SECONDS is set, and never within HARVEST_GAP_SECONDS (15 s) or four times the
+duration of the café's previous refresh.
 """
 
 from __future__ import annotations
@@ -25,8 +29,10 @@ from worldcafe.extensions import database
 from worldcafe.live.transport import socketio
 from worldcafe.models import Cafe
 from worldcafe.services import harvest as harvest_service
+from worldcafe.services.vectors import computed_apart
 
 GAP_FACTOR = 4.0
+MAX_WAIT_APART = 10.0
 
 
 @dataclass
@@ -68,7 +74,8 @@ def _compute(app: Flask, cafe_id: int) -> None:
         with app.app_context(), database().read() as db:
             cafe = db.get(Cafe, cafe_id)
             if cafe is not None:
-                harvest_service.harvest(db, cafe)
+                # Never computed here: should the vector process fail, the next page asks.
+                harvest_service.harvest(db, cafe, in_process_fallback=False)
     except Exception:  # the page that asked computes it itself on its next load
         app.logger.exception("Harvest refresh failed")
 
@@ -92,10 +99,14 @@ def harvest_changed(cafe_id: int) -> None:
 def _refresh(app: Flask, cafe_id: int, quiet: float) -> None:
     """Wait for a quiet moment, compute the harvest, and again while changes keep coming."""
     state = state_of(app)
-    gap = float(app.config.get("HARVEST_GAP_SECONDS", 15.0))
-    longest = float(app.config.get("HARVEST_MAX_WAIT_SECONDS", 0.0)) or float("inf")
     try:
         while True:
+            apart = computed_apart() is not None
+            gap = float(app.config.get("HARVEST_GAP_SECONDS", 0.0 if apart else 15.0))
+            factor = 1.0 if apart else GAP_FACTOR
+            longest = float(
+                app.config.get("HARVEST_MAX_WAIT_SECONDS", MAX_WAIT_APART if apart else 0.0)
+            ) or float("inf")
             with state.lock:
                 changed = state.changed_at[cafe_id]
                 due = min(changed + quiet, state.waiting_since[cafe_id] + longest)
@@ -107,7 +118,7 @@ def _refresh(app: Flask, cafe_id: int, quiet: float) -> None:
             _compute(app, cafe_id)
             ended = time.monotonic()
             with state.lock:
-                state.next_allowed[cafe_id] = ended + max(gap, GAP_FACTOR * (ended - started))
+                state.next_allowed[cafe_id] = ended + max(gap, factor * (ended - started))
                 if state.changed_at[cafe_id] == changed:
                     state.running.discard(cafe_id)
                     del state.changed_at[cafe_id], state.waiting_since[cafe_id]

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib
 import json
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+# The synthesis's names load on first use: reading a made synthesis (its data classes, the
+# plenary points) loads neither scikit-learn nor the sentence model.
+from worldcafe import synthesis
 from worldcafe.catalogues import catalogue
 from worldcafe.messages import N_
 from worldcafe.models import (
@@ -38,19 +40,13 @@ from worldcafe.services.harvest_cache import (
 from worldcafe.services.join_fields import answer_counts, fields_of
 from worldcafe.services.rounds import active_round
 from worldcafe.services.text_input import clean_text
-from worldcafe.services.vectors import embedder, stored_vectors
-
-if TYPE_CHECKING:
-    from worldcafe import synthesis
-else:
-
-    class _LazySynthesis:
-        """The synthesis (numpy, scikit-learn) loads on first use, not with the web app."""
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(importlib.import_module("worldcafe.synthesis"), name)
-
-    synthesis = _LazySynthesis()
+from worldcafe.services.vectors import (
+    computed_apart,
+    embedder,
+    stored_vector_data,
+    stored_vectors,
+)
+from worldcafe.vector_process import VectorsUnavailable
 
 
 def _notes(db: Session, cafe: Cafe) -> list[tuple[Note, int]]:
@@ -248,10 +244,17 @@ def _join_answers(cafe: Cafe, people: list[Participant], *, anonymise: bool) -> 
     return out
 
 
-def harvest(db: Session, cafe: Cafe, *, anonymise: bool = False) -> synthesis.Synthesis:
+def harvest(
+    db: Session, cafe: Cafe, *, anonymise: bool = False, in_process_fallback: bool = True
+) -> synthesis.Synthesis:
     """The café's synthesis with the organiser's curation applied (computed once per version
-    of its notes and curation, however many screens ask; see harvest_cache.py)."""
-    return _versioned_harvest(db, cafe, anonymise=anonymise)[1]
+    of its notes and curation, however many screens ask; see harvest_cache.py).
+
+    It is computed by the vector process when one runs; should that fail, in this process
+    unless `in_process_fallback` is false (then VectorsUnavailable is raised)."""
+    return _versioned_harvest(
+        db, cafe, anonymise=anonymise, in_process_fallback=in_process_fallback
+    )[1]
 
 
 def harvest_so_far(db: Session, cafe: Cafe) -> tuple[synthesis.Synthesis, list[synthesis.Note]]:
@@ -282,7 +285,12 @@ def harvest_is_current(db: Session, cafe: Cafe) -> bool:
 
 
 def _versioned_harvest(
-    db: Session, cafe: Cafe, *, anonymise: bool, notes: list[synthesis.Note] | None = None
+    db: Session,
+    cafe: Cafe,
+    *,
+    anonymise: bool,
+    notes: list[synthesis.Note] | None = None,
+    in_process_fallback: bool = True,
 ) -> tuple[tuple[str, str], synthesis.Synthesis]:
     cafe_language = cafe.language
     if notes is None:
@@ -290,6 +298,18 @@ def _versioned_harvest(
     version = harvest_version(cafe_language, cafe.curation, notes)
 
     def compute() -> synthesis.Synthesis:
+        assert notes is not None  # (for the type checker: set above)
+        apart = computed_apart()
+        if apart is not None:
+            # The child process computes it: this one imports no scikit-learn and holds
+            # neither the memory nor the interpreter lock of the computation.
+            data = stored_vector_data(db, cafe.id)
+            curated = cafe.curation
+            try:
+                return offload(lambda: apart.synthesize(notes, curated, cafe_language, data))
+            except VectorsUnavailable:
+                if not in_process_fallback:
+                    raise
         curation = curation_of(cafe)
         vectors = stored_vectors(db, cafe.id)
         encode = embedder()  # missing vectors come from the vector process when one runs
@@ -362,11 +382,19 @@ def export_cafe(db: Session, cafe_id: object, fmt: str, *, anonymise: bool = Fal
         data["cafe"] = cafe_record(db, cafe, anonymise=anonymise)
         return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     facts = repr(dataclasses.replace(context, generated_at=""))
-    return DOCUMENTS.get(
-        (cafe.id, fmt, anonymise),
-        (version, facts),
-        lambda: offload(lambda: bytes(synthesis.render(result, fmt, context))),
-    )
+
+    def render() -> bytes:
+        apart = computed_apart()
+        if apart is not None:
+            # Rendered by the child process too: seconds of pure Python, and the renderers'
+            # fonts and libraries, stay out of the process serving the sockets.
+            try:
+                return offload(lambda: apart.render(result, fmt, context))
+            except VectorsUnavailable:
+                pass
+        return offload(lambda: bytes(synthesis.render(result, fmt, context)))
+
+    return DOCUMENTS.get((cafe.id, fmt, anonymise), (version, facts), render)
 
 
 CURATION_OPS = ("rename", "merge", "split", "move", "hide", "unhide", "key")

@@ -55,18 +55,24 @@ def store_vectors(db: Session, vectors: Sequence[tuple[int, str, bytes]]) -> Non
         )
 
 
+def stored_vector_data(db: Session, cafe_id: int) -> dict[str, bytes]:
+    """The stored vectors of a café's notes as stored, by note id as the synthesis names
+    notes."""
+    rows = db.execute(
+        select(Note.id, Note.vector).where(Note.cafe_id == cafe_id, Note.vector.is_not(None))
+    ).all()
+    return {str(note_id): bytes(data) for note_id, data in rows if data is not None}
+
+
 def stored_vectors(db: Session, cafe_id: int) -> dict[str, np.ndarray]:
     """The stored vectors of a café's notes, by note id as the synthesis names notes."""
     from worldcafe.synthesis import vector_from_bytes
 
-    rows = db.execute(
-        select(Note.id, Note.vector).where(Note.cafe_id == cafe_id, Note.vector.is_not(None))
-    ).all()
     found: dict[str, np.ndarray] = {}
-    for note_id, data in rows:
+    for note_id, data in stored_vector_data(db, cafe_id).items():
         vector = vector_from_bytes(data)
         if vector is not None:
-            found[str(note_id)] = vector
+            found[note_id] = vector
     return found
 
 
@@ -75,6 +81,11 @@ def embedder() -> Embedder | None:
     None: the synthesis loads the model itself)."""
     process = vector_process.running()
     return process.encode if process is not None else None
+
+
+def computed_apart() -> vector_process.VectorProcess | None:
+    """The child process that computes syntheses for this one, when it runs."""
+    return vector_process.running()
 
 
 def compute(texts: Sequence[str]) -> list[bytes]:
