@@ -22,7 +22,7 @@ from worldcafe.rotation import Instance, TableSpec, plan_rounds
 from worldcafe.rotation.designs import design_recipe, resolvable_rounds
 
 # (people, tables of, rounds, themes); all have a resolvable design with at least these rounds
-# (69 at tables of 3, 100 at tables of 4 and 156 at tables of 6 are not built here)
+# (100 at tables of 4 and 156 at tables of 6 are not built here)
 SHAPES = [
     (21, 3, 10, 0),
     (21, 3, 7, 7),
@@ -37,12 +37,14 @@ SHAPES = [
     (69, 3, 34, 0),
     (141, 3, 70, 0),
     (213, 3, 12, 0),
+    (231, 3, 115, 0),
     (40, 4, 13, 0),
     (40, 4, 10, 5),
     (52, 4, 17, 0),
     (64, 4, 21, 0),
     (100, 4, 33, 0),
     (136, 4, 45, 0),
+    (280, 4, 12, 0),
     (125, 5, 31, 0),
     (156, 6, 31, 0),
 ]

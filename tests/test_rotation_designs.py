@@ -15,6 +15,7 @@ from worldcafe.rotation.designs import (
     affine_lines,
     design_recipe,
     design_rounds,
+    inflated_rounds,
     product_rounds,
     resolvable_rounds,
 )
@@ -68,23 +69,25 @@ def test_every_kirkman_system_up_to_300_is_constructed_and_valid() -> None:
             missing.append(v)
         else:
             assert is_resolvable_design(design, v, 3), v
-    assert missing == [69, 231, 285]
+    assert missing == []
     kinds = {str(design_recipe(v, 3)[0]) for v in range(3, 301, 6) if design_recipe(v, 3)}
     assert kinds == {
         "block",
         "affine",
         "double",
         "triple",
+        "cyclic",
         "product",
         "design",
         "transversal",
         "frame",
+        "inflate",
     }
 
 
 def test_large_kirkman_systems_have_a_recipe_and_give_their_first_rounds() -> None:
     known = [v for v in range(3, 1501, 6) if design_recipe(v, 3)]
-    assert len(known) == 250 - 15
+    assert len(known) == 250 - 5
     assert design_recipe(885, 3) == ("transversal", 7, 63, 1)  # a TD(7, 63) and one more point
     first = resolvable_rounds(885, 3, 4)
     assert len(first) == 4 and all(
@@ -128,6 +131,30 @@ def test_frames_fill_orders_no_other_construction_reaches() -> None:
             assert is_resolvable_design(resolvable_rounds(v, k), v, k), v
 
 
+@pytest.mark.parametrize(("v", "k", "m"), [(231, 3, 7), (285, 3, 5), (280, 4, 7)])
+def test_inflated_designs_seat_every_pair_exactly_once(v: int, k: int, m: int) -> None:
+    """A design on v/m people less a round, each table a resolvable TD(k, m), and a design on
+    k*m people in every group G x Z_m; prefixes cross from the one part to the other."""
+    assert design_recipe(v, k) == ("inflate", m)
+    whole = resolvable_rounds(v, k)
+    assert is_resolvable_design(whole, v, k)
+    inflated = ((v // m - 1) // (k - 1) - 1) * m
+    assert (
+        inflated_rounds(v, k, m, inflated + 2)
+        == [[list(g) for g in r] for r in whole][: inflated + 2]
+    )
+
+
+def test_kirkman_69_is_invariant_under_z23() -> None:
+    design = resolvable_rounds(69, 3)
+    assert design_recipe(69, 3) == ("cyclic", 23)
+    assert is_resolvable_design(design, 69, 3)
+    shifted = {
+        frozenset(frozenset((p // 23) * 23 + (p + 1) % 23 for p in g) for g in r) for r in design
+    }
+    assert shifted == {frozenset(frozenset(g) for g in r) for r in design}
+
+
 def test_tables_of_four_on_3q_plus_1_people_and_their_products() -> None:
     for v in range(4, 401, 12):
         design = resolvable_rounds(v, 4)
@@ -153,6 +180,7 @@ def test_tables_of_four_on_3q_plus_1_people_and_their_products() -> None:
         244,
         256,
         268,
+        280,
         292,
         304,
         316,

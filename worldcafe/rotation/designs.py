@@ -15,6 +15,10 @@ with every pair meeting exactly once. Which shapes are covered (`resolvable_roun
   fields of w's parts, plus the second design on every copy {a} x w. So KTS(u) and KTS(w)
   give KTS(u*w), and designs of one k combine (affine spaces over GF(q) and GF(q**e), e.g.
   16 x 64 people at tables of 4, or 4 x 52 = 208);
+- KTS(69) invariant under Z_23 (`kirkman.cyclic_triples`);
+- inflation (`inflated_rounds`): a design on w people and one on k*m, when every prime power
+  part of m is at least k, give one on w*m: the tables of one round of the first become groups
+  of k*m, seated by the second; every table of its other rounds a resolvable TD(k, m);
 - KTS(2n + 1) doubled from a pairwise balanced design on n points (`kirkman.doubled_rounds`):
   a 2-(n, b, 1) design of this list, b = 1 mod 3 (the lines of AG(d, q), or tables of 4), or a
   transversal design TD(b, m) whose groups are blocks too (n = b*m), or with one more point
@@ -24,10 +28,10 @@ with every pair meeting exactly once. Which shapes are covered (`resolvable_roun
   a 2-(hu + 1, h + 1, 1) design less a point) weighted k - 1 by the designs on (k - 1)b + 1
   for its blocks of b, then m by a resolvable TD(k, m).
 
-Together these give a KTS(v) for every v = 3 mod 6 up to 1,500 but 15 (69, 231, 285, 357, 375,
-429, 591, 789, 1005, 1077, 1131, 1167, 1311, 1335, 1437) and a design of tables of 4 for 107
-of the 125 v = 4 mod 12 up to 1,500; the others, like the resolvable designs not listed
-(packings of PG(3, q) for q >= 4, for example), are left to the search.
+Together these give a KTS(v) for every v = 3 mod 6 up to 1,500 but 5 (591, 789, 1077, 1167,
+1437) and a design of tables of 4 for 112 of the 125 v = 4 mod 12 up to 1,500; the others,
+like the resolvable designs not listed (packings of PG(3, q) for q >= 4, for example), are
+left to the search.
 Only the rounds asked for are built (`limit`), so large designs cost little.
 """
 
@@ -41,7 +45,9 @@ from worldcafe.rotation.constructions import _prime_power
 from worldcafe.rotation.fields import field
 from worldcafe.rotation.frames import frame_recipe, frame_rounds
 from worldcafe.rotation.kirkman import (
+    CYCLIC,
     Rounds,
+    cyclic_triples,
     doubled_rounds,
     fours,
     kirkman_double,
@@ -132,6 +138,8 @@ def design_recipe(v: int, k: int) -> tuple[int | str, ...] | None:
         for kind, q in (("double", (v - 1) // 2), ("triple", v // 3)):
             if q % 6 == 1 and _prime_power(q) is not None:
                 return (kind, q)
+        if v // 3 in CYCLIC:
+            return ("cyclic", v // 3)
     if k == 4 and (v - 1) // 3 % 4 == 1 and _prime_power((v - 1) // 3) is not None:
         return ("fours", (v - 1) // 3)
     for u in range(k, v // k + 1):
@@ -146,7 +154,14 @@ def design_recipe(v: int, k: int) -> tuple[int | str, ...] | None:
             return doubled
     if k in (3, 4):
         framed = frame_recipe(v, k, _built, transversal_exists)
-        return ("frame", *framed) if framed else None
+        if framed:
+            return ("frame", *framed)
+    for m in range(2, v // k):
+        w = v // m
+        if v % m or w % k or (w - 1) % (k - 1) or not transversal_exists(k, m):
+            continue
+        if design_recipe(w, k) and design_recipe(k * m, k):
+            return ("inflate", m)
     return None
 
 
@@ -184,6 +199,8 @@ def _build(recipe: tuple[int | str, ...], v: int, k: int, limit: int | None) -> 
         return kirkman_double(a[0], limit)
     if kind == "triple":
         return kirkman_triple(a[0], limit)
+    if kind == "cyclic":
+        return cyclic_triples(a[0], limit)
     if kind == "fours":
         return fours(a[0], limit)
     if kind == "product":
@@ -194,6 +211,8 @@ def _build(recipe: tuple[int | str, ...], v: int, k: int, limit: int | None) -> 
     if kind == "frame":
         extra, u, h, m, source = a
         return frame_rounds((extra, u, h, m, source), k, design_rounds, limit)
+    if kind == "inflate":
+        return inflated_rounds(v, k, a[0], limit)
     n = (v - 1) // 2
     last = n if limit is None else min(n, limit)
     if kind == "design":
@@ -205,6 +224,27 @@ def _build(recipe: tuple[int | str, ...], v: int, k: int, limit: int | None) -> 
     if kind == "transversal":
         blocks += [[i * m + x for x in range(m)] + [b * m] * extra for i in range(b)]
     return doubled_rounds(n, blocks, kts_rounds, limit)
+
+
+def inflated_rounds(v: int, k: int, m: int, limit: int | None = None) -> Rounds:
+    """The first `limit` rounds of a design on v = w*m people (a*m + z) from one on w: its first
+    round's tables G become groups G x Z_m, each table of a later round a resolvable TD(k, m)
+    (m rounds), and a design on the k*m people of every group at once seats the rest."""
+    w = v // m
+    inflated = ((w - 1) // (k - 1) - 1) * m
+    wanted = (v - 1) // (k - 1) if limit is None else min(limit, (v - 1) // (k - 1))
+    base = np.array(resolvable_rounds(w, k, 1 + -(-min(wanted, inflated) // m)), dtype=np.int64)
+    td = resolved_transversal(k, m)  # [s, x, i]
+    rounds: Rounds = []
+    for r in range(min(wanted, inflated)):
+        tables = base[1 + r // m] * m  # (w/k, k)
+        rounds.append((tables[:, None, :] + td[r % m][None, :, :]).reshape(-1, k).tolist())
+    if wanted > inflated:
+        groups = (base[0][:, :, None] * m + np.arange(m)).reshape(len(base[0]), -1)  # (w/k, km)
+        fill = np.array(resolvable_rounds(k * m, k, wanted - inflated), dtype=np.int64)
+        for rnd in fill:
+            rounds.append(groups[:, rnd].reshape(-1, k).tolist())
+    return rounds
 
 
 def kts_rounds(v: int) -> Rounds:

@@ -17,6 +17,11 @@ t cosets omega**i * C, t <= i < 2t. Both S and -S (the cosets with index in [4t,
   {x_0, (x + (l - 1) y)_1, (x + (m - 1) y)_2 : x} for y in -S, which take the differences
   across copies that S leaves.
 
+- KTS(3m) invariant under Z_m, for the m in `CYCLIC` (found once by an exact-cover search, as
+  the literature gives small cases): a base round on Z_m x {0, 1, 2} translated (m rounds) and
+  (m - 1)/2 rounds {x_0, (x + a)_1, (x + b)_2 : x} that take the differences across copies
+  the base round leaves.
+
 `doubled_rounds` builds KTS(2n + 1) from a pairwise balanced design on n points whose block
 sizes k all have a KTS(2k + 1) (Ray-Chaudhuri and Wilson's doubling): on {oo} and two copies of
 the points, the round of point x is {oo, x_1, x_2} with, for each block B through x, the round of
@@ -35,6 +40,51 @@ from worldcafe.rotation.fields import Field, field
 
 Rounds = list[list[list[int]]]
 Point = tuple[int, int]  # (element of GF(q), copy); the copy past the last one is the point oo
+
+
+# m: (the base round, person c*m + x being x in copy c; the shifts (a, b) of the other rounds)
+CYCLIC: dict[int, tuple[tuple[tuple[int, int, int], ...], tuple[tuple[int, int], ...]]] = {
+    23: (
+        (
+            (0, 23, 46),
+            (2, 5, 29),
+            (13, 22, 55),
+            (14, 21, 30),
+            (4, 9, 56),
+            (11, 17, 47),
+            (6, 7, 67),
+            (3, 16, 66),
+            (1, 12, 20),
+            (8, 10, 25),
+            (18, 28, 59),
+            (15, 35, 44),
+            (19, 32, 37),
+            (27, 33, 40),
+            (41, 42, 53),
+            (24, 36, 39),
+            (43, 45, 60),
+            (34, 38, 64),
+            (26, 58, 63),
+            (31, 49, 50),
+            (52, 54, 62),
+            (57, 61, 68),
+            (48, 51, 65),
+        ),
+        (
+            (3, 5),
+            (11, 16),
+            (2, 8),
+            (21, 2),
+            (22, 21),
+            (19, 12),
+            (14, 11),
+            (8, 9),
+            (12, 22),
+            (5, 3),
+            (7, 20),
+        ),
+    )
+}
 
 
 def _develop(f: Field, base: list[tuple[Point, ...]], copies: int, limit: int | None) -> Rounds:
@@ -86,6 +136,21 @@ def kirkman_triple(q: int, limit: int | None = None) -> Rounds:
     for y in half[: None if limit is None else max(0, limit - q)]:
         a, b = f.mul(f.sub(lam, 1), f.neg[y]), f.mul(f.sub(mu, 1), f.neg[y])
         rounds.append([[x, q + int(f.add[x, a]), 2 * q + int(f.add[x, b])] for x in range(q)])
+    return rounds
+
+
+def cyclic_triples(m: int, limit: int | None = None) -> Rounds:
+    """The first `limit` rounds of the KTS(3m) of `CYCLIC` (person c*m + x), else []."""
+    if m not in CYCLIC:
+        return []
+    base, shifts = CYCLIC[m]
+    b = np.array(base, dtype=np.int64)
+    copy, x = b // m, b % m
+    g = np.arange(m)[:limit, None, None]
+    rounds: Rounds = (copy * m + (x + g) % m).tolist()
+    x = np.arange(m)
+    for a, c in shifts[: None if limit is None else max(0, limit - m)]:
+        rounds.append(np.stack([x, m + (x + a) % m, 2 * m + (x + c) % m], axis=1).tolist())
     return rounds
 
 
