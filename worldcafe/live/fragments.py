@@ -4,7 +4,7 @@
 `templates/projector/_notes.html` hold a note's markup; the pages import the same macros, so a
 note looks the same whether it came with the page or live. The macros are called straight
 (no context processors, no signals), which keeps the note hot path cheap; the caller sets the
-language with `force_locale`.
+language with `i18n.speaking`.
 """
 
 from __future__ import annotations
