@@ -131,6 +131,24 @@ def _dissent(
     return [i for i in ids if i in dissent]
 
 
+def _headline(
+    ids: Sequence[str], central: Mapping[str, float], material: Material
+) -> tuple[str, str, str]:
+    """(language, title, the note it was made from) of a headline made from these notes."""
+    candidates = [
+        Candidate(material.notes[i].text, material.analysed[i], central[i], material.notes[i].votes)
+        for i in ids
+    ]
+    language = title_language([c.analysed.language for c in candidates], material.language)
+    title, source_index = make_title(candidates, language)
+    return language, title, ids[source_index]
+
+
+def _weight(ids: Sequence[str], material: Material) -> int:
+    """How many said it: notes, and votes for them."""
+    return sum(1 + max(0, material.notes[i].votes) for i in ids)
+
+
 def make_point(cluster: Cluster, material: Material) -> Point | None:
     """The point a cluster makes, or None when no idea is shared by several of its notes."""
     # A note of punctuation only ("?!") says nothing a point could share.
@@ -149,17 +167,17 @@ def make_point(cluster: Cluster, material: Material) -> Point | None:
         if not chosen_by_people:
             return None
         core = list(ids)
-    candidates = [
-        Candidate(material.notes[i].text, material.analysed[i], central[i], material.notes[i].votes)
-        for i in core
-    ]
-    language = title_language([c.analysed.language for c in candidates], material.language)
-    title, source_index = make_title(candidates, language)
-    source = core[source_index]
-    if cluster.renamed and cluster.label.strip():
-        title = cluster.label.strip()[:100]  # the organiser's name for it wins
+    language, title, source = _headline(core, central, material)
     dissent = _dissent(ids, source, central, material)
     members = [i for i in core if i not in dissent]
+    if _weight(dissent, material) > _weight(members, material) and len(dissent) >= 2:
+        # the other side said it more often: its position is the point, the headline's dissent
+        language, title, source = _headline(dissent, central, material)
+        core = list(dict.fromkeys([*dissent, *core]))
+        dissent = _dissent(ids, source, central, material)
+        members = [i for i in core if i not in dissent]
+    if cluster.renamed and cluster.label.strip():
+        title = cluster.label.strip()[:100]  # the organiser's name for it wins
     if not members or (len(members) < 2 and not chosen_by_people):
         return None
     shown = [material.notes[i] for i in dict.fromkeys([*core, *dissent])]
