@@ -26,7 +26,7 @@ from .titles import Candidate, make_title, title_language
 
 MAX_POINTS = 7
 MAX_QUOTES = 3
-OUTLIER_MARGIN = 0.05
+OUTLIER_MARGIN = 0.08  # in cosine to the centre, on vectors with the theme's mean taken out
 DISSENT_SIMILARITY = 0.45
 QUOTE_REDUNDANT = 0.9
 SAME_IDEA = 0.6
