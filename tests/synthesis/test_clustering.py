@@ -16,6 +16,7 @@ from worldcafe.synthesis.clustering import (
     _two_means,
     cluster_count,
     cluster_notes,
+    link_clusters,
     note_features,
     single_threaded,
 )
@@ -122,3 +123,29 @@ def test_two_broad_groups_stay_apart_at_a_fine_level() -> None:
 
 def test_cluster_count_is_about_the_square_root() -> None:
     assert [cluster_count(n) for n in (1, 2, 5, 36, 72, 300, 2000)] == [1, 1, 2, 6, 8, 17, 30]
+
+
+def test_clusters_of_two_tables_on_one_matter_link_and_others_stay_apart() -> None:
+    rng = np.random.default_rng(3)
+    axes = np.eye(8)
+
+    def cluster(axis: int, spread: float) -> np.ndarray:
+        return axes[axis] + spread * rng.standard_normal((4, 8))
+
+    # Tables a and b both speak of axes 0 and 1; table c of axis 2 alone.
+    blocks = [cluster(0, 0.3), cluster(1, 0.3), cluster(0, 0.3), cluster(1, 0.3), cluster(2, 0.3)]
+    labels = link_clusters(blocks, ["a", "a", "b", "b", "c"])
+    assert labels[0] == labels[2] and labels[1] == labels[3]
+    assert len({labels[0], labels[1], labels[4]}) == 3
+
+
+def test_two_clusters_of_one_table_never_link() -> None:
+    block = np.ones((3, 4))
+    assert link_clusters([block, block], ["a", "a"]) == [0, 1]
+    assert link_clusters([block, block], ["a", "b"]) == [0, 0]
+
+
+def test_clusters_of_one_note_each_give_no_bar_and_stay_apart() -> None:
+    rng = np.random.default_rng(5)
+    blocks = [rng.standard_normal((1, 6)) for _ in range(4)]
+    assert link_clusters(blocks, ["a", "b", "c", "d"]) == [0, 1, 2, 3]

@@ -289,3 +289,24 @@ def test_points_of_the_plenary_layer_keep_their_dissent_and_follow_curation(
     merged = curate_points(synthesis, points, [{"op": "merge", "note_ids": ["a3", "b1"]}])
     assert len(merged) == 1 and merged[0].title == "Leerstand"
     assert merged[0].support == sum(1 + synthesis.notes[i].votes for i in merged[0].notes)
+
+
+def test_the_side_more_people_took_makes_the_point_and_the_other_is_quoted_once() -> None:
+    notes = [
+        Note("a1", "T1", "Traffic", "Cars should be banned from the old town", 1, votes=2),
+        Note("a2", "T1", "Traffic", "Cars banned from the old town centre", 2),
+        Note("a3", "T1", "Traffic", "The old town: cars banned, please", 3),
+        # said twice in the same words (a phone that wrote it again in the next round)
+        Note("a4", "T1", "Traffic", "Cars should be allowed in the old town", 1),
+        Note("a5", "T1", "Traffic", "Cars should be  allowed in the old town", 2),
+        Note("b1", "T1", "Traffic", "Plant trees along the river promenade", 1),
+        Note("b2", "T1", "Traffic", "More trees and shade by the river", 2),
+    ]
+    s = synthesize(notes, language="en")
+    (point,) = [p for p in s.tables[0].summary.points if "a1" in p.notes]
+    assert "banned" in point.title and set(point.dissent) == {"a4", "a5"}
+    assert not set(point.quotes) & {"a4", "a5"}
+    text = _markdown(s, _context(theme_order=["Traffic"], questions={}))
+    points = text.split("### Summary points")[1].split("## Appendix")[0]
+    assert len(re.findall(r"“Cars should be\s+allowed in the old town”", points)) == 1
+    assert points.count("Opposite view") == 1

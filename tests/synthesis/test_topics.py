@@ -68,3 +68,32 @@ def test_held_out_topics_beat_chance_by_far() -> None:
             Counter(truth[i] for i in c.notes).most_common(1)[0][1] for c in table.clusters
         )
         assert majority / len(notes) >= 0.4, language
+
+
+def test_clusters_of_two_tables_in_two_languages_link_at_theme_level() -> None:
+    ideas = [
+        (
+            "Safe bike lanes separated from the cars",
+            "Sichere Radwege, getrennt von den Autos",
+        ),
+        ("More bike racks at the train station", "Mehr Fahrradständer am Bahnhof"),
+        ("Repair the potholes on the cycle paths", "Die Schlaglöcher auf den Radwegen reparieren"),
+        (
+            "Rents are far too high for young families",
+            "Die Mieten sind für junge Familien viel zu hoch",
+        ),
+        ("Build more social housing", "Mehr Sozialwohnungen bauen"),
+        ("Empty flats should be rented out", "Leere Wohnungen sollen vermietet werden"),
+    ]
+    notes = [
+        Note(f"en-{i}", "english", "Town", en, language="en") for i, (en, _) in enumerate(ideas)
+    ]
+    notes += [
+        Note(f"de-{i}", "german", "Town", de, language="de") for i, (_, de) in enumerate(ideas)
+    ]
+    theme = synthesize(notes).themes[0]
+    together = [c for c in theme.clusters if set(c.tables) == {"english", "german"}]
+    assert sum(len(c.notes) for c in together) >= 0.75 * len(notes)
+    for cluster in theme.clusters:
+        topics = {int(i.split("-")[1]) < 3 for i in cluster.notes}
+        assert len(topics) == 1, cluster.notes

@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 MAX_CLUSTERS = 30
-THEME_LINK_SIMILARITY = 0.3
+LINK_COHESION = 0.5
 SPLIT_FACTOR = 3.0
 
 
@@ -216,24 +216,35 @@ def _renumber(labels: Sequence[int]) -> list[int]:
     return [mapping.setdefault(label, len(mapping)) for label in labels]
 
 
-def link_clusters(centroids: np.ndarray, tables: Sequence[str] | None = None) -> list[int]:
-    """Group clusters that say alike; a group index each.
+def link_clusters(blocks: Sequence[np.ndarray], tables: Sequence[str] | None = None) -> list[int]:
+    """Group clusters that say alike, given the note vectors of each; a group index each.
 
-    Average cosine linkage of the centroids, merging the most similar groups first while
-    every pair across them is similar enough on average; groups never hold two clusters of
-    one table (a table's own clustering already kept those apart), so no catch-all forms.
+    Average linkage over notes: the mean similarity of all pairs of notes across two groups,
+    not the similarity of their centres (the centres of loose clusters all lean towards the
+    theme's mean). The most similar groups merge first, while their notes are on average at
+    least LINK_COHESION times as similar as the notes within a typical cluster of a table are
+    to each other: a bar taken from the clusters themselves, whatever the vectors' scale
+    (clusters of one note each give none, and stay apart).
+    Groups never hold two clusters of one table (a table's own clustering already kept those
+    apart), so no catch-all forms.
     """
-    m = centroids.shape[0]
+    m = len(blocks)
     if m < 2:
         return [0] * m
-    unit = _unit_rows(np.asarray(centroids, dtype=float))
-    sums = unit @ unit.T
+    units = [_unit_rows(np.asarray(block, dtype=float)) for block in blocks]
+    totals = np.vstack([u.sum(axis=0) for u in units])
+    sums = totals @ totals.T
+    sizes = np.asarray([float(u.shape[0]) for u in units])
+    own = np.asarray([float(np.einsum("ij,ij->", u, u)) for u in units])
+    within = (np.diag(sums) - own)[sizes > 1] / (sizes * (sizes - 1))[sizes > 1]
+    if not within.size:
+        return list(range(m))  # no cluster of several notes to take the bar from
+    bar = LINK_COHESION * float(np.median(within))
     owner = list(tables) if tables is not None else [str(i) for i in range(m)]
     names = sorted(set(owner))
     holds = np.zeros((m, len(names)), dtype=bool)
     for i, table in enumerate(owner):
         holds[i, names.index(table)] = True
-    sizes = np.ones(m)
     alive = np.ones(m, dtype=bool)
     members: list[list[int]] = [[i] for i in range(m)]
     while True:
@@ -244,7 +255,7 @@ def link_clusters(centroids: np.ndarray, tables: Sequence[str] | None = None) ->
         average = np.where(allowed, np.round(average, 9), -np.inf)
         flat = int(np.argmax(average))
         a, b = divmod(flat, m)
-        if not average[a, b] >= THEME_LINK_SIMILARITY:
+        if not (average[a, b] > 0.0 and average[a, b] >= bar):
             break
         a, b = min(a, b), max(a, b)
         sums[a, :] += sums[b, :]

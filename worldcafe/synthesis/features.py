@@ -120,7 +120,7 @@ def _tfidf(counts: sp.csr_matrix, min_df: int) -> sp.csr_matrix:
 
 @dataclass(frozen=True)
 class Features:
-    """Sparse TF-IDF terms of notes (for labels and linking) and their latent unit vectors."""
+    """Sparse TF-IDF terms of notes and their unit vectors (sentence and latent lexical)."""
 
     terms: sp.csr_matrix
     vectors: np.ndarray

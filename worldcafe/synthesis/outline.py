@@ -197,8 +197,11 @@ def _point_blocks(s: Synthesis, rank: int, point: PlenaryPoint, w: Words) -> lis
     ]
     for note_id in point.quotes:
         blocks.append(_block("quote", s.notes[note_id].text, note_detail(s, note_id, w)))
+    said = {" ".join(s.notes[i].text.casefold().split()) for i in point.quotes}
     for note_id in point.dissent:
-        if note_id not in point.quotes:
+        text = " ".join(s.notes[note_id].text.casefold().split())
+        if note_id not in point.quotes and text not in said:  # the same words once
+            said.add(text)
             detail = w.gettext("Opposite view") + " · " + note_detail(s, note_id, w)
             blocks.append(_block("quote", s.notes[note_id].text, detail))
     return blocks

@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from .clustering import cluster_notes, link_clusters, note_features, single_threaded
 from .curation import Curation, Draft, apply_curation
@@ -29,20 +28,35 @@ class _Theme:
     notes: list[Note]
     analysed: list[Analysed]
     vectors: np.ndarray
-    terms: sp.csr_matrix
     row: dict[str, int]
     semantic: np.ndarray | None
 
     def material(self, language: str, duplicates: Sequence[Sequence[str]] = ()) -> Material:
         """What the points of this theme are made of."""
         vectors = self.semantic if self.semantic is not None else self.vectors
+        centred = _centred(vectors)
         return Material(
             notes={n.note_id: n for n in self.notes},
             analysed={n.note_id: self.analysed[i] for i, n in enumerate(self.notes)},
             vectors={n.note_id: vectors[i] for i, n in enumerate(self.notes)},
+            centred={n.note_id: centred[i] for i, n in enumerate(self.notes)},
             language=language,
             duplicate_of={i: g for g, group in enumerate(duplicates) for i in group},
         )
+
+
+def _centred(vectors: np.ndarray) -> np.ndarray:
+    """Unit vectors less the mean of the non-empty ones: what all notes of a theme share
+    taken out, so that what sets notes apart decides (empty notes stay zero)."""
+    filled = np.any(vectors, axis=1)
+    if not filled.any():
+        return np.zeros(vectors.shape)
+    result: np.ndarray = np.asarray(vectors, dtype=np.float64) - vectors[filled].mean(axis=0)
+    norms = np.linalg.norm(result, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    result = result / norms
+    result[~filled] = 0.0
+    return result
 
 
 def _prepare(
@@ -54,7 +68,7 @@ def _prepare(
         semantic = np.vstack([vectors[n.note_id] for n in notes]).astype(np.float64)
     features = note_features(analysed, semantic)
     rows = {n.note_id: i for i, n in enumerate(notes)}
-    return _Theme(name, notes, analysed, features.vectors, features.terms, rows, semantic)
+    return _Theme(name, notes, analysed, features.vectors, rows, semantic)
 
 
 def _draft(theme: _Theme, table_notes: list[Note]) -> tuple[Draft, list[list[str]]]:
@@ -196,13 +210,12 @@ def _theme_synthesis(
     totals = {t.table: max(1, sum(c.support for c in t.clusters)) for t in tables}
     if not table_clusters:
         return ThemeSynthesis(theme.name, tuple(t.table for t in tables), ())
-    centroids = np.vstack(
-        [
-            np.asarray(theme.terms[[theme.row[i] for i in c.notes]].mean(axis=0))
-            for c in table_clusters
-        ]
+    # The note vectors the tables were clustered on: sentence vectors beside lexical ones,
+    # so clusters of two tables that say alike in two languages link too.
+    links = link_clusters(
+        [theme.vectors[[theme.row[i] for i in c.notes]] for c in table_clusters],
+        [c.tables[0] for c in table_clusters],
     )
-    links = link_clusters(centroids, [c.tables[0] for c in table_clusters])
     visible = [i for c in table_clusters for i in c.notes]
     pool = [theme.analysed[theme.row[i]] for i in visible]
     frequencies = document_frequencies(pool)

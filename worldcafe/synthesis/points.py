@@ -26,7 +26,7 @@ from .titles import Candidate, make_title, title_language
 
 MAX_POINTS = 7
 MAX_QUOTES = 3
-OUTLIER_MARGIN = 0.05
+OUTLIER_MARGIN = 0.08  # in cosine to the centre, on vectors with the theme's mean taken out
 DISSENT_SIMILARITY = 0.45
 QUOTE_REDUNDANT = 0.9
 SAME_IDEA = 0.6
@@ -42,10 +42,15 @@ class Material:
     vectors: Mapping[str, np.ndarray]
     language: str | None
     duplicate_of: Mapping[str, int]
+    centred: Mapping[str, np.ndarray] | None = None
 
 
 def _centralities(ids: Sequence[str], material: Material) -> np.ndarray:
-    block = np.vstack([material.vectors[i] for i in ids]).astype(np.float64)
+    """How close each note is to the centre of its cluster, measured on the vectors with
+    what all notes of the theme share taken out (where given): otherwise every note of a
+    cluster looks central for the theme it shares with all the others."""
+    vectors = material.centred or material.vectors
+    block = np.vstack([vectors[i] for i in ids]).astype(np.float64)
     centre = block.mean(axis=0)
     norm = float(np.linalg.norm(centre))
     if norm == 0.0:
@@ -126,6 +131,24 @@ def _dissent(
     return [i for i in ids if i in dissent]
 
 
+def _headline(
+    ids: Sequence[str], central: Mapping[str, float], material: Material
+) -> tuple[str, str, str]:
+    """(language, title, the note it was made from) of a headline made from these notes."""
+    candidates = [
+        Candidate(material.notes[i].text, material.analysed[i], central[i], material.notes[i].votes)
+        for i in ids
+    ]
+    language = title_language([c.analysed.language for c in candidates], material.language)
+    title, source_index = make_title(candidates, language)
+    return language, title, ids[source_index]
+
+
+def _weight(ids: Sequence[str], material: Material) -> int:
+    """How many said it: notes, and votes for them."""
+    return sum(1 + max(0, material.notes[i].votes) for i in ids)
+
+
 def make_point(cluster: Cluster, material: Material) -> Point | None:
     """The point a cluster makes, or None when no idea is shared by several of its notes."""
     # A note of punctuation only ("?!") says nothing a point could share.
@@ -138,21 +161,23 @@ def make_point(cluster: Cluster, material: Material) -> Point | None:
     centrality = _centralities(ids, material)
     central = dict(zip(ids, centrality.tolist(), strict=True))
     core = _related(_core(ids, centrality), material)
+    # A host's key insight is never left out as an outlier of its own point.
+    core += [i for i in ids if material.notes[i].key and i not in core]
     if len(core) < 2:
         if not chosen_by_people:
             return None
         core = list(ids)
-    candidates = [
-        Candidate(material.notes[i].text, material.analysed[i], central[i], material.notes[i].votes)
-        for i in core
-    ]
-    language = title_language([c.analysed.language for c in candidates], material.language)
-    title, source_index = make_title(candidates, language)
-    source = core[source_index]
-    if cluster.renamed and cluster.label.strip():
-        title = cluster.label.strip()[:100]  # the organiser's name for it wins
+    language, title, source = _headline(core, central, material)
     dissent = _dissent(ids, source, central, material)
     members = [i for i in core if i not in dissent]
+    if _weight(dissent, material) > _weight(members, material) and len(dissent) >= 2:
+        # the other side said it more often: its position is the point, the headline's dissent
+        language, title, source = _headline(dissent, central, material)
+        core = list(dict.fromkeys([*dissent, *core]))
+        dissent = _dissent(ids, source, central, material)
+        members = [i for i in core if i not in dissent]
+    if cluster.renamed and cluster.label.strip():
+        title = cluster.label.strip()[:100]  # the organiser's name for it wins
     if not members or (len(members) < 2 and not chosen_by_people):
         return None
     shown = [material.notes[i] for i in dict.fromkeys([*core, *dissent])]
