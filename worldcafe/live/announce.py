@@ -85,16 +85,19 @@ def announce_note(
     offered: list[str],
     *,
     skip_sid: str | None = None,
+    rendered: dict[str, str] | None = None,
 ) -> None:
     """A new note: prepended on its table's phones, the host console and the projector wall.
 
-    Everything comes loaded in `posted`: one render per language and audience, no query.
+    Everything comes loaded in `posted`: one render per language and audience, no query;
+    `rendered` holds the note as its phones show it in the languages it was made in already.
     """
     view = posted.view
     harvest_changed(cafe_id)
+    made = rendered or {}
     for lang, people in posted.recipients.items():
         with speaking(lang):
-            html = fragments.participant_note_new(view, lang)
+            html = fragments.participant_note_new(view, lang, made.get(lang))
         _emit_fragment(html, [rooms.participant_room(pid) for pid in people], skip_sid)
     _emit_localized("host", cafe_id, lambda: fragments.host_note_new(view), offered)
     _emit_localized(

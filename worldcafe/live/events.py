@@ -193,7 +193,13 @@ def on_note_add(event: Event) -> dict[str, Any]:
     with speaking(ident.lang):
         html = fragments.participant_note(posted.view, ident.lang)
     if posted.created:
-        announce.announce_note(posted, ident.cafe_id, list(ident.languages), skip_sid=event.sid)
+        announce.announce_note(
+            posted,
+            ident.cafe_id,
+            list(ident.languages),
+            skip_sid=event.sid,
+            rendered={ident.lang: html},
+        )
     return {
         "ok": True,
         "id": posted.view.note.client_id,
