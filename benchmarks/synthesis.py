@@ -195,7 +195,7 @@ def bench_topics(path: Path, title: str) -> None:
         for lang in chosen:
             for position, texts in enumerate(data[lang].values()):
                 entries.extend((f"topic{position}", text) for text in texts)
-        ours, base, theme_level, counts, theme_counts = [], [], [], [], []
+        ours, base, theme_level, counts, theme_counts, theme_points = [], [], [], [], [], []
         for order in range(ORDERS):
             places = list(range(len(entries)))
             random.Random(order).shuffle(places)
@@ -210,8 +210,10 @@ def bench_topics(path: Path, title: str) -> None:
             base.append(purity(baseline(texts, ids, len(clusters)), truth))
             counts.append(len(clusters))
             spread = [Note(n.note_id, f"t{k % 3}", n.theme, n.text) for k, n in enumerate(notes)]
-            theme = [list(c.notes) for c in synthesize(spread).themes[0].clusters]
+            theme_result = synthesize(spread).themes[0]
+            theme = [list(c.notes) for c in theme_result.clusters]
             theme_level.append(purity(theme, truth))
+            theme_points.append(purity([list(p.notes) for p in theme_result.summary.points], truth))
             theme_counts.append(len(theme))
         table_means.append(statistics.mean(ours))
         base_means.append(statistics.mean(base))
@@ -222,7 +224,7 @@ def bench_topics(path: Path, title: str) -> None:
         )
         print(
             f"        over 3 tables, theme level: purity {statistics.mean(theme_level):.3f}, "
-            f"{_span(theme_counts)} clusters"
+            f"{_span(theme_counts)} clusters; points purity {statistics.mean(theme_points):.3f}"
         )
     SUMMARY.append(
         f"{title}: purity de/en/mixed "

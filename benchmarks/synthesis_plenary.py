@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -93,10 +94,38 @@ def _cafe_notes(name: str, cafe: dict[str, Any], order: int) -> tuple[list[Note]
     return notes, truth
 
 
-def _orders(name: str, cafe: dict[str, Any]) -> tuple[float, float, float]:
-    """Mean cluster purity, point purity and baseline over ORDERS note orders: a table of
-    32 notes moves by a tenth with the order of its notes alone."""
-    ours, points, base = [], [], []
+def _sentence_kmeans(notes: Sequence[Note], k: int) -> dict[str, int]:
+    """The shipped model's sentence vectors alone and k-means: a cluster index per note."""
+    vectors = semantic.encode([n.text for n in notes])
+    k = max(1, min(k, len(notes)))
+    labels = KMeans(n_clusters=k, n_init=4, random_state=0).fit_predict(vectors)
+    return {n.note_id: int(label) for n, label in zip(notes, labels, strict=True)}
+
+
+def _neighbours_agree(notes: Sequence[Note], truth: dict[str, str]) -> float:
+    """How often a note's nearest other note by sentence vector is of its own conversation:
+    what the vectors can tell at all, whatever clusters are made of them."""
+    vectors = semantic.encode([n.text for n in notes]).astype(np.float64)
+    similarity = vectors @ vectors.T
+    np.fill_diagonal(similarity, -np.inf)
+    nearest = similarity.argmax(axis=1)
+    return statistics.mean(
+        float(truth[n.note_id] == truth[notes[int(j)].note_id])
+        for n, j in zip(notes, nearest, strict=True)
+    )
+
+
+def _chance(truth: dict[str, str]) -> float:
+    """The same share for a nearest note drawn at random."""
+    counts = Counter(truth.values())
+    n = len(truth)
+    return sum(c * (c - 1) for c in counts.values()) / max(1, n * (n - 1))
+
+
+def _orders(name: str, cafe: dict[str, Any]) -> tuple[float, float, float, float]:
+    """Mean cluster purity, point purity, baseline and sentence vectors with k-means over
+    ORDERS note orders: a table of 32 notes moves by a tenth with the order of its notes."""
+    ours, points, base, sentence = [], [], [], []
     for order in range(ORDERS):
         notes, truth = _cafe_notes(name, cafe, order)
         table = synthesize(notes, language=cafe["language"]).tables[0]
@@ -104,7 +133,13 @@ def _orders(name: str, cafe: dict[str, Any]) -> tuple[float, float, float]:
         ours.append(_purity(clusters, truth))
         points.append(_purity([list(p.notes) for p in table.summary.points], truth))
         base.append(_purity(_groups(_baseline(notes, len(clusters))), truth))
-    return statistics.mean(ours), statistics.mean(points), statistics.mean(base)
+        sentence.append(_purity(_groups(_sentence_kmeans(notes, len(clusters))), truth))
+    return (
+        statistics.mean(ours),
+        statistics.mean(points),
+        statistics.mean(base),
+        statistics.mean(sentence),
+    )
 
 
 def bench_cafes(summary: list[str]) -> None:
@@ -126,9 +161,12 @@ def bench_cafes(summary: list[str]) -> None:
         good, total = _grounded(s)
         grounded[0] += good
         grounded[1] += total
-        mean_ours, mean_points, mean_base = _orders(name, cafe)
+        mean_ours, mean_points, mean_base, mean_sentence = _orders(name, cafe)
+        agree = _neighbours_agree(notes, truth)
         kind = "mixed" if name.startswith("mixed") else cafe["language"]
-        means.setdefault(kind, []).append((mean_ours, mean_points, mean_base))
+        means.setdefault(kind, []).append(
+            (mean_ours, mean_points, mean_base, mean_sentence, agree, _chance(truth))
+        )
         print(
             f"  {name}: {len(notes)} notes, k={len(clusters)}: cluster purity {ours:.2f} "
             f"(baseline {base:.2f}); {len(points)} points, purity {point_purity:.2f}, "
@@ -136,7 +174,12 @@ def bench_cafes(summary: list[str]) -> None:
         )
         print(
             f"    mean of {ORDERS} note orders: cluster purity {mean_ours:.2f} "
-            f"(baseline {mean_base:.2f}), points purity {mean_points:.2f}"
+            f"(baseline {mean_base:.2f}; sentence vectors alone + k-means {mean_sentence:.2f}), "
+            f"points purity {mean_points:.2f}"
+        )
+        print(
+            f"    nearest note by sentence vector in the same conversation: {agree:.2f} "
+            f"(chance {_chance(truth):.2f})"
         )
         for point in table.summary.points:
             print(f"    - {point.title} [{len(point.notes)} notes, support {point.support}]")
@@ -145,12 +188,14 @@ def bench_cafes(summary: list[str]) -> None:
             f"points purity {point_purity:.2f}"
         )
     for kind, values in means.items():
-        clusters_mean, points_mean, base_mean = (
+        clusters_mean, points_mean, base_mean, sentence_mean, agree_mean, chance_mean = (
             statistics.mean(v) for v in zip(*values, strict=True)
         )
         summary.append(
             f"held-out cafés {kind} ({len(values)}), mean of {ORDERS} orders: cluster purity "
-            f"{clusters_mean:.2f} vs baseline {base_mean:.2f}; points purity {points_mean:.2f}"
+            f"{clusters_mean:.2f} vs baseline {base_mean:.2f} (sentence vectors alone + "
+            f"k-means {sentence_mean:.2f}); points purity {points_mean:.2f}; nearest note in "
+            f"its conversation {agree_mean:.2f} (chance {chance_mean:.2f})"
         )
     share = grounded[0] / max(1, grounded[1])
     print(f"  titles drawn from their own notes: {grounded[0]}/{grounded[1]} ({share:.0%})")

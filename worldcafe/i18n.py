@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from babel import Locale
 from flask import Flask, g, request, session
-from flask_babel import Babel, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import (
+    Babel,
+    force_locale,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_locale,
+)
 from flask_babel import gettext as _
 
 from worldcafe.catalogues import LANGUAGES as APP_LANGUAGES
@@ -23,6 +33,22 @@ LANGUAGE_NAMES = {
 }
 
 babel = Babel()
+
+# The language a fragment is being rendered in (`speaking`), read by the templates' `_()`.
+_speaking: ContextVar[str | None] = ContextVar("worldcafe_speaking", default=None)
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Render in `language`: Flask-Babel's locale is forced to it, and the templates' `_()`
+    find its catalogue at once, rather than through the request context at every message (a
+    note's fragment holds a dozen of them, rendered for every note of a live café)."""
+    token = _speaking.set(language)
+    try:
+        with force_locale(language):
+            yield
+    finally:
+        _speaking.reset(token)
 
 
 def translated(text: object, language: str | None = None) -> str:
@@ -133,7 +159,8 @@ def _templates_read_the_catalogues(app: Flask) -> None:
     """
 
     def current() -> Catalogue:
-        return catalogue(current_language())
+        language = _speaking.get()
+        return catalogue(language if language is not None else current_language())
 
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda message: current().gettext(message),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template
-from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
+from worldcafe.i18n import speaking
 from worldcafe.models import Cafe, Participant
 from worldcafe.reads import screens
 
@@ -29,7 +29,7 @@ def participant_panels_by_table(
     (with `only_tables`, just those tables)."""
     out = []
     for lang, panel, people in screens.participant_panels_by_table(db, cafe, only_tables):
-        with force_locale(lang):
+        with speaking(lang):
             html = render_participant_panel(panel)
         out.append((html, [f"participant:{pid}" for pid in people]))
     return out

@@ -41,6 +41,9 @@ OK, FAILED = b"+", b"-"
 # A request is a pickled (kind, arguments) pair; an answer is OK and the pickled value, or
 # FAILED and the error's text.
 NICENESS = 10
+# The child works on one processor (unless these are set): the numeric libraries' own threads
+# would take the others, those of the serving process, and wait for work spinning.
+NUMERIC_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 class VectorsUnavailable(Exception):
@@ -78,11 +81,15 @@ class VectorProcess:
         """Start the child; it loads the model before it answers the first request."""
         to_child, requests = os.pipe()
         answers, from_child = os.pipe()
+        env = dict(os.environ)
+        for variable in NUMERIC_THREADS:
+            env.setdefault(variable, "1")
         try:
             self._child = subprocess.Popen(
                 [sys.executable, "-m", "worldcafe.vector_process", str(to_child), str(from_child)],
                 pass_fds=(to_child, from_child),
                 stdin=subprocess.DEVNULL,
+                env=env,
             )
         except BaseException:
             for fd in (to_child, requests, answers, from_child):

@@ -143,3 +143,9 @@ def test_two_clusters_of_one_table_never_link() -> None:
     block = np.ones((3, 4))
     assert link_clusters([block, block], ["a", "a"]) == [0, 1]
     assert link_clusters([block, block], ["a", "b"]) == [0, 0]
+
+
+def test_clusters_of_one_note_each_give_no_bar_and_stay_apart() -> None:
+    rng = np.random.default_rng(5)
+    blocks = [rng.standard_normal((1, 6)) for _ in range(4)]
+    assert link_clusters(blocks, ["a", "b", "c", "d"]) == [0, 1, 2, 3]

@@ -198,3 +198,20 @@ def test_notes_that_share_no_idea_are_no_point_and_titles_keep_to_their_notes() 
     german = [p for p in s.tables[0].summary.points if set(p.notes) == {"t1", "t2"}]
     assert [p.language for p in german] == ["de"]
     assert _words(german[0].title) <= _words(toilets[0].text) | _words(toilets[1].text)
+
+
+def test_paraphrases_of_a_small_cluster_all_stand_in_its_point() -> None:
+    notes = [
+        Note("r1", "Table 1", "Streets", "Plant more trees along the river"),
+        Note("r2", "Table 1", "Streets", "More trees by the river for shade"),
+        Note("r3", "Table 1", "Streets", "Trees and shade along the river walk"),
+        Note("b1", "Table 2", "Streets", "Night buses every half hour"),
+        Note("b2", "Table 2", "Streets", "Night buses on weekends too"),
+        Note("l1", "Table 2", "Streets", "Longer library opening hours"),
+        Note("l2", "Table 2", "Streets", "Library open on Sundays"),
+    ]
+    s = synthesize(notes, language="en")
+    for summary in (s.tables[0].summary, s.themes[0].summary):
+        trees = next(p for p in summary.points if "r1" in p.notes)
+        assert set(trees.notes) == {"r1", "r2", "r3"}
+        assert trees.support == 3

@@ -155,3 +155,32 @@ def test_the_setup_form_adds_marks_and_removes_fields(
     response = client.post(str(cafe["organiser_url"]), data=form)
     assert response.status_code == 400
     assert "Two join fields have the same key" in response.get_data(as_text=True)
+
+
+def test_the_host_sees_which_tables_share_no_language(app: Flask, client: FlaskClient) -> None:
+    cafe = make_cafe(
+        app,
+        join_fields=FIELDS,
+        table_capacity=3,
+        themes=[
+            {"name": "Participation", "tables": 1, "questions": ["Who is missing?"]},
+            {"name": "Investment", "tables": 1, "questions": ["Where to invest?"]},
+        ],
+    )
+    # Four speak English; Jonas only German and Zofia only Polish: one table has to lack one.
+    for name, spoken in [
+        ("Ada", ["en"]),
+        ("Bo", ["en"]),
+        ("Cem", ["en"]),
+        ("Dee", ["en"]),
+        ("Jonas", ["de"]),
+        ("Zofia", ["pl"]),
+    ]:
+        data = {"name": name, "field-languages": spoken}
+        assert app.test_client().post(str(cafe["join_url"]), data=data).status_code == 302
+    assert client.post(f"{cafe['host_url']}/round/start").status_code == 302
+    html = client.get(str(cafe["host_url"])).get_data(as_text=True)
+    assert html.count("data-no-language") == 1
+    assert "No shared language at this table" in html
+    lacking = html.split("data-no-language")[1].split("</article>")[0]  # that table's card
+    assert "Jonas" in lacking and "Zofia" in lacking

@@ -10,10 +10,11 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import Flask, current_app, render_template
-from flask_babel import force_locale, get_locale
+from flask_babel import get_locale
 
 from worldcafe import presenters
 from worldcafe.extensions import database
+from worldcafe.i18n import speaking
 from worldcafe.live import fragments, rooms
 from worldcafe.live.harvest_refresh import harvest_changed
 from worldcafe.live.transport import cut_off, socketio
@@ -68,7 +69,7 @@ def _emit_localized(
     else:
         cafe_id, languages = cafe, list(offered or [])
     for lang in rooms.languages(kind, cafe_id, languages):
-        with force_locale(lang):
+        with speaking(lang):
             html = render()
         _emit_fragment(html, f"{kind}:{cafe_id}:{lang}")
 
@@ -84,16 +85,19 @@ def announce_note(
     offered: list[str],
     *,
     skip_sid: str | None = None,
+    rendered: dict[str, str] | None = None,
 ) -> None:
     """A new note: prepended on its table's phones, the host console and the projector wall.
 
-    Everything comes loaded in `posted`: one render per language and audience, no query.
+    Everything comes loaded in `posted`: one render per language and audience, no query;
+    `rendered` holds the note as its phones show it in the languages it was made in already.
     """
     view = posted.view
     harvest_changed(cafe_id)
+    made = rendered or {}
     for lang, people in posted.recipients.items():
-        with force_locale(lang):
-            html = fragments.participant_note_new(view, lang)
+        with speaking(lang):
+            html = fragments.participant_note_new(view, lang, made.get(lang))
         _emit_fragment(html, [rooms.participant_room(pid) for pid in people], skip_sid)
     _emit_localized("host", cafe_id, lambda: fragments.host_note_new(view), offered)
     _emit_localized(
@@ -117,7 +121,7 @@ def announce_note_changed(note_id: int) -> None:
         insights = note_reads.insight_note_ids(db, note.table)
         current = participant_service.latest_started_round(db, cafe)
         for lang, people in rooms.table_rooms(db, cafe, current, note.table_id).items():
-            with force_locale(lang):
+            with speaking(lang):
                 _emit_fragment(fragments.participant_note_changed(view, insights, lang), people)
         _emit_localized("host", cafe, lambda: fragments.host_note_changed(view, insights))
         _emit_localized(
@@ -219,7 +223,7 @@ def announce_seat(cafe_id: int, participant_id: int) -> None:
         participant = db.get(Participant, participant_id)
         if cafe is None or participant is None:
             return
-        with force_locale(participant.language or cafe.language):
+        with speaking(participant.language or cafe.language):
             html = presenters.participant_panel_html(db, cafe, participant)
         _emit_fragment(html, f"participant:{participant_id}")
 
@@ -232,7 +236,7 @@ def announce_broadcast(cafe_id: int) -> None:
             return
         message = cafe.broadcast
         for lang in offered_languages(cafe):
-            with force_locale(lang):
+            with speaking(lang):
                 html = render_template("_broadcast.html", message=message, oob=True)
             _emit_fragment(html, f"cafe:{cafe_id}:{lang}")
 

@@ -11,11 +11,12 @@ import time
 from typing import Any
 
 from flask import Flask, current_app, request
-from flask_babel import force_locale, get_locale
+from flask_babel import get_locale
 from sqlalchemy.exc import IntegrityError
 
 from worldcafe import access, presenters
 from worldcafe.extensions import database, limits
+from worldcafe.i18n import speaking
 from worldcafe.live import announce, fragments, transport
 from worldcafe.live.identity import ROLES, Identity, still_holds
 from worldcafe.live.transport import Event, socketio
@@ -189,10 +190,16 @@ def on_note_add(event: Event) -> dict[str, Any]:
         # The same note arrived twice at once: the other request stored it.
         with database().write_connection() as conn:
             posted = note_service.post_note(conn, *args, token=ident.token)
-    with force_locale(ident.lang):
+    with speaking(ident.lang):
         html = fragments.participant_note(posted.view, ident.lang)
     if posted.created:
-        announce.announce_note(posted, ident.cafe_id, list(ident.languages), skip_sid=event.sid)
+        announce.announce_note(
+            posted,
+            ident.cafe_id,
+            list(ident.languages),
+            skip_sid=event.sid,
+            rendered={ident.lang: html},
+        )
     return {
         "ok": True,
         "id": posted.view.note.client_id,

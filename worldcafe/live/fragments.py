@@ -4,7 +4,7 @@
 `templates/projector/_notes.html` hold a note's markup; the pages import the same macros, so a
 note looks the same whether it came with the page or live. The macros are called straight
 (no context processors, no signals), which keeps the note hot path cheap; the caller sets the
-language with `force_locale`.
+language with `i18n.speaking`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from markupsafe import Markup
 
 from worldcafe.services.notes import NoteView
 
@@ -25,9 +26,11 @@ def participant_note(view: NoteView, lang: str, insights: Any = ()) -> str:
     return str(_macros("participant").note(view, insights, lang))
 
 
-def participant_note_new(view: NoteView, lang: str) -> str:
-    """A new note, added at the top of the phone's table notes."""
-    return str(_macros("participant").note_new(view, lang))
+def participant_note_new(view: NoteView, lang: str, rendered: str | None = None) -> str:
+    """A new note, added at the top of the phone's table notes; `rendered` is the note as
+    `participant_note` made it in that language, when it did (the writer's acknowledgement)."""
+    made = Markup(rendered) if rendered is not None else None
+    return str(_macros("participant").note_new(view, lang, made))
 
 
 def participant_note_changed(view: NoteView, insights: Any, lang: str) -> str:

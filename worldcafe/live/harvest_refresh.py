@@ -10,7 +10,7 @@ as nothing has changed since, and requests that ask while it runs wait for its r
 
 Where the vector process computes the synthesis (services/vectors.computed_apart), this process
 only reads the notes and keeps the answer, so the harvest is also kept fresh while notes stream
-in without a pause: at the latest HARVEST_MAX_WAIT_SECONDS (10 s) after the first change, each
+in without a pause: at the latest HARVEST_MAX_WAIT_SECONDS (30 s) after the first change, each
 refresh after the previous one ended. Where this process computes it itself, nothing is
 computed while notes stream in (the live notes have the processor) unless
 HARVEST_MAX_WAIT_SECONDS is set, and never within HARVEST_GAP_SECONDS (15 s) or four times the
@@ -32,7 +32,7 @@ from worldcafe.services import harvest as harvest_service
 from worldcafe.services.vectors import computed_apart
 
 GAP_FACTOR = 4.0
-MAX_WAIT_APART = 10.0
+MAX_WAIT_APART = 30.0
 
 
 @dataclass

@@ -24,7 +24,6 @@ from typing import Any
 
 import socketio as python_socketio
 from flask import Flask, abort, current_app, g
-from flask_babel import force_locale
 from flask_socketio import SocketIO
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as BaseResponse
@@ -32,7 +31,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from worldcafe import socket_json
 from worldcafe.database import UNAVAILABLE, describe_failure
 from worldcafe.extensions import database
-from worldcafe.i18n import translated
+from worldcafe.i18n import speaking, translated
 from worldcafe.live import rooms
 from worldcafe.live.identity import Identity, still_holds
 from worldcafe.messages import N_, Text
@@ -214,12 +213,12 @@ def dispatch(
             g.cafe_languages = list(ident.languages)
             g.cafe_language = ident.language
             if not request:
-                with force_locale(ident.lang):
+                with speaking(ident.lang):
                     return answer(lambda: handler(event), ident.lang)
             with app.request_context(socketio.server.get_environ(sid, namespace=NAMESPACE)):
                 g.cafe_languages = list(ident.languages)
                 g.cafe_language = ident.language
-                with force_locale(ident.lang):
+                with speaking(ident.lang):
                     return answer(lambda: handler(event), ident.lang)
         except NoLongerValid as ended:
             drop(sid)

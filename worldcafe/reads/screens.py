@@ -20,7 +20,7 @@ from worldcafe.services import moderation, publishing
 from worldcafe.services import participants as participant_service
 from worldcafe.services import rounds as round_service
 from worldcafe.services.notes import NoteView
-from worldcafe.services.seating import plan_summary
+from worldcafe.services.seating import plan_summary, tables_without_language
 
 HOST_LATEST_NOTES = 6
 WALL_NOTES = 24
@@ -254,6 +254,7 @@ def host_context(db: Session, cafe: Cafe) -> dict[str, Any]:
         "people": people,
         "present_count": sum(1 for p in people if p.present),
         "tables": tables,
+        "no_language": tables_without_language(cafe, seated) if current is not None else set(),
         "seat_of": seat_of,
         "table_numbers": {t.id: t.number for t in cafe.tables},
         "summary": summary,

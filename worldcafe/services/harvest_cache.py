@@ -11,7 +11,6 @@ being computed waits for that computation rather than starting its own.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import threading
@@ -29,8 +28,12 @@ def _digest(data: object) -> str:
 
 def harvest_version(language: str, curation: object, notes: Sequence[Any]) -> tuple[str, str]:
     """What a synthesis is computed from (`notes` are synthesis.Note), as two digests: the
-    frame (the café's language and the organiser's curation) and the notes."""
-    return _digest([language, curation]), _digest([dataclasses.astuple(n) for n in notes])
+    frame (the café's language and the organiser's curation) and the notes.
+
+    A note's fields are plain values, read as they are: `dataclasses.astuple` copies each one
+    deeply, which made this a tenth of the time of reading a café's notes while a harvest is
+    kept fresh beside the live notes."""
+    return _digest([language, curation]), _digest([tuple(vars(n).values()) for n in notes])
 
 
 def only_added_since(kept: Any, notes: Sequence[Any]) -> list[Any] | None:

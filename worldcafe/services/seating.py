@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from worldcafe import rotation
 from worldcafe.messages import N_
 from worldcafe.models import Cafe, Participant, Round, RoundStatus, Seat
+from worldcafe.rotation.people import spoken as spoken_codes
 from worldcafe.services.errors import Conflict
 from worldcafe.services.join_fields import LANGUAGES_KEY, fields_of, languages_field
 
@@ -60,6 +61,23 @@ def _who(cafe: Cafe, participants: list[Participant]) -> dict[str, Any]:
         if attrs:
             attributes[str(p.id)] = attrs
     return {"attributes": attributes, "mix": mix, "common_language": spoken is not None}
+
+
+def tables_without_language(cafe: Cafe, seated: dict[int, list[Participant]]) -> set[int]:
+    """The tables (ids) whose people who gave languages share none, where the café asks."""
+    spoken = languages_field(fields_of(cafe.join_fields))
+    if spoken is None:
+        return set()
+    lacking = set()
+    for table_id, people in seated.items():
+        given = [
+            spoken_codes(codes)
+            for p in people
+            if isinstance(codes := (p.attributes or {}).get(spoken.key), list) and codes
+        ]
+        if len(given) >= 2 and not frozenset.intersection(*given):
+            lacking.add(table_id)
+    return lacking
 
 
 def _summary(

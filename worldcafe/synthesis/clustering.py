@@ -223,7 +223,8 @@ def link_clusters(blocks: Sequence[np.ndarray], tables: Sequence[str] | None = N
     not the similarity of their centres (the centres of loose clusters all lean towards the
     theme's mean). The most similar groups merge first, while their notes are on average at
     least LINK_COHESION times as similar as the notes within a typical cluster of a table are
-    to each other: a bar taken from the clusters themselves, whatever the vectors' scale.
+    to each other: a bar taken from the clusters themselves, whatever the vectors' scale
+    (clusters of one note each give none, and stay apart).
     Groups never hold two clusters of one table (a table's own clustering already kept those
     apart), so no catch-all forms.
     """
@@ -236,7 +237,9 @@ def link_clusters(blocks: Sequence[np.ndarray], tables: Sequence[str] | None = N
     sizes = np.asarray([float(u.shape[0]) for u in units])
     own = np.asarray([float(np.einsum("ij,ij->", u, u)) for u in units])
     within = (np.diag(sums) - own)[sizes > 1] / (sizes * (sizes - 1))[sizes > 1]
-    bar = LINK_COHESION * float(np.median(within)) if within.size else 0.0
+    if not within.size:
+        return list(range(m))  # no cluster of several notes to take the bar from
+    bar = LINK_COHESION * float(np.median(within))
     owner = list(tables) if tables is not None else [str(i) for i in range(m)]
     names = sorted(set(owner))
     holds = np.zeros((m, len(names)), dtype=bool)

@@ -34,13 +34,29 @@ class _Theme:
     def material(self, language: str, duplicates: Sequence[Sequence[str]] = ()) -> Material:
         """What the points of this theme are made of."""
         vectors = self.semantic if self.semantic is not None else self.vectors
+        centred = _centred(vectors)
         return Material(
             notes={n.note_id: n for n in self.notes},
             analysed={n.note_id: self.analysed[i] for i, n in enumerate(self.notes)},
             vectors={n.note_id: vectors[i] for i, n in enumerate(self.notes)},
+            centred={n.note_id: centred[i] for i, n in enumerate(self.notes)},
             language=language,
             duplicate_of={i: g for g, group in enumerate(duplicates) for i in group},
         )
+
+
+def _centred(vectors: np.ndarray) -> np.ndarray:
+    """Unit vectors less the mean of the non-empty ones: what all notes of a theme share
+    taken out, so that what sets notes apart decides (empty notes stay zero)."""
+    filled = np.any(vectors, axis=1)
+    if not filled.any():
+        return np.zeros(vectors.shape)
+    result: np.ndarray = np.asarray(vectors, dtype=np.float64) - vectors[filled].mean(axis=0)
+    norms = np.linalg.norm(result, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    result = result / norms
+    result[~filled] = 0.0
+    return result
 
 
 def _prepare(

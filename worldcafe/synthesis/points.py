@@ -26,7 +26,7 @@ from .titles import Candidate, make_title, title_language
 
 MAX_POINTS = 7
 MAX_QUOTES = 3
-OUTLIER_MARGIN = 0.05
+OUTLIER_MARGIN = 0.08  # in cosine to the centre, on vectors with the theme's mean taken out
 DISSENT_SIMILARITY = 0.45
 QUOTE_REDUNDANT = 0.9
 SAME_IDEA = 0.6
@@ -42,10 +42,15 @@ class Material:
     vectors: Mapping[str, np.ndarray]
     language: str | None
     duplicate_of: Mapping[str, int]
+    centred: Mapping[str, np.ndarray] | None = None
 
 
 def _centralities(ids: Sequence[str], material: Material) -> np.ndarray:
-    block = np.vstack([material.vectors[i] for i in ids]).astype(np.float64)
+    """How close each note is to the centre of its cluster, measured on the vectors with
+    what all notes of the theme share taken out (where given): otherwise every note of a
+    cluster looks central for the theme it shares with all the others."""
+    vectors = material.centred or material.vectors
+    block = np.vstack([vectors[i] for i in ids]).astype(np.float64)
     centre = block.mean(axis=0)
     norm = float(np.linalg.norm(centre))
     if norm == 0.0:
@@ -156,6 +161,8 @@ def make_point(cluster: Cluster, material: Material) -> Point | None:
     centrality = _centralities(ids, material)
     central = dict(zip(ids, centrality.tolist(), strict=True))
     core = _related(_core(ids, centrality), material)
+    # A host's key insight is never left out as an outlier of its own point.
+    core += [i for i in ids if material.notes[i].key and i not in core]
     if len(core) < 2:
         if not chosen_by_people:
             return None

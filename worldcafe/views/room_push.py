@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
 from worldcafe import presenters
 from worldcafe.extensions import database
+from worldcafe.i18n import speaking
 from worldcafe.live.transport import socketio
 from worldcafe.models import Cafe, Participant
 
@@ -42,6 +42,6 @@ def notify(
         person = db.get(Participant, participant_id)
         if cafe is None or person is None or person.cafe_id != cafe_id:
             return
-        with force_locale(person.language or cafe.language):
+        with speaking(person.language or cafe.language):
             message = text(db, cafe, person)
     socketio.emit("notice", {"text": message}, to=f"participant:{participant_id}")
