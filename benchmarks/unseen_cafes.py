@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from worldcafe.rotation import Instance, TableSpec, plan_rounds, score_plan
@@ -176,3 +177,41 @@ def replan_unseen(seed: int, n: int, time_limit: float) -> str:
         f"played round kept {plan.rounds[0] == first.rounds[0]}, valid {s.valid}, "
         f"{plan.seconds:.2f} s (goal 1 s)"
     )
+
+
+def scan_cafe(seed: int) -> Instance:
+    """The café of a seed scan: `random_cafe` of 20 to 600 people, a common language asked."""
+    n = random.Random(seed).randint(20, 600)
+    return replace(random_cafe(seed, n), common_language=True)
+
+
+def scan_figures(seeds: range, time_limit: float) -> dict[str, Any]:
+    """Plan the scan's cafés (each has a plan with a common language at every table): the
+    seeds with tables lacking one, those tables, wasted encounters (repeats + mix excess),
+    mean coverage, and seconds (the slowest, and how many of 60 to 1,500 people took over
+    1 s)."""
+    lacking: list[tuple[int, int, int]] = []
+    wasted = 0
+    coverage = 0.0
+    slowest = 0.0
+    slow = 0
+    for seed in seeds:
+        instance = scan_cafe(seed)
+        plan = plan_rounds(instance, seed=0, time_limit=time_limit)
+        s = plan.score
+        n = len(instance.participants)
+        if s.language_violations:
+            lacking.append((seed, n, s.language_violations))
+        wasted += s.repeat_pairs + s.mix_excess
+        coverage += s.theme_coverage
+        slowest = max(slowest, plan.seconds)
+        slow += 60 <= n <= 1500 and plan.seconds > 1.0
+    return {
+        "cafes": len(seeds),
+        "lacking": lacking,
+        "tables": sum(x[2] for x in lacking),
+        "wasted": wasted,
+        "coverage": coverage / max(1, len(seeds)),
+        "slowest": slowest,
+        "over_goal": slow,
+    }
