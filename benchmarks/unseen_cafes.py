@@ -5,7 +5,8 @@ few themes, sometimes a host at every table, and people from countries and citie
 sizes who speak 1 to 4 languages, some only one; mixing by country, by city or both, and often
 a common language asked at every table. The languages are drawn around one seating of the
 first round in which every table shares a language, so a plan without a table lacking a common
-language exists by construction (the same seating in every round).
+language exists by construction (the same seating in every round). `scan_cafe(seed)`: one
+of 20 to 600 people with a common language asked, for a scan over many seeds.
 """
 
 from __future__ import annotations
@@ -185,33 +186,16 @@ def scan_cafe(seed: int) -> Instance:
     return replace(random_cafe(seed, n), common_language=True)
 
 
-def scan_figures(seeds: range, time_limit: float) -> dict[str, Any]:
-    """Plan the scan's cafés (each has a plan with a common language at every table): the
-    seeds with tables lacking one, those tables, wasted encounters (repeats + mix excess),
-    mean coverage, and seconds (the slowest, and how many of 60 to 1,500 people took over
-    1 s)."""
-    lacking: list[tuple[int, int, int]] = []
-    wasted = 0
-    coverage = 0.0
-    slowest = 0.0
-    slow = 0
+def scan_figures(seeds: range, time_limit: float) -> dict[int, tuple[int, int, int, float, float]]:
+    """Plan the scan's cafés (each has a plan with a common language at every table): per
+    seed, (people, tables lacking a common language, wasted encounters = repeats + mix
+    excess, coverage, seconds)."""
+    out = {}
     for seed in seeds:
         instance = scan_cafe(seed)
         plan = plan_rounds(instance, seed=0, time_limit=time_limit)
         s = plan.score
+        wasted = s.repeat_pairs + s.mix_excess
         n = len(instance.participants)
-        if s.language_violations:
-            lacking.append((seed, n, s.language_violations))
-        wasted += s.repeat_pairs + s.mix_excess
-        coverage += s.theme_coverage
-        slowest = max(slowest, plan.seconds)
-        slow += 60 <= n <= 1500 and plan.seconds > 1.0
-    return {
-        "cafes": len(seeds),
-        "lacking": lacking,
-        "tables": sum(x[2] for x in lacking),
-        "wasted": wasted,
-        "coverage": coverage / max(1, len(seeds)),
-        "slowest": slowest,
-        "over_goal": slow,
-    }
+        out[seed] = (n, s.language_violations, wasted, s.theme_coverage, plan.seconds)
+    return out

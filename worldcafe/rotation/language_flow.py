@@ -216,6 +216,8 @@ class _Round:
     def seat(self) -> bool:
         """Seat the class anew so that every table shares a language; False (seats left as
         they are) when no table languages found seat everyone."""
+        if not self.langs:
+            return False
         short, label, f, node, _ = self.find_labels()
         if short:
             return False
