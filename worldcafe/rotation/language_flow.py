@@ -47,6 +47,11 @@ class _Flow:
         self.cap.append(0)
         return len(self.to) - 2
 
+    def push(self, path: list[int], amount: int) -> None:
+        for e in path:
+            self.cap[e] -= amount
+            self.cap[e ^ 1] += amount
+
     def flow(self, e: int) -> int:
         """What goes through edge e."""
         return self.cap[e ^ 1]
@@ -153,12 +158,19 @@ class _Round:
                 bigs[c] += self.s.cap[t] > self.lo
             else:
                 base[c] += self.size[t] - hosted
+        out = {}
         for c in self.langs:
-            f.edge(node[c], sink, base[c])
+            out[node[c]] = f.edge(node[c], sink, base[c])
             if bigs[c]:
                 f.edge(node[c], big, bigs[c])
         f.edge(big, sink, self.big)
-        short = len(self.people) - f.run(0, sink)
+        # a greedy flow first (who speaks fewest languages first), then augmenting paths
+        for k in sorted(range(n_types), key=lambda k: len(self.types[k]) * (self.types[k] != ANY)):
+            for e in f.adj[1 + k]:
+                amount = min(f.cap[edges[k]], f.cap[e], f.cap[out.get(f.to[e], e)])
+                if e % 2 == 0 and amount > 0:
+                    f.push([edges[k], e, out[f.to[e]]], amount)
+        short = len(self.people) - sum(f.flow(e) for e in edges) - f.run(0, sink)
         return short, f, node, edges
 
     def find_labels(self) -> tuple[int, dict[int, str], _Flow, dict[str, int], list[int]]:
@@ -312,12 +324,11 @@ def seat_rounds_by_flow(state: Seating) -> None:
         classes: dict[int, list[int]] = {}
         for t in state.open[r]:
             classes.setdefault(state.theme[t] if state.themed else 0, []).append(t)
-        done = True
         for theme in sorted(classes):
             tables = classes[theme]
             if lacking & set(tables) and not (
                 len(tables) > 1 and _Round(state, r, tables, spoken).seat()
-            ):
-                done = False
-        if not done and len(classes) > 1:
-            _Round(state, r, list(state.open[r]), spoken).seat()
+            ):  # the whole round then (which seats every theme's tables anew)
+                if len(classes) > 1:
+                    _Round(state, r, list(state.open[r]), spoken).seat()
+                break
