@@ -16,7 +16,8 @@ without a seat; a table just given a language keeps it a while, and the best lan
 are kept. Then people sit: where they sit already when their table's language is theirs and
 it has room, otherwise at the table of their language where they add least (a theme visited
 before, then repeats and shared mixed values). Each theme's tables are seated by themselves
-first (so everyone keeps their theme); only a round where that fails is seated as a whole.
+first (so everyone keeps their theme); the tables of the themes where that fails are then
+seated together, and only where that fails too the whole round.
 """
 
 from __future__ import annotations
@@ -324,11 +325,16 @@ def seat_rounds_by_flow(state: Seating) -> None:
         classes: dict[int, list[int]] = {}
         for t in state.open[r]:
             classes.setdefault(state.theme[t] if state.themed else 0, []).append(t)
-        for theme in sorted(classes):
-            tables = classes[theme]
-            if lacking & set(tables) and not (
-                len(tables) > 1 and _Round(state, r, tables, spoken).seat()
-            ):  # the whole round then (which seats every theme's tables anew)
-                if len(classes) > 1:
-                    _Round(state, r, list(state.open[r]), spoken).seat()
-                break
+        failed = [
+            t
+            for theme in sorted(classes)
+            if lacking & set(classes[theme])
+            and not (len(classes[theme]) > 1 and _Round(state, r, classes[theme], spoken).seat())
+            for t in classes[theme]
+        ]
+        # the themes that failed together, else the whole round
+        some = 1 < len(failed) < len(state.open[r])
+        if some and _Round(state, r, failed, spoken).seat():
+            continue
+        if failed and len(classes) > 1:
+            _Round(state, r, list(state.open[r]), spoken).seat()
