@@ -185,10 +185,12 @@ def test_rotational_designs_seat_every_pair_exactly_once(n: int) -> None:
 
 
 def test_designs_on_100_people_give_400_and_more() -> None:
-    """400 = 4 x 100 (a product over a resolvable TD(4, 100)); 1252 a frame filled with
-    designs on 100 people."""
+    """400 = 4 x 100 (a product over a resolvable TD(4, 100)); 484 and 1252 frames filled
+    with designs on 100 people (and four more each)."""
     assert design_recipe(400, 4) == ("product", 4)
     assert is_resolvable_design(resolvable_rounds(400, 4), 400, 4)
+    assert design_recipe(484, 4) == ("frame", 4, 5, 1, 32, ONE_BLOCK)
+    assert is_resolvable_design(resolvable_rounds(484, 4), 484, 4)
     assert design_recipe(1252, 4) == ("frame", 4, 13, 1, 32, ONE_BLOCK)
 
 
