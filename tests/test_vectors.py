@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Flask
@@ -14,6 +15,7 @@ from worldcafe.extensions import database
 from worldcafe.models import Cafe, Note
 from worldcafe.services.harvest import harvest, synthesis_notes
 from worldcafe.services.vectors import (
+    Backlog,
     fill_missing,
     notes_without_vectors,
     stored_vector_data,
@@ -96,3 +98,33 @@ def test_the_vector_process_computes_the_synthesis_this_process_would(app: Flask
     assert any(c.key for t in there.tables for c in t.clusters)
     assert document == synthesis.render(here, "md", german)
     assert catalogue("de").gettext("Languages of the notes") in document.decode()
+
+
+def test_the_background_backlog_reads_only_newer_notes_until_it_looks_again(app: Flask) -> None:
+    """The serving loop's cursor: new notes by a primary-key range; an edited older note is
+    found when the loop looks from the start again."""
+    cafe: dict[str, Any] = make_cafe(app)
+    run_round_with_notes(app, app.test_client(), cafe, TEXTS, people=3)
+    now = [0.0]
+    backlog = Backlog(rescan=30.0, clock=lambda: now[0])
+    computed: list[str] = []
+
+    def compute(texts: Sequence[str]) -> list[bytes]:
+        computed.extend(texts)
+        return [b"\x00" * 8 for _ in texts]
+
+    def fill() -> int:
+        with app.app_context():
+            db = database()
+            return backlog.fill(db.read, db.write, lambda work: work(), compute)
+
+    assert fill() == 3 and computed == TEXTS
+    assert fill() == 0
+    with app.app_context(), database().write() as db:
+        first = db.scalars(select(Note).order_by(Note.id)).first()
+        assert first is not None
+        first.text = "Safe bike lanes to every school"
+    assert fill() == 0  # older than the cursor: not looked at yet
+    now[0] = 31.0
+    assert fill() == 1 and computed[-1] == "Safe bike lanes to every school"
+    assert fill() == 0
