@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
@@ -15,6 +16,7 @@ from worldcafe.extensions import database
 from worldcafe.models import Cafe, Note
 from worldcafe.services.harvest import harvest, synthesis_notes
 from worldcafe.services.vectors import (
+    MISSING,
     Backlog,
     fill_missing,
     notes_without_vectors,
@@ -128,3 +130,18 @@ def test_the_background_backlog_reads_only_newer_notes_until_it_looks_again(app:
     now[0] = 31.0
     assert fill() == 1 and computed[-1] == "Safe bike lanes to every school"
     assert fill() == 0
+
+
+def test_notes_without_a_vector_are_found_by_their_index(app: Flask) -> None:
+    """The background loop's look reads the partial index, not every note of the database."""
+    with app.app_context(), database().read() as db:
+        if db.get_bind().dialect.name != "sqlite":
+            pytest.skip("a query plan of SQLite's")
+        compiled = MISSING.compile(dialect=db.get_bind().dialect)
+        values = {"after": 0, "limit": 64, **compiled.params}
+        plan = db.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {compiled}",
+            tuple(values.get(name, 0) for name in compiled.positiontup or ()),
+        )
+        details = " ".join(str(row[-1]) for row in plan)
+    assert "ix_note_vector_missing" in details, details

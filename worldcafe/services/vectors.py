@@ -27,15 +27,20 @@ if TYPE_CHECKING:
 BATCH = 64
 
 
+# Notes still to be computed above an id, oldest first: read through the partial index
+# ix_note_vector_missing (models.Note), so a look costs the notes without a vector.
+MISSING = (
+    select(Note.id, Note.text)
+    .where(Note.id > bindparam("after"), Note.vector.is_(None), Note.deleted.is_(False))
+    .order_by(Note.id)
+    .limit(bindparam("limit"))
+)
+
+
 def notes_without_vectors(db: Session, limit: int = BATCH, after: int = 0) -> list[tuple[int, str]]:
     """Ids and texts of notes whose vector is still to be computed, oldest first (of those
-    with an id above `after`: a range of the primary key, not a look at every note)."""
-    rows = db.execute(
-        select(Note.id, Note.text)
-        .where(Note.id > after, Note.vector.is_(None), Note.deleted.is_(False))
-        .order_by(Note.id)
-        .limit(limit)
-    ).all()
+    with an id above `after`)."""
+    rows = db.execute(MISSING, {"after": after, "limit": limit}).all()
     return [(int(note_id), str(text)) for note_id, text in rows]
 
 
