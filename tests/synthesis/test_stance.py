@@ -31,3 +31,12 @@ def test_a_negation_that_opens_the_note_or_its_verb_still_flips_it() -> None:
     )
     assert opposite("Das hilft, das reicht nicht", "Das hilft, das reicht")
     assert opposite("Ce n'est pas une bonne idée", "C'est une bonne idée")
+
+
+def test_a_note_that_wants_what_the_other_rejects_is_its_opposite() -> None:
+    assert opposite(
+        "Förderung für Wärmepumpen, keine Gasheizungen",
+        "Förderung für Wärmepumpen und Gasheizungen",
+    )
+    assert opposite("Bike lanes, not parking", "Parking instead of bike lanes")
+    assert not opposite("More trams, not more buses", "We need more trams")

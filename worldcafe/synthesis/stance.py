@@ -6,7 +6,8 @@ poles are oppositions such as more/fewer, allowed/banned, for/against; order wor
 instead of, before, …) make the order of the other words matter, so "parking into bike lanes"
 is not "bike lanes into parking". A clause after a comma (semicolon, colon, dash) that begins
 with a contrast word ("bike lanes, not more parking") names what the note rejects instead: it
-does not flip the note, and its poles count reversed. Everything here is linear in the length
+does not flip the note, its poles count reversed, and a note that wants what it rejects is its
+opposite. Everything here is linear in the length
 of the notes.
 """
 
@@ -96,6 +97,8 @@ class Stance:
     poles: frozenset[tuple[str, int]]
     relations: frozenset[tuple[str, str]]
     ranking: tuple[str, ...]
+    asserted: frozenset[str] = frozenset()  # content words outside a contrast
+    rejected: frozenset[str] = frozenset()  # content words a contrast rejects
 
 
 @lru_cache(maxsize=65_536)
@@ -109,6 +112,8 @@ def stance(text: str) -> Stance:
     lexicon = _lexicon()
     seen_words = False
     skipped: list[str] = []
+    asserted: set[str] = set()
+    rejected: set[str] = set()
     for clause in _CLAUSE.split(folded):
         clause_words = _words(clause)
         # "…, not more parking": what the note rejects instead, not a denial of the note.
@@ -121,6 +126,7 @@ def stance(text: str) -> Stance:
                     sequence.append(None)
                 elif len(word) > 3:
                     sequence.append(word[:6])
+                    (rejected if contrast else asserted).add(word[:6])
                 continue
             name, sign = meaning
             if name != "not":
@@ -133,7 +139,14 @@ def stance(text: str) -> Stance:
     if ("ne" in words or "n" in words) and words.count("pas") > skipped.count("pas"):
         polarity ^= 1
     ranking = tuple(w[:6] for w in _ranked_items(folded))
-    return Stance(polarity, frozenset(poles), _relations(sequence), ranking)
+    return Stance(
+        polarity,
+        frozenset(poles),
+        _relations(sequence),
+        ranking,
+        frozenset(asserted),
+        frozenset(rejected - asserted),
+    )
 
 
 def _relations(sequence: list[str | None]) -> frozenset[tuple[str, str]]:
@@ -169,6 +182,9 @@ def opposite(first: str, second: str) -> bool:
     """True when two notes take opposite positions (or are likely to): never duplicates."""
     a, b = stance(first), stance(second)
     if a.polarity != b.polarity:
+        return True
+    # "bike lanes, not parking" / "parking and bike lanes": one rejects what the other wants.
+    if (a.rejected & b.asserted) or (b.rejected & a.asserted):
         return True
     names = {name for name, _ in a.poles | b.poles}
     for name in names:
