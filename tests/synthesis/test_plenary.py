@@ -226,7 +226,7 @@ def test_a_copy_with_a_name_added_is_quoted_once_and_the_title_is_not_the_first_
     texts = {
         "f1": idea,
         "f2": f"{idea} (Giulia)",
-        "f3": f"{idea} (Marco)",
+        "f3": f"{idea} (Marco Rossi)",
         "f4": "Empty flats bought by the town for families with children",
     }
     notes = {i: Note(i, "Table 1", "Housing", t) for i, t in texts.items()}

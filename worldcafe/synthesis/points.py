@@ -30,6 +30,7 @@ OUTLIER_MARGIN = 0.08  # in cosine to the centre, on vectors with the theme's me
 DISSENT_SIMILARITY = 0.45
 QUOTE_REDUNDANT = 0.9
 QUOTE_SAME_WORDS = 0.8  # share of content words two quotes have in common
+QUOTE_CONTAINED = 0.85  # share of the shorter quote's content words found in the other
 SAME_IDEA = 0.6
 RELATED = 0.35
 
@@ -100,7 +101,11 @@ def _same_words(a: str, b: str, material: Material) -> bool:
     first, second = set(material.analysed[a].content), set(material.analysed[b].content)
     if not first or not second:
         return False
-    return len(first & second) / len(first | second) >= QUOTE_SAME_WORDS
+    shared = len(first & second)
+    return (
+        shared / len(first | second) >= QUOTE_SAME_WORDS
+        or (shared >= 3 and shared / min(len(first), len(second)) >= QUOTE_CONTAINED)
+    )
 
 
 def _quotes(
