@@ -247,3 +247,6 @@ def test_a_copy_with_a_name_added_is_quoted_once_and_the_title_is_not_the_first_
     assert len([q for q in quotes if q in {"f1", "f2", "f3"}]) == 1, quotes
     assert quotes == ["f4", "f1"]
     assert _quotes(["f1", "f2"], scores, material, title=idea) == ["f1"]
+    # a headline cut from f2 (a copy of f1): f1 says what the title says, so it comes last
+    cut = _quotes(list(texts), scores, material, title="Buy empty flats", source="f2")
+    assert cut == ["f4", "f1"]

@@ -102,17 +102,21 @@ def _same_words(a: str, b: str, material: Material) -> bool:
     if not first or not second:
         return False
     shared = len(first & second)
-    return (
-        shared / len(first | second) >= QUOTE_SAME_WORDS
-        or (shared >= 3 and shared / min(len(first), len(second)) >= QUOTE_CONTAINED)
+    return shared / len(first | second) >= QUOTE_SAME_WORDS or (
+        shared >= 3 and shared / min(len(first), len(second)) >= QUOTE_CONTAINED
     )
 
 
 def _quotes(
-    ids: Sequence[str], scores: Mapping[str, float], material: Material, title: str = ""
+    ids: Sequence[str],
+    scores: Mapping[str, float],
+    material: Material,
+    title: str = "",
+    source: str | None = None,
 ) -> list[str]:
-    """1-3 quotes, best first, no two saying the same; one repeating the title word for word
-    comes after the others (a screen showing one quote shows something the title does not)."""
+    """1-3 quotes, best first, no two saying the same; one repeating the title (its words, or
+    the note it was made from) comes after the others: a screen showing one quote shows
+    something the title does not."""
     ranked = sorted(ids, key=lambda i: (-scores[i], natural_key(i)))
     heading = _plain(title)
     chosen: list[str] = []
@@ -131,7 +135,13 @@ def _quotes(
             break
     if not chosen:
         return list(ranked[:1])
-    return sorted(chosen, key=lambda i: bool(heading) and _plain(material.notes[i].text) == heading)
+
+    def repeats_title(note_id: str) -> bool:
+        if heading and _plain(material.notes[note_id].text) == heading:
+            return True
+        return source is not None and (note_id == source or _same_words(note_id, source, material))
+
+    return sorted(chosen, key=repeats_title)
 
 
 def _dissent(
@@ -202,7 +212,8 @@ def make_point(cluster: Cluster, material: Material) -> Point | None:
         core = list(dict.fromkeys([*dissent, *core]))
         dissent = _dissent(ids, source, central, material)
         members = [i for i in core if i not in dissent]
-    if cluster.renamed and cluster.label.strip():
+    renamed = bool(cluster.renamed and cluster.label.strip())
+    if renamed:
         title = cluster.label.strip()[:100]  # the organiser's name for it wins
     if not members or (len(members) < 2 and not chosen_by_people):
         return None
@@ -215,7 +226,7 @@ def make_point(cluster: Cluster, material: Material) -> Point | None:
         title=title,
         language=language,
         notes=tuple(sorted((n.note_id for n in shown), key=natural_key)),
-        quotes=tuple(_quotes(members, scores, material, title)),
+        quotes=tuple(_quotes(members, scores, material, title, None if renamed else source)),
         tables=tuple(sorted({n.table for n in shown}, key=natural_key)),
         rounds=tuple(sorted({n.round for n in shown if n.round is not None})),
         questions=tuple(dict.fromkeys(n.question for n in shown if n.question)),
@@ -225,7 +236,7 @@ def make_point(cluster: Cluster, material: Material) -> Point | None:
         key=key,
         dissent=tuple(sorted(dissent, key=natural_key)),
         cluster=cluster.id,
-        renamed=bool(cluster.renamed and cluster.label.strip()),
+        renamed=renamed,
     )
 
 
