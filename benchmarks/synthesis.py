@@ -1,7 +1,8 @@
 """Benchmark of the synthesis: cluster purity against baselines, planted duplicates, speed.
 
 Reads ../shared/synthesis/klimarat_dev.csv (real German statements of two conversations) when it
-is there, and the project's own labelled German and English notes always.
+is there, Pol.is conversations from the folder WORLDCAFE_POLIS_DATA names when it is set
+(synthesis_polis.py), and the project's own labelled German and English notes always.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import synthesis_plenary as plenary  # noqa: E402
+from benchmarks import synthesis_polis as polis  # noqa: E402
 from worldcafe.synthesis import Note, parse_notes, synthesize  # noqa: E402
 from worldcafe.synthesis.clustering import note_vectors  # noqa: E402
 from worldcafe.synthesis.normalise import analyse  # noqa: E402
@@ -377,6 +379,11 @@ def main() -> None:
     else:
         bench_purity(rows)
         bench_duplicates(rows)
+    conversations = polis.folder()
+    if conversations is None:
+        print("skipping the Pol.is figures: WORLDCAFE_POLIS_DATA names no folder")
+    else:
+        polis.bench_polis(conversations, SUMMARY)
     bench_labelled()
     bench_topics(TOPICS, "Own topic sets")
     bench_topics(HELD_OUT, "Own held-out topic sets")

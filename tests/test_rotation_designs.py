@@ -20,8 +20,11 @@ from worldcafe.rotation.designs import (
     resolvable_rounds,
 )
 from worldcafe.rotation.frames import DESIGN, ONE_BLOCK, TRANSVERSAL, frame_rounds
+from worldcafe.rotation.rotational import ROTATIONAL, rotational_fours
 
 Design = tuple[tuple[tuple[int, ...], ...], ...]
+MISSING_FOURS = [388, 712, 748, 904, 1420]  # v = 4 mod 12 up to 1,500 without a construction
+MISSING_FOURS_UP_TO_400 = [v for v in MISSING_FOURS if v <= 400]
 
 
 def check_design(rounds: tuple[tuple[tuple[int, ...], ...], ...], v: int, k: int) -> None:
@@ -124,7 +127,7 @@ def test_filled_frames_seat_every_pair_exactly_once(
 
 
 def test_frames_fill_orders_no_other_construction_reaches() -> None:
-    for k, step, known in ((3, 6, {141, 165, 213, 411, 465, 1491}), (4, 12, {136, 652, 1492})):
+    for k, step, known in ((3, 6, {141, 165, 213, 411, 1491}), (4, 12, {136, 652, 1492})):
         framed = [v for v in range(k, 1501, step) if (design_recipe(v, k) or ("",))[0] == "frame"]
         assert known <= set(framed)
         for v in framed[:5]:
@@ -155,41 +158,40 @@ def test_kirkman_69_is_invariant_under_z23() -> None:
     assert shifted == {frozenset(frozenset(g) for g in r) for r in design}
 
 
-def test_tables_of_four_on_3q_plus_1_people_and_their_products() -> None:
+def test_tables_of_four_up_to_400_are_constructed_and_valid() -> None:
+    """Every v = 4 mod 12 up to 400 but those left to the search: GF(q) cyclotomy, affine
+    spaces, products, frames, inflations and the 1-rotational designs over Z_n."""
+    missing = []
     for v in range(4, 401, 12):
         design = resolvable_rounds(v, 4)
-        assert not design or is_resolvable_design(design, v, 4), v
-    assert [v for v in range(4, 401, 12) if design_recipe(v, 4)] == [
-        4,
-        16,
-        28,
-        40,
-        52,
-        64,
-        76,
-        88,
-        112,
-        124,
-        136,
-        148,
-        160,
-        184,
-        196,
-        208,
-        220,
-        244,
-        256,
-        268,
-        280,
-        292,
-        304,
-        316,
-        328,
-        340,
-        352,
-        364,
-        376,
-    ]
+        if not design:
+            missing.append(v)
+        else:
+            assert is_resolvable_design(design, v, 4), v
+    assert missing == MISSING_FOURS_UP_TO_400
+    left = [v for v in range(4, 1501, 12) if design_recipe(v, 4) is None]
+    assert left == MISSING_FOURS
+
+
+@pytest.mark.parametrize("n", sorted(ROTATIONAL))
+def test_rotational_designs_seat_every_pair_exactly_once(n: int) -> None:
+    """Each stored base round over Z_n x 3 and oo, translated, is a resolvable design on
+    3n + 1 people at tables of 4; prefixes are the first rounds."""
+    v = 3 * n + 1
+    assert design_recipe(v, 4) == ("rotational", n)
+    whole = resolvable_rounds(v, 4)
+    assert is_resolvable_design(whole, v, 4)
+    assert rotational_fours(n, 3) == [[list(g) for g in r] for r in whole[:3]]
+
+
+def test_designs_on_100_people_give_400_and_more() -> None:
+    """400 = 4 x 100 (a product over a resolvable TD(4, 100)); 484 and 1252 frames filled
+    with designs on 100 people (and four more each)."""
+    assert design_recipe(400, 4) == ("product", 4)
+    assert is_resolvable_design(resolvable_rounds(400, 4), 400, 4)
+    assert design_recipe(484, 4) == ("frame", 4, 5, 1, 32, ONE_BLOCK)
+    assert is_resolvable_design(resolvable_rounds(484, 4), 484, 4)
+    assert design_recipe(1252, 4) == ("frame", 4, 13, 1, 32, ONE_BLOCK)
 
 
 def test_shapes_without_a_construction_get_none() -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
@@ -14,6 +16,8 @@ from worldcafe.extensions import database
 from worldcafe.models import Cafe, Note
 from worldcafe.services.harvest import harvest, synthesis_notes
 from worldcafe.services.vectors import (
+    MISSING,
+    Backlog,
     fill_missing,
     notes_without_vectors,
     stored_vector_data,
@@ -96,3 +100,48 @@ def test_the_vector_process_computes_the_synthesis_this_process_would(app: Flask
     assert any(c.key for t in there.tables for c in t.clusters)
     assert document == synthesis.render(here, "md", german)
     assert catalogue("de").gettext("Languages of the notes") in document.decode()
+
+
+def test_the_background_backlog_reads_only_newer_notes_until_it_looks_again(app: Flask) -> None:
+    """The serving loop's cursor: new notes by a primary-key range; an edited older note is
+    found when the loop looks from the start again."""
+    cafe: dict[str, Any] = make_cafe(app)
+    run_round_with_notes(app, app.test_client(), cafe, TEXTS, people=3)
+    now = [0.0]
+    backlog = Backlog(rescan=30.0, clock=lambda: now[0])
+    computed: list[str] = []
+
+    def compute(texts: Sequence[str]) -> list[bytes]:
+        computed.extend(texts)
+        return [b"\x00" * 8 for _ in texts]
+
+    def fill() -> int:
+        with app.app_context():
+            db = database()
+            return backlog.fill(db.read, db.write, lambda work: work(), compute)
+
+    assert fill() == 3 and computed == TEXTS
+    assert fill() == 0
+    with app.app_context(), database().write() as db:
+        first = db.scalars(select(Note).order_by(Note.id)).first()
+        assert first is not None
+        first.text = "Safe bike lanes to every school"
+    assert fill() == 0  # older than the cursor: not looked at yet
+    now[0] = 31.0
+    assert fill() == 1 and computed[-1] == "Safe bike lanes to every school"
+    assert fill() == 0
+
+
+def test_notes_without_a_vector_are_found_by_their_index(app: Flask) -> None:
+    """The background loop's look reads the partial index, not every note of the database."""
+    with app.app_context(), database().read() as db:
+        if db.get_bind().dialect.name != "sqlite":
+            pytest.skip("a query plan of SQLite's")
+        compiled = MISSING.compile(dialect=db.get_bind().dialect)
+        values = {"after": 0, "limit": 64, **compiled.params}
+        plan = db.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {compiled}",
+            tuple(values.get(name, 0) for name in compiled.positiontup or ()),
+        )
+        details = " ".join(str(row[-1]) for row in plan)
+    assert "ix_note_vector_missing" in details, details

@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     false,
+    text,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -267,6 +268,13 @@ class Note(Base):
     __table_args__ = (
         UniqueConstraint("cafe_id", "client_id"),
         Index("ix_note_table_round", "table_id", "round_id"),
+        # Notes still without a sentence vector, for the background loop (a few, not all).
+        Index(
+            "ix_note_vector_missing",
+            "id",
+            sqlite_where=text("vector IS NULL"),
+            postgresql_where=text("vector IS NULL"),
+        ),
         NEVER_REUSE_IDS,
     )
 

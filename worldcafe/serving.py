@@ -80,12 +80,13 @@ VECTOR_RESTART_SECONDS = 30.0
 
 
 def _vector_loop(app: Flask) -> None:
-    """Sentence vectors of new and edited notes, about every second, computed by the vector
+    """Sentence vectors of new and edited notes, a batch about every second, computed by the vector
     process (a child holding the model: vector_process.py), started again if it died."""
-    from worldcafe.services.vectors import fill_missing
+    from worldcafe.services.vectors import BATCH, Backlog
 
     db = database_of(app)
     pool = gevent.get_hub().threadpool
+    backlog = Backlog()
     while True:
         try:
             process = vector_process.start()
@@ -95,7 +96,7 @@ def _vector_loop(app: Flask) -> None:
             continue
         try:
             with app.app_context():
-                done = fill_missing(db.read, db.write, pool.apply, compute=process.stored)
+                done = backlog.fill(db.read, db.write, pool.apply, process.stored)
         except vector_process.VectorsUnavailable as error:
             app.logger.warning("Note vectors: %s; starting the vector process again", error)
             gevent.sleep(VECTOR_RESTART_SECONDS if not process.running else VECTOR_SECONDS)
@@ -103,7 +104,9 @@ def _vector_loop(app: Flask) -> None:
         except Exception:  # the next round of the loop tries again
             app.logger.exception("Note vectors failed")
             done = 0
-        gevent.sleep(0.05 if done else VECTOR_SECONDS)
+        # While a café writes, a batch a second: each batch is a read, a call to the vector
+        # process and a write beside the sockets. A full batch means a backlog: go on at once.
+        gevent.sleep(0.05 if done >= BATCH else VECTOR_SECONDS)
 
 
 def start_background_work(app: Flask) -> None:

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 OK, FAILED = b"+", b"-"
 # A request is a pickled (kind, arguments) pair; an answer is OK and the pickled value, or
 # FAILED and the error's text.
-NICENESS = 10
+NICENESS = 19
 # The child works on one processor (unless these are set): the numeric libraries' own threads
 # would take the others, those of the serving process, and wait for work spinning.
 NUMERIC_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")

@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
+
 from worldcafe.synthesis import Note, synthesis_to_json, synthesize
+from worldcafe.synthesis.normalise import analyse
 from worldcafe.synthesis.notes import natural_key
+from worldcafe.synthesis.points import Material, _quotes
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -215,3 +219,34 @@ def test_paraphrases_of_a_small_cluster_all_stand_in_its_point() -> None:
         trees = next(p for p in summary.points if "r1" in p.notes)
         assert set(trees.notes) == {"r1", "r2", "r3"}
         assert trees.support == 3
+
+
+def test_a_copy_with_a_name_added_is_quoted_once_and_the_title_is_not_the_first_quote() -> None:
+    idea = "The city should buy empty flats and rent them to young families"
+    texts = {
+        "f1": idea,
+        "f2": f"{idea} (Giulia)",
+        "f3": f"{idea} (Marco Rossi)",
+        "f4": "Empty flats bought by the town for families with children",
+    }
+    notes = {i: Note(i, "Table 1", "Housing", t) for i, t in texts.items()}
+    rng = np.random.default_rng(0)
+    base, other = rng.normal(size=16), rng.normal(size=16)
+    # the copies' sentence vectors differ a little (below the redundancy bar), as names do
+    raw = {"f1": base, "f2": base + 0.6 * other, "f3": base - 0.6 * other, "f4": other}
+    vectors = {i: v / np.linalg.norm(v) for i, v in raw.items()}
+    material = Material(
+        notes=notes,
+        analysed={i: analyse(t, "en") for i, t in texts.items()},
+        vectors=vectors,
+        language="en",
+        duplicate_of={},
+    )
+    scores = {"f1": 0.9, "f2": 0.8, "f3": 0.7, "f4": 0.1}
+    quotes = _quotes(list(texts), scores, material, title=idea)
+    assert len([q for q in quotes if q in {"f1", "f2", "f3"}]) == 1, quotes
+    assert quotes == ["f4", "f1"]
+    assert _quotes(["f1", "f2"], scores, material, title=idea) == ["f1"]
+    # a headline cut from f2 (a copy of f1): f1 says what the title says, so it comes last
+    cut = _quotes(list(texts), scores, material, title="Buy empty flats", source="f2")
+    assert cut == ["f4", "f1"]

@@ -16,6 +16,8 @@ with every pair meeting exactly once. Which shapes are covered (`resolvable_roun
   give KTS(u*w), and designs of one k combine (affine spaces over GF(q) and GF(q**e), e.g.
   16 x 64 people at tables of 4, or 4 x 52 = 208);
 - KTS(69) invariant under Z_23 (`kirkman.cyclic_triples`);
+- tables of 4 on 3n + 1 people, 1-rotational over Z_n: a base round on Z_n x 3 and one more
+  person, translated, from a few stored numbers (`rotational.py`; 100, 172 and 232 people);
 - inflation (`inflated_rounds`): a design on w people and one on k*m, when every prime power
   part of m is at least k, give one on w*m: the tables of one round of the first become groups
   of k*m, seated by the second; every table of its other rounds a resolvable TD(k, m);
@@ -29,7 +31,8 @@ with every pair meeting exactly once. Which shapes are covered (`resolvable_roun
   for its blocks of b, then m by a resolvable TD(k, m).
 
 Together these give a KTS(v) for every v = 3 mod 6 up to 1,500 but 5 (591, 789, 1077, 1167,
-1437) and a design of tables of 4 for 112 of the 125 v = 4 mod 12 up to 1,500; the others,
+1437) and a design of tables of 4 for every v = 4 mod 12 up to 1,500 but 5 (388, 712, 748,
+904, 1420); the others,
 like the resolvable designs not listed (packings of PG(3, q) for q >= 4, for example), are
 left to the search.
 Only the rounds asked for are built (`limit`), so large designs cost little.
@@ -56,6 +59,7 @@ from worldcafe.rotation.kirkman import (
     transversal_design,
     transversal_exists,
 )
+from worldcafe.rotation.rotational import ROTATIONAL, rotational_fours
 
 
 def affine_lines(q: int, d: int, limit: int | None = None) -> Rounds:
@@ -142,6 +146,8 @@ def design_recipe(v: int, k: int) -> tuple[int | str, ...] | None:
             return ("cyclic", v // 3)
     if k == 4 and (v - 1) // 3 % 4 == 1 and _prime_power((v - 1) // 3) is not None:
         return ("fours", (v - 1) // 3)
+    if k == 4 and (v - 1) // 3 in ROTATIONAL:
+        return ("rotational", (v - 1) // 3)
     for u in range(k, v // k + 1):
         w = v // u
         if v % u or (u - 1) % (k - 1) or (w - 1) % (k - 1) or w < k:
@@ -203,6 +209,8 @@ def _build(recipe: tuple[int | str, ...], v: int, k: int, limit: int | None) -> 
         return cyclic_triples(a[0], limit)
     if kind == "fours":
         return fours(a[0], limit)
+    if kind == "rotational":
+        return rotational_fours(a[0], limit)
     if kind == "product":
         u, w = a[0], v // a[0]
         first = _lists(resolvable_rounds(u, k, None if limit is None else -(-limit // w)))

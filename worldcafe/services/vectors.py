@@ -9,6 +9,7 @@ computes what is still missing itself, by the vector process when one runs (`emb
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -26,14 +27,20 @@ if TYPE_CHECKING:
 BATCH = 64
 
 
-def notes_without_vectors(db: Session, limit: int = BATCH) -> list[tuple[int, str]]:
-    """Ids and texts of notes whose vector is still to be computed, oldest first."""
-    rows = db.execute(
-        select(Note.id, Note.text)
-        .where(Note.vector.is_(None), Note.deleted.is_(False))
-        .order_by(Note.id)
-        .limit(limit)
-    ).all()
+# Notes still to be computed above an id, oldest first: read through the partial index
+# ix_note_vector_missing (models.Note), so a look costs the notes without a vector.
+MISSING = (
+    select(Note.id, Note.text)
+    .where(Note.id > bindparam("after"), Note.vector.is_(None), Note.deleted.is_(False))
+    .order_by(Note.id)
+    .limit(bindparam("limit"))
+)
+
+
+def notes_without_vectors(db: Session, limit: int = BATCH, after: int = 0) -> list[tuple[int, str]]:
+    """Ids and texts of notes whose vector is still to be computed, oldest first (of those
+    with an id above `after`)."""
+    rows = db.execute(MISSING, {"after": after, "limit": limit}).all()
     return [(int(note_id), str(text)) for note_id, text in rows]
 
 
@@ -101,6 +108,7 @@ def fill_missing(
     run: Callable[[Callable[[], list[bytes]]], list[bytes]] = lambda work: work(),
     limit: int = BATCH,
     compute: Callable[[Sequence[str]], list[bytes]] = compute,
+    after: int = 0,
 ) -> int:
     """One round of the background work: compute and store up to `limit` missing vectors;
     returns how many notes were computed.
@@ -108,13 +116,55 @@ def fill_missing(
     `read` and `write` open sessions (context managers); `run` runs the computation (in a
     worker thread when serving) so that no session is held while the model works; `compute`
     gives the vectors as stored (the vector process's when serving; the model in this process
-    by default).
+    by default); `after`: only notes with a higher id.
     """
+    return len(_fill(read, write, run, limit, compute, after))
+
+
+def _fill(
+    read: Callable[[], Any],
+    write: Callable[[], Any],
+    run: Callable[[Callable[[], list[bytes]]], list[bytes]],
+    limit: int,
+    compute: Callable[[Sequence[str]], list[bytes]],
+    after: int,
+) -> list[tuple[int, str]]:
     with read() as db:
-        todo = notes_without_vectors(db, limit)
-    if not todo:
-        return 0
-    data = run(lambda: compute([text for _, text in todo]))
-    with write() as db:
-        store_vectors(db, [(i, t, d) for (i, t), d in zip(todo, data, strict=True)])
-    return len(todo)
+        todo = notes_without_vectors(db, limit, after)
+    if todo:
+        data = run(lambda: compute([text for _, text in todo]))
+        with write() as db:
+            store_vectors(db, [(i, t, d) for (i, t), d in zip(todo, data, strict=True)])
+    return todo
+
+
+class Backlog:
+    """The serving process's background loop over notes without vectors.
+
+    It looks only at notes newer than the newest it has seen (a range of the primary key, so a
+    look costs the new notes, not the whole table, while the café writes), and from the first
+    note again every `rescan` seconds: an edited note loses its vector and is older, and on
+    PostgreSQL ids can commit out of order. The harvest computes whatever is still missing.
+    """
+
+    def __init__(self, rescan: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rescan = rescan
+        self.clock = clock
+        self.after = 0
+        self.rescan_at = clock() + rescan
+
+    def fill(
+        self,
+        read: Callable[[], Any],
+        write: Callable[[], Any],
+        run: Callable[[Callable[[], list[bytes]]], list[bytes]],
+        compute: Callable[[Sequence[str]], list[bytes]],
+        limit: int = BATCH,
+    ) -> int:
+        """One round: compute and store up to `limit` missing vectors; how many were."""
+        if self.clock() >= self.rescan_at:
+            self.after, self.rescan_at = 0, self.clock() + self.rescan
+        todo = _fill(read, write, run, limit, compute, self.after)
+        if todo:
+            self.after = max(i for i, _ in todo)
+        return len(todo)

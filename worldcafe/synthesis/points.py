@@ -29,6 +29,8 @@ MAX_QUOTES = 3
 OUTLIER_MARGIN = 0.08  # in cosine to the centre, on vectors with the theme's mean taken out
 DISSENT_SIMILARITY = 0.45
 QUOTE_REDUNDANT = 0.9
+QUOTE_SAME_WORDS = 0.8  # share of content words two quotes have in common
+QUOTE_CONTAINED = 0.85  # share of the shorter quote's content words found in the other
 SAME_IDEA = 0.6
 RELATED = 0.35
 
@@ -90,14 +92,40 @@ def _related(core: list[str], material: Material) -> list[str]:
     return core
 
 
-def _quotes(ids: Sequence[str], scores: Mapping[str, float], material: Material) -> list[str]:
+def _plain(text: str) -> str:
+    return " ".join("".join(c for c in text.casefold() if c.isalnum() or c.isspace()).split())
+
+
+def _same_words(a: str, b: str, material: Material) -> bool:
+    """Nearly the same content words (a copy with a word added, a name in brackets)."""
+    first, second = set(material.analysed[a].content), set(material.analysed[b].content)
+    if not first or not second:
+        return False
+    shared = len(first & second)
+    return shared / len(first | second) >= QUOTE_SAME_WORDS or (
+        shared >= 3 and shared / min(len(first), len(second)) >= QUOTE_CONTAINED
+    )
+
+
+def _quotes(
+    ids: Sequence[str],
+    scores: Mapping[str, float],
+    material: Material,
+    title: str = "",
+    source: str | None = None,
+) -> list[str]:
+    """1-3 quotes, best first, no two saying the same; one repeating the title (its words, or
+    the note it was made from) comes after the others: a screen showing one quote shows
+    something the title does not."""
     ranked = sorted(ids, key=lambda i: (-scores[i], natural_key(i)))
+    heading = _plain(title)
     chosen: list[str] = []
     for note_id in ranked:
         group = material.duplicate_of.get(note_id)
         if any(
             (group is not None and material.duplicate_of.get(other) == group)
             or _similarity(note_id, other, material) >= QUOTE_REDUNDANT
+            or _same_words(note_id, other, material)
             or material.notes[note_id].text == material.notes[other].text
             for other in chosen
         ):
@@ -105,7 +133,15 @@ def _quotes(ids: Sequence[str], scores: Mapping[str, float], material: Material)
         chosen.append(note_id)
         if len(chosen) == MAX_QUOTES:
             break
-    return chosen or list(ranked[:1])
+    if not chosen:
+        return list(ranked[:1])
+
+    def repeats_title(note_id: str) -> bool:
+        if heading and _plain(material.notes[note_id].text) == heading:
+            return True
+        return source is not None and (note_id == source or _same_words(note_id, source, material))
+
+    return sorted(chosen, key=repeats_title)
 
 
 def _dissent(
@@ -176,7 +212,8 @@ def make_point(cluster: Cluster, material: Material) -> Point | None:
         core = list(dict.fromkeys([*dissent, *core]))
         dissent = _dissent(ids, source, central, material)
         members = [i for i in core if i not in dissent]
-    if cluster.renamed and cluster.label.strip():
+    renamed = bool(cluster.renamed and cluster.label.strip())
+    if renamed:
         title = cluster.label.strip()[:100]  # the organiser's name for it wins
     if not members or (len(members) < 2 and not chosen_by_people):
         return None
@@ -189,7 +226,7 @@ def make_point(cluster: Cluster, material: Material) -> Point | None:
         title=title,
         language=language,
         notes=tuple(sorted((n.note_id for n in shown), key=natural_key)),
-        quotes=tuple(_quotes(members, scores, material)),
+        quotes=tuple(_quotes(members, scores, material, title, None if renamed else source)),
         tables=tuple(sorted({n.table for n in shown}, key=natural_key)),
         rounds=tuple(sorted({n.round for n in shown if n.round is not None})),
         questions=tuple(dict.fromkeys(n.question for n in shown if n.question)),
@@ -199,7 +236,7 @@ def make_point(cluster: Cluster, material: Material) -> Point | None:
         key=key,
         dissent=tuple(sorted(dissent, key=natural_key)),
         cluster=cluster.id,
-        renamed=bool(cluster.renamed and cluster.label.strip()),
+        renamed=renamed,
     )
 
 

@@ -4,7 +4,11 @@ Word lists live in data/stance.json (the six interface languages side by side, s
 its translation read alike): negations and rejections ("Nonsense!") flip a note's polarity;
 poles are oppositions such as more/fewer, allowed/banned, for/against; order words (into,
 instead of, before, …) make the order of the other words matter, so "parking into bike lanes"
-is not "bike lanes into parking". Everything here is linear in the length of the notes.
+is not "bike lanes into parking". A clause after a comma (semicolon, colon, dash) that begins
+with a contrast word ("bike lanes, not more parking") names what the note rejects instead: it
+does not flip the note, its poles count reversed, and a note that wants what it rejects is its
+opposite. Everything here is linear in the length
+of the notes.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from importlib import resources
 from typing import Any
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_CLAUSE = re.compile(r"[,;:\u2013\u2014]|\s-\s")
 _LIST_ITEM = re.compile(r"(?:^|\s)(\d{1,2})[.)]\s")
 
 
@@ -26,6 +31,8 @@ class _Lexicon:
     exact: dict[str, tuple[str, int]]
     prefixes: tuple[tuple[str, tuple[str, int]], ...]
     order: frozenset[str]
+    contrast: frozenset[str]
+    contrast_prefixes: tuple[str, ...]
 
 
 def _entries(words: list[str], value: tuple[str, int]) -> list[tuple[str, tuple[str, int]]]:
@@ -48,7 +55,23 @@ def _lexicon() -> _Lexicon:
         else:
             exact.setdefault(word, value)
     prefixes.sort(key=lambda item: -len(item[0]))
-    return _Lexicon(exact, tuple(prefixes), frozenset(w.casefold() for w in raw["order"]))
+    contrast = [w.casefold() for w in raw["contrast"]]
+    return _Lexicon(
+        exact,
+        tuple(prefixes),
+        frozenset(w.casefold() for w in raw["order"]),
+        frozenset(w for w in contrast if not w.endswith("*")),
+        tuple(w[:-1] for w in contrast if w.endswith("*")),
+    )
+
+
+def _opens_contrast(word: str) -> bool:
+    lexicon = _lexicon()
+    return word in lexicon.contrast or any(word.startswith(p) for p in lexicon.contrast_prefixes)
+
+
+def _words(text: str) -> list[str]:
+    return [w for token in _WORD.findall(text) for w in token.split("'") if w]
 
 
 def _fold(text: str) -> str:
@@ -74,35 +97,56 @@ class Stance:
     poles: frozenset[tuple[str, int]]
     relations: frozenset[tuple[str, str]]
     ranking: tuple[str, ...]
+    asserted: frozenset[str] = frozenset()  # content words outside a contrast
+    rejected: frozenset[str] = frozenset()  # content words a contrast rejects
 
 
 @lru_cache(maxsize=65_536)
 def stance(text: str) -> Stance:
     """The stance features of a note text."""
     folded = _fold(text)
-    words = [w for token in _WORD.findall(folded) for w in token.split("'") if w]
+    words = _words(folded)
     polarity = 0
     poles: set[tuple[str, int]] = set()
     sequence: list[str | None] = []
     lexicon = _lexicon()
-    for word in words:
-        meaning = _meaning(word)
-        if meaning is None:
-            if word in lexicon.order:
-                sequence.append(None)
-            elif len(word) > 3:
-                sequence.append(word[:6])
-            continue
-        name, sign = meaning
-        if name == "not":
-            polarity ^= 1
-        else:
-            poles.add((name, sign))
+    seen_words = False
+    skipped: list[str] = []
+    asserted: set[str] = set()
+    rejected: set[str] = set()
+    for clause in _CLAUSE.split(folded):
+        clause_words = _words(clause)
+        # "…, not more parking": what the note rejects instead, not a denial of the note.
+        contrast = seen_words and bool(clause_words) and _opens_contrast(clause_words[0])
+        seen_words = seen_words or bool(clause_words)
+        for index, word in enumerate(clause_words):
+            meaning = _meaning(word)
+            if meaning is None:
+                if word in lexicon.order:
+                    sequence.append(None)
+                elif len(word) > 3:
+                    sequence.append(word[:6])
+                    (rejected if contrast else asserted).add(word[:6])
+                continue
+            name, sign = meaning
+            if name != "not":
+                poles.add((name, -sign if contrast else sign))
+            elif contrast and index == 0:
+                skipped.append(word)
+            else:
+                polarity ^= 1
     # French "ne … pas" is one negation, not two.
-    if "ne" in words and "pas" in words:
+    if ("ne" in words or "n" in words) and words.count("pas") > skipped.count("pas"):
         polarity ^= 1
     ranking = tuple(w[:6] for w in _ranked_items(folded))
-    return Stance(polarity, frozenset(poles), _relations(sequence), ranking)
+    return Stance(
+        polarity,
+        frozenset(poles),
+        _relations(sequence),
+        ranking,
+        frozenset(asserted),
+        frozenset(rejected - asserted),
+    )
 
 
 def _relations(sequence: list[str | None]) -> frozenset[tuple[str, str]]:
@@ -138,6 +182,9 @@ def opposite(first: str, second: str) -> bool:
     """True when two notes take opposite positions (or are likely to): never duplicates."""
     a, b = stance(first), stance(second)
     if a.polarity != b.polarity:
+        return True
+    # "bike lanes, not parking" / "parking and bike lanes": one rejects what the other wants.
+    if (a.rejected & b.asserted) or (b.rejected & a.asserted):
         return True
     names = {name for name, _ in a.poles | b.poles}
     for name in names:
