@@ -46,8 +46,9 @@ SHAPES = [
     (52, 4, 17, 0),
     (64, 4, 21, 0),
     (100, 4, 33, 0),
-    (172, 4, 12, 0),
-    (232, 4, 12, 0),
+    (172, 4, 57, 0),
+    (232, 4, 77, 0),
+    (388, 4, 129, 0),
     (136, 4, 45, 0),
     (280, 4, 12, 0),
     (125, 5, 31, 0),
@@ -91,14 +92,14 @@ def design_range(k: int = 3, bound: int = 1500, rounds: int = 12) -> str:
     )
 
 
-# orders no construction here reached before the 1-rotational designs over Z_n
-# (`worldcafe/rotation/rotational.py`) and those built from them
+# orders no construction here reached before the designs of `worldcafe/rotation/rotational.py`
+# (translated over Z_n or GF(q) x 4) and those built from them
 BEFORE_MISSING = {
     3: [591, 789, 1077, 1167, 1437],
     4: [100, 172, 232, 388, 400, 484, 712, 748, 856, 904, 928, 1252, 1420],
 }
 # orders built before whose recipe now goes through those designs
-REBUILT = {3: [345, 465, 969], 4: [892, 1144, 1156, 1288]}
+REBUILT = {3: [345, 465, 777, 969], 4: [892, 1144, 1156, 1288]}
 
 
 def verify(v: int, k: int) -> bool:

@@ -1,15 +1,16 @@
 """Find the stored numbers of `worldcafe/rotation/rotational.py` (offline, never run by tests).
 
-.venv/bin/python scripts/find_rotational_fours.py N [--form 1|3] [--seed S] [--steps K]
-    [--temperature T] [--cycle]
+.venv/bin/python scripts/find_rotational_fours.py N [--seed S] [--steps K] [--temperature T]
+    [--cycle]
 
-Compiles scripts/rotational_search.c (simulated annealing, with gcc), runs it for n = N with
-the given seed, checks the design on 3N + 1 people it gives (every round a partition, every
-pair once) and prints "N: numbers" for `ROTATIONAL`. Form 1 pairs the classes of Z_n once for
-all three pairs of copies (none exists when 3 divides n but 9 does not: count the classes
-divisible by 3 -- a pair of two such gives two, a pair of two others one, a mixed pair none);
-form 3 pairs them for each pair of copies apart. The stored entries: 33 (form 3, seed 1),
-57 (form 3, seed 1), 77 (form 1, seed 1), each with --temperature 0.2.
+Compiles scripts/rotational_search.c (simulated annealing, with gcc), runs it for n = N
+(form 1: one pairing of the classes of Z_n for all three pairs of copies) with the given
+seed, checks the design on 3N + 1 people it gives (every round a partition, every pair once)
+and prints "N: numbers" for `ROTATIONAL`. No such pairing exists when 3 divides n but 9 does
+not (count the classes divisible by 3: a pair of two such gives two, a pair of two others
+one, a mixed pair none); the search's forms 3 (a pairing per pair of copies) and 4 (four
+copies of Z_n) are there for such n and are not read by the module. The stored entry: 77
+(seed 1, --temperature 0.2).
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from worldcafe.rotation import rotational
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("n", type=int)
-    ap.add_argument("--form", type=int, choices=(1, 3), default=1)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--steps", type=int, default=10**10)
     ap.add_argument("--temperature", type=float, default=0.2)
@@ -39,7 +39,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         binary = Path(tmp) / "search"
         subprocess.run(["gcc", "-O2", "-o", str(binary), str(source), "-lm"], check=True)
-        run = [str(binary), str(args.form), str(args.n), str(args.seed), str(args.steps)]
+        run = [str(binary), "1", str(args.n), str(args.seed), str(args.steps)]
         run += [str(args.temperature), "1" if args.cycle else "0"]
         line = subprocess.run(run, capture_output=True, text=True).stdout.strip()
     n, found = args.n, line.split(":", 1)[1].strip()

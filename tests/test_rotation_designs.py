@@ -20,10 +20,15 @@ from worldcafe.rotation.designs import (
     resolvable_rounds,
 )
 from worldcafe.rotation.frames import DESIGN, ONE_BLOCK, TRANSVERSAL, frame_rounds
-from worldcafe.rotation.rotational import ROTATIONAL, rotational_fours
+from worldcafe.rotation.rotational import (
+    ROTATIONAL,
+    quadruple_plan,
+    quadruple_rounds,
+    rotational_fours,
+)
 
 Design = tuple[tuple[tuple[int, ...], ...], ...]
-MISSING_FOURS = [388, 712, 748, 904, 1420]  # v = 4 mod 12 up to 1,500 without a construction
+MISSING_FOURS = [712, 748, 904, 1420]  # v = 4 mod 12 up to 1,500 without a construction
 MISSING_FOURS_UP_TO_400 = [v for v in MISSING_FOURS if v <= 400]
 
 
@@ -182,6 +187,26 @@ def test_rotational_designs_seat_every_pair_exactly_once(n: int) -> None:
     whole = resolvable_rounds(v, 4)
     assert is_resolvable_design(whole, v, 4)
     assert rotational_fours(n, 3) == [[list(g) for g in r] for r in whole[:3]]
+
+
+@pytest.mark.parametrize("q", [13, 19, 25, 43, 49, 97])
+def test_designs_on_four_copies_of_a_field_seat_every_pair_exactly_once(q: int) -> None:
+    """4q people over GF(q) x 4 by cyclotomy (q = 25, 49: fields of p**2); prefixes are the
+    first rounds, across the translates and the rounds invariant under them."""
+    whole = quadruple_rounds(q)
+    assert is_resolvable_design(tuple(tuple(tuple(g) for g in r) for r in whole), 4 * q, 4)
+    assert quadruple_rounds(q, q + 2) == whole[: q + 2]
+
+
+def test_four_copies_serve_the_orders_nothing_else_reaches() -> None:
+    assert quadruple_plan(7) is None  # 28 people: no choice of cosets works
+    assert quadruple_rounds(7) == []
+    assert [design_recipe(v, 4) for v in (100, 172, 388)] == [
+        ("quadruple", 25),
+        ("quadruple", 43),
+        ("quadruple", 97),
+    ]
+    assert design_recipe(52, 4) == ("fours", 17)  # the 3q + 1 construction comes first
 
 
 def test_designs_on_100_people_give_400_and_more() -> None:

@@ -17,7 +17,9 @@ with every pair meeting exactly once. Which shapes are covered (`resolvable_roun
   16 x 64 people at tables of 4, or 4 x 52 = 208);
 - KTS(69) invariant under Z_23 (`kirkman.cyclic_triples`);
 - tables of 4 on 3n + 1 people, 1-rotational over Z_n: a base round on Z_n x 3 and one more
-  person, translated, from a few stored numbers (`rotational.py`; 100, 172 and 232 people);
+  person, translated, from (n - 1)/2 stored numbers (`rotational.py`; 232 people); and on 4q
+  people, q = 1 mod 6 a prime power, over GF(q) x 4 by cyclotomy (`rotational.quadruple_rounds`;
+  used where nothing else serves: 100, 172, 388);
 - inflation (`inflated_rounds`): a design on w people and one on k*m, when every prime power
   part of m is at least k, give one on w*m: the tables of one round of the first become groups
   of k*m, seated by the second; every table of its other rounds a resolvable TD(k, m);
@@ -31,8 +33,8 @@ with every pair meeting exactly once. Which shapes are covered (`resolvable_roun
   for its blocks of b, then m by a resolvable TD(k, m).
 
 Together these give a KTS(v) for every v = 3 mod 6 up to 1,500 but 5 (591, 789, 1077, 1167,
-1437) and a design of tables of 4 for every v = 4 mod 12 up to 1,500 but 5 (388, 712, 748,
-904, 1420); the others,
+1437) and a design of tables of 4 for every v = 4 mod 12 up to 1,500 but 4 (712, 748, 904,
+1420); the others,
 like the resolvable designs not listed (packings of PG(3, q) for q >= 4, for example), are
 left to the search.
 Only the rounds asked for are built (`limit`), so large designs cost little.
@@ -59,7 +61,12 @@ from worldcafe.rotation.kirkman import (
     transversal_design,
     transversal_exists,
 )
-from worldcafe.rotation.rotational import ROTATIONAL, rotational_fours
+from worldcafe.rotation.rotational import (
+    ROTATIONAL,
+    quadruple_plan,
+    quadruple_rounds,
+    rotational_fours,
+)
 
 
 def affine_lines(q: int, d: int, limit: int | None = None) -> Rounds:
@@ -168,6 +175,8 @@ def design_recipe(v: int, k: int) -> tuple[int | str, ...] | None:
             continue
         if design_recipe(w, k) and design_recipe(k * m, k):
             return ("inflate", m)
+    if k == 4 and v % 4 == 0 and quadruple_plan(v // 4) is not None:
+        return ("quadruple", v // 4)
     return None
 
 
@@ -211,6 +220,8 @@ def _build(recipe: tuple[int | str, ...], v: int, k: int, limit: int | None) -> 
         return fours(a[0], limit)
     if kind == "rotational":
         return rotational_fours(a[0], limit)
+    if kind == "quadruple":
+        return quadruple_rounds(a[0], limit)
     if kind == "product":
         u, w = a[0], v // a[0]
         first = _lists(resolvable_rounds(u, k, None if limit is None else -(-limit // w)))
