@@ -2,7 +2,7 @@
 
 .venv/bin/python benchmarks/seating.py [--time-limit S] [--baseline-seconds S] [--only NAME]
     [--seed N] [--skip-repeats] [--unseen N] [--unseen-limit S] [--reference-seconds S]
-    [--skip-designs]
+    [--skip-designs] [--scan N]
 
 For every café of instances.json and mix_instances.json: repeats, mix excess, tables without a
 common language, theme coverage and seconds, each beside its bound (or upper bound), a plain
@@ -11,6 +11,9 @@ greedy + swap annealing baseline run in the same process for a fixed time
 seen (`unseen_cafes.py`, `--only unseen` for these alone) against that baseline run far longer
 (`--reference-seconds`, 30 s by default), the shapes where a resolvable design is known to
 exist (`design_shapes.py`: repeats, bound and seconds), and the repeats table of instances.json.
+With --scan N, N random cafés of 20 to 600 people, each with a plan keeping a common language at
+every table: the tables lacking one with the flow repair and without it, wasted encounters,
+coverage and seconds (`--only unseen --scan 200 --unseen 0` for that alone).
 """
 
 from __future__ import annotations
@@ -30,13 +33,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from design_shapes import print_section
 from swap_baseline import baseline_plan
-from unseen_cafes import UNSEEN_HEADER, compare_unseen, replan_unseen
+from unseen_cafes import UNSEEN_HEADER, compare_unseen, replan_unseen, scan_figures
 
 from worldcafe.rotation import (
     Instance,
     Plan,
     TableSpec,
     instance_to_json,
+    mixing,
     parse_instance,
     plan_rounds,
     score_plan,
@@ -222,6 +226,42 @@ def unseen_section(args: argparse.Namespace) -> None:
             print(replan_unseen(seed, n, args.unseen_limit), flush=True)
 
 
+def scan_section(args: argparse.Namespace) -> None:
+    """A seed scan of random cafés that each have a plan with a common language at every
+    table: tables lacking one, with the flow repair and without it (the baseline), in this
+    process; wasted encounters also over the cafés the baseline leaves lacking one alone."""
+    seeds = range(args.scan)
+    print(
+        f"\nseed scan (unseen_cafes.scan_cafe, seeds 0..{args.scan - 1}, 20 to 600 people, a "
+        f"common language asked and possible in each; planner at {args.unseen_limit:g} s): "
+        "cafés and tables lacking a common language; wasted = repeats + mix excess summed "
+        "(all / the cafés lacking one without the flow repair); mean coverage; slowest "
+        "seconds and cafés of 60-1,500 people over 1 s (timings: a shared machine)"
+    )
+    runs = {}
+    for label, by_flow in (("without the flow repair", False), ("with the flow repair", True)):
+        mixing.REPAIR_BY_FLOW = by_flow
+        try:
+            runs[label] = scan_figures(seeds, args.unseen_limit)
+        finally:
+            mixing.REPAIR_BY_FLOW = True
+    before = runs["without the flow repair"]
+    failing = [seed for seed, row in before.items() if row[1]]
+    for label, rows in runs.items():
+        lacking = [(seed, row[0], row[1]) for seed, row in rows.items() if row[1]]
+        text = " ".join(f"{seed}({n}):{k}" for seed, n, k in lacking) or "-"
+        slow = sum(1 for row in rows.values() if 60 <= row[0] <= 1500 and row[4] > 1.0)
+        print(
+            f"{label:<24} lacking cafés {len(lacking):>3}/{len(rows)} tables "
+            f"{sum(k for _, _, k in lacking):>4} | wasted {sum(r[2] for r in rows.values()):>6}"
+            f" / {sum(rows[seed][2] for seed in failing):>5} | coverage "
+            f"{sum(r[3] for r in rows.values()) / max(1, len(rows)):.4f} | slowest "
+            f"{max((r[4] for r in rows.values()), default=0.0):.2f} s, over 1 s {slow} | "
+            f"seed(n):tables {text}",
+            flush=True,
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--time-limit", type=float, default=10.0)
@@ -234,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--unseen", type=int, default=4, help="random cafés to compare (0: none)")
     ap.add_argument("--unseen-limit", type=float, default=2.0, help="planner limit for them")
     ap.add_argument("--reference-seconds", type=float, default=30.0)
+    ap.add_argument("--scan", type=int, default=0, help="random cafés of the seed scan (0: none)")
     args = ap.parse_args(argv)
     global SHARED
     SHARED = args.shared or DEFAULT_SHARED
@@ -244,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
         compare_files(args)
     if not args.only or args.only == "unseen":
         unseen_section(args)
+    if args.scan:
+        scan_section(args)
     if not args.skip_designs and not args.only:
         print_section(args.seed, min(args.time_limit, 5.0))
     if args.skip_repeats or args.only == "unseen":

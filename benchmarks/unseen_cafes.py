@@ -5,7 +5,8 @@ few themes, sometimes a host at every table, and people from countries and citie
 sizes who speak 1 to 4 languages, some only one; mixing by country, by city or both, and often
 a common language asked at every table. The languages are drawn around one seating of the
 first round in which every table shares a language, so a plan without a table lacking a common
-language exists by construction (the same seating in every round).
+language exists by construction (the same seating in every round). `scan_cafe(seed)`: one
+of 20 to 600 people with a common language asked, for a scan over many seeds.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from worldcafe.rotation import Instance, TableSpec, plan_rounds, score_plan
@@ -176,3 +178,24 @@ def replan_unseen(seed: int, n: int, time_limit: float) -> str:
         f"played round kept {plan.rounds[0] == first.rounds[0]}, valid {s.valid}, "
         f"{plan.seconds:.2f} s (goal 1 s)"
     )
+
+
+def scan_cafe(seed: int) -> Instance:
+    """The café of a seed scan: `random_cafe` of 20 to 600 people, a common language asked."""
+    n = random.Random(seed).randint(20, 600)
+    return replace(random_cafe(seed, n), common_language=True)
+
+
+def scan_figures(seeds: range, time_limit: float) -> dict[int, tuple[int, int, int, float, float]]:
+    """Plan the scan's cafés (each has a plan with a common language at every table): per
+    seed, (people, tables lacking a common language, wasted encounters = repeats + mix
+    excess, coverage, seconds)."""
+    out = {}
+    for seed in seeds:
+        instance = scan_cafe(seed)
+        plan = plan_rounds(instance, seed=0, time_limit=time_limit)
+        s = plan.score
+        wasted = s.repeat_pairs + s.mix_excess
+        n = len(instance.participants)
+        out[seed] = (n, s.language_violations, wasted, s.theme_coverage, plan.seconds)
+    return out

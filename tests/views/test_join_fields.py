@@ -184,3 +184,40 @@ def test_the_host_sees_which_tables_share_no_language(app: Flask, client: FlaskC
     assert "No shared language at this table" in html
     lacking = html.split("data-no-language")[1].split("</article>")[0]  # that table's card
     assert "Jonas" in lacking and "Zofia" in lacking
+
+
+def test_the_host_reads_the_bounds_as_bounds_without_the_language_rule(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Three speak only German: they share a table every round, so the repeats and the
+    same-city pairs exceed bounds that know nothing of languages, and the console says so."""
+    cafe = make_cafe(
+        app,
+        join_fields=FIELDS,
+        table_capacity=3,
+        n_rounds=2,
+        themes=[
+            {"name": "Participation", "tables": 1, "questions": ["Who is missing?"]},
+            {"name": "Investment", "tables": 1, "questions": ["Where to invest?"]},
+            {"name": "Data", "tables": 1, "questions": ["What to share?"]},
+        ],
+    )
+    for name, city, spoken in [
+        ("Jonas", "Leipzig", ["de"]),
+        ("Anna", "Leipzig", ["de"]),
+        ("Piotr", "Gdańsk", ["de"]),
+        ("Emma", "Dublin", ["en"]),
+        ("Liam", "Cork", ["en"]),
+        ("Kasia", "Kraków", ["en"]),
+        ("Chloé", "Lyon", ["en"]),
+        ("Hugo", "Nantes", ["en"]),
+        ("Lucía", "Valencia", ["en"]),
+    ]:
+        data = {"name": name, "field-city": city, "field-languages": spoken}
+        assert app.test_client().post(str(cafe["join_url"]), data=data).status_code == 302
+    assert client.post(f"{cafe['host_url']}/round/start").status_code == 302
+    html = client.get(str(cafe["host_url"])).get_data(as_text=True)
+    summary = html.split("data-plan-summary")[1].split("</p>")[0]
+    assert "every table shares one" in html, summary
+    assert "is the minimum without the shared-language rule" in summary
+    assert "without the shared-language rule)" in html.split("data-plan-mix")[1]

@@ -39,7 +39,7 @@ from worldcafe.rotation.constructions import (
 )
 from worldcafe.rotation.dense import DenseSearch
 from worldcafe.rotation.designs import resolvable_rounds
-from worldcafe.rotation.mixing import plan_with_people
+from worldcafe.rotation.mixing import grid_deal, plan_with_people
 from worldcafe.rotation.model import (
     Instance,
     InstanceError,
@@ -286,12 +286,17 @@ def _hosted_start(state: Seating) -> bool:
 def _constructed_start(state: Seating, deadline: float, attempts: int = 8) -> bool:
     """Seat all rounds from a construction (extra rounds greedily), labelled for coverage.
 
-    Tries a few random labellings of people for each construction in turn and stops at the
-    first with full coverage; failing that, keeps the lowest cost found with the last one (the
-    grid: the search repairs it towards coverage better than the rigid translation rounds).
+    First, where each theme has as many tables and there are no more rounds than themes, a
+    grid whose rows are distinct modulo the number of themes (`mixing.grid_deal`): no repeat
+    and a new theme every round. Else tries a few random labellings of people for each
+    construction in turn and stops at the first with full coverage; failing that, keeps the
+    lowest cost found with the last one (the grid: the search repairs it towards coverage
+    better than the rigid translation rounds).
     """
     best: tuple[tuple[int, int, int, int], list[list[int]]] | None = None
     candidates = _constructions(state)
+    if candidates and state.themed and grid_deal(state, [[]] * state.n, themed_only=True):
+        return True  # repeat-free, and a new theme for everyone every round
     drawn = state.rng.getstate()
     for k, built in enumerate(candidates):
         if k == len(candidates) - 1:

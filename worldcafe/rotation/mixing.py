@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from worldcafe.rotation.constructions import grid_rounds
+from worldcafe.rotation.language_flow import seat_rounds_by_flow
 from worldcafe.rotation.languages import (
     fewest_without_language,
     seat_all_by_language,
@@ -50,6 +51,7 @@ LARGE = 200  # beyond this many people only the dealt start (repeats are rare th
 SMALL = 150  # up to this many people the search takes all its steps
 SMALL_BOOST = 3.0  # and the mixing search up to this many times more, as their steps are cheaper
 REPAIR_TRIES = 16  # of the language repair, at the most
+REPAIR_BY_FLOW = True  # what the repair leaves without a common language seated by a flow
 
 
 def _groups(instance: Instance, people: list[str]) -> list[list[tuple[int, int]]]:
@@ -106,10 +108,13 @@ def _sorted_people(
     return sorted(people, key=lambda p: ([draw[g] for g in groups[p]], noise[p]))
 
 
-def grid_deal(state: Seating, groups: list[list[tuple[int, int]]]) -> bool:
+def grid_deal(
+    state: Seating, groups: list[list[tuple[int, int]]], *, themed_only: bool = False
+) -> bool:
     """Seat every round from `grid_rounds` with people in rows by value groups: people of one
     row never meet, two people meet at most once; a group within a row is spread every round.
-    Only for the grid's shape (no hosts, no history, all there, n = g * m, g <= m)."""
+    Only for the grid's shape (no hosts, no history, all there, n = g * m, g <= m); with
+    `themed_only`, only where every round brings everyone a new theme."""
     if state.played or any(state.is_host) or state.n_rounds < 2:
         return False
     if any(
@@ -141,6 +146,8 @@ def grid_deal(state: Seating, groups: list[list[tuple[int, int]]]) -> bool:
         ]
     if len(built) == state.n_rounds:
         at = [by_theme[themes[x % n_themes]][x // n_themes] for x in range(m)]
+    elif themed_only:
+        return False
     else:
         at = []
         built = grid_rounds(g, m, state.n_rounds)
@@ -266,7 +273,11 @@ def repair_languages(
     seats), so it tries again until it reaches the lower bound, from each start in turn (best
     first), then from them with a few people swapped at random, and keeps the best. A step
     costs about n, so a small café has time for more tries: `REPAIR_TRIES` at most, as many
-    as `budget` steps of a café of `SMALL` people would take."""
+    as `budget` steps of a café of `SMALL` people would take. Where even the best leaves more
+    tables without a common language than the bound, its rounds that lack one are seated anew
+    by table languages found with a flow (`language_flow.py`), which finds seats for everyone
+    where the tries' local optima do not (a theme's tables by themselves first, so themes
+    stay where they can)."""
     floor = fewest_without_language(state)
     best: tuple[int, Snapshot] | None = None
     tries = max(1, min(REPAIR_TRIES, budget * SMALL // max(1, state.n * steps)))
@@ -281,6 +292,8 @@ def repair_languages(
             break
     assert best is not None
     state.restore(best[1])
+    if best[0] > floor and REPAIR_BY_FLOW:
+        seat_rounds_by_flow(state)
 
 
 def plan_with_people(
