@@ -159,18 +159,20 @@ class _Round:
                 bigs[c] += self.s.cap[t] > self.lo
             else:
                 base[c] += self.size[t] - hosted
-        out = {}
+        out: dict[int, list[int]] = {}  # a language's ways to the sink: its seats, larger tables
+        larger = f.edge(big, sink, self.big)
         for c in self.langs:
-            out[node[c]] = f.edge(node[c], sink, base[c])
+            out[node[c]] = [f.edge(node[c], sink, base[c])]
             if bigs[c]:
-                f.edge(node[c], big, bigs[c])
-        f.edge(big, sink, self.big)
+                out[node[c]].append(f.edge(node[c], big, bigs[c]))
         # a greedy flow first (who speaks fewest languages first), then augmenting paths
         for k in sorted(range(n_types), key=lambda k: len(self.types[k]) * (self.types[k] != ANY)):
             for e in f.adj[1 + k]:
-                amount = min(f.cap[edges[k]], f.cap[e], f.cap[out.get(f.to[e], e)])
-                if e % 2 == 0 and amount > 0:
-                    f.push([edges[k], e, out[f.to[e]]], amount)
+                for way in out.get(f.to[e], []) if e % 2 == 0 else []:
+                    path = [edges[k], e, way] + ([larger] if f.to[way] == big else [])
+                    amount = min(f.cap[x] for x in path)
+                    if amount > 0:
+                        f.push(path, amount)
         short = len(self.people) - sum(f.flow(e) for e in edges) - f.run(0, sink)
         return short, f, node, edges
 
