@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections import Counter, deque
 
+from worldcafe.rotation.languages import shares_none
 from worldcafe.rotation.people import languages_of
 from worldcafe.rotation.search import SAMPLE_TABLES, Seating
 
@@ -300,16 +301,7 @@ class _Round:
 
 def _lacking(state: Seating, r: int, spoken: dict[int, frozenset[str]]) -> set[int]:
     """The open tables of round r whose people who gave languages share none."""
-    out = set()
-    for t in state.open[r]:
-        common: frozenset[str] | None = None
-        for p in state.members[r][t]:
-            langs = spoken.get(p)
-            if langs:
-                common = langs if common is None else common & langs
-        if common is not None and not common:
-            out.add(t)
-    return out
+    return {t for t in state.open[r] if shares_none(state.members[r][t], spoken)}
 
 
 def seat_rounds_by_flow(state: Seating) -> None:

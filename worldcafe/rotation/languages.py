@@ -16,7 +16,7 @@ language with; the search repairs what it can after.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 
 from worldcafe.rotation.people import languages_of
 from worldcafe.rotation.search import Seating
@@ -141,16 +141,21 @@ def tables_without_language(state: Seating) -> int:
     if not state.instance.common_language:
         return 0
     spoken = _spoken(state)
-    count = 0
-    for r in range(state.played, state.n_rounds):
-        for t in state.open[r]:
-            common: frozenset[str] | None = None
-            for p in state.members[r][t]:
-                langs = spoken.get(p)
-                if langs:
-                    common = langs if common is None else common & langs
-            count += common is not None and not common
-    return count
+    return sum(
+        shares_none(state.members[r][t], spoken)
+        for r in range(state.played, state.n_rounds)
+        for t in state.open[r]
+    )
+
+
+def shares_none(members: Iterable[int], spoken: Mapping[int, frozenset[str]]) -> bool:
+    """Whether the people at a table who gave languages (some did) share none."""
+    common: frozenset[str] | None = None
+    for p in members:
+        langs = spoken.get(p)
+        if langs:
+            common = langs if common is None else common & langs
+    return common is not None and not common
 
 
 def fewest_without_language(state: Seating) -> int:
