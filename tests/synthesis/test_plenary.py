@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -247,6 +248,15 @@ def test_a_copy_with_a_name_added_is_quoted_once_and_the_title_is_not_the_first_
     assert len([q for q in quotes if q in {"f1", "f2", "f3"}]) == 1, quotes
     assert quotes == ["f4", "f1"]
     assert _quotes(["f1", "f2"], scores, material, title=idea) == ["f1"]
+    italian = "Il comune dovrebbe comprare gli appartamenti vuoti e affittarli alle famiglie"
+    short = {"i1": f"{italian} (Giulia)", "i2": f"{italian} (Marco)"}
+    few = replace(
+        material,
+        notes={i: Note(i, "Table 1", "Housing", t) for i, t in short.items()},
+        analysed={i: analyse(t, "it") for i, t in short.items()},
+        vectors={"i1": vectors["f2"], "i2": vectors["f3"]},
+    )
+    assert _quotes(["i1", "i2"], {"i1": 0.9, "i2": 0.8}, few) == ["i1"]
     # a headline cut from f2 (a copy of f1): f1 says what the title says, so it comes last
     cut = _quotes(list(texts), scores, material, title="Buy empty flats", source="f2")
     assert cut == ["f4", "f1"]

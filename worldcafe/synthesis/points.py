@@ -30,7 +30,7 @@ OUTLIER_MARGIN = 0.08  # in cosine to the centre, on vectors with the theme's me
 DISSENT_SIMILARITY = 0.45
 QUOTE_REDUNDANT = 0.9
 QUOTE_SAME_WORDS = 0.8  # share of content words two quotes have in common
-QUOTE_CONTAINED = 0.85  # share of the shorter quote's content words found in the other
+QUOTE_CONTAINED = 0.8  # share of the shorter quote's content words found in the other
 SAME_IDEA = 0.6
 RELATED = 0.35
 
