@@ -87,7 +87,7 @@ CYCLIC: dict[int, tuple[tuple[tuple[int, int, int], ...], tuple[tuple[int, int],
 }
 
 
-def _develop(f: Field, base: list[tuple[Point, ...]], copies: int, limit: int | None) -> Rounds:
+def develop(f: Field, base: list[tuple[Point, ...]], copies: int, limit: int | None) -> Rounds:
     """The first `limit` of the q translates of a base round: (x, c) -> c*q + x + g, and
     oo = copies*q fixed."""
     q = f.q
@@ -96,6 +96,20 @@ def _develop(f: Field, base: list[tuple[Point, ...]], copies: int, limit: int | 
     shifted = f.add[xs[None, :, :], np.arange(q)[:limit, None, None]] + cs * q
     shifted[:, cs == copies] = copies * q
     out: Rounds = shifted.tolist()
+    return out
+
+
+def develop_cyclic(
+    base: Sequence[Sequence[int]], m: int, limit: int | None, fixed: int | None = None
+) -> Rounds:
+    """The first `limit` of the m translates of a base round over Z_m: person c*m + x goes to
+    c*m + x + g; `fixed` (a person beyond the copies) stays where it is."""
+    b = np.array(base, dtype=np.int64)
+    copy, x = b // m, b % m
+    rounds = copy * m + (x + np.arange(m)[:limit, None, None]) % m
+    if fixed is not None:
+        rounds[:, b == fixed] = fixed
+    out: Rounds = rounds.tolist()
     return out
 
 
@@ -117,7 +131,7 @@ def kirkman_double(q: int, limit: int | None = None) -> Rounds:
     base += [tuple((x, 0) for x in coset) for coset in _cosets(f, 0, t)]
     for coset in _cosets(f, t, 2 * t):
         base += [((x, 0), (f.mul(a, x), 1), (f.mul(f.neg[a], x), 1)) for x in coset]
-    return _develop(f, base, 2, limit)
+    return develop(f, base, 2, limit)
 
 
 def kirkman_triple(q: int, limit: int | None = None) -> Rounds:
@@ -132,7 +146,7 @@ def kirkman_triple(q: int, limit: int | None = None) -> Rounds:
         base += [tuple((x, c) for x in coset) for coset in _cosets(f, 0, t, rho)]
     half = [x for coset in _cosets(f, t, 2 * t) for x in coset]
     base += [((x, 0), (f.mul(lam, x), 1), (f.mul(mu, x), 2)) for x in half]
-    rounds = _develop(f, base, 3, limit)
+    rounds = develop(f, base, 3, limit)
     for y in half[: None if limit is None else max(0, limit - q)]:
         a, b = f.mul(f.sub(lam, 1), f.neg[y]), f.mul(f.sub(mu, 1), f.neg[y])
         rounds.append([[x, q + int(f.add[x, a]), 2 * q + int(f.add[x, b])] for x in range(q)])
@@ -144,10 +158,7 @@ def cyclic_triples(m: int, limit: int | None = None) -> Rounds:
     if m not in CYCLIC:
         return []
     base, shifts = CYCLIC[m]
-    b = np.array(base, dtype=np.int64)
-    copy, x = b // m, b % m
-    g = np.arange(m)[:limit, None, None]
-    rounds: Rounds = (copy * m + (x + g) % m).tolist()
+    rounds = develop_cyclic(base, m, limit)
     x = np.arange(m)
     for a, c in shifts[: None if limit is None else max(0, limit - m)]:
         rounds.append(np.stack([x, m + (x + a) % m, 2 * m + (x + c) % m], axis=1).tolist())
@@ -174,7 +185,7 @@ def fours(q: int, limit: int | None = None) -> Rounds:
         for x in (f.power(j) for j in range(t)):
             ix = f.mul(i, x)
             base.append(((x, a), (f.neg[x], a), (ix, b), (f.neg[ix], b)))
-    return _develop(f, base, 3, limit)
+    return develop(f, base, 3, limit)
 
 
 def _prime_power_parts(m: int) -> list[int]:

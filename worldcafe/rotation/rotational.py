@@ -33,6 +33,7 @@ import numpy as np
 
 from worldcafe.rotation.constructions import _prime_power
 from worldcafe.rotation.fields import field
+from worldcafe.rotation.kirkman import Point, develop, develop_cyclic
 
 Rounds = list[list[list[int]]]
 
@@ -67,13 +68,7 @@ def rotational_fours(n: int, limit: int | None = None) -> Rounds:
     pairs = base_pairs(n)
     if not pairs:
         return []
-    base = np.array(base_round(n, pairs), dtype=np.int64)
-    copy, x = base // n, base % n
-    shifts = np.arange(n if limit is None else min(n, limit), dtype=np.int64)[:, None, None]
-    rounds = copy * n + (x + shifts) % n
-    rounds[:, base == 3 * n] = 3 * n
-    out: Rounds = rounds.tolist()
-    return out
+    return develop_cyclic(base_round(n, pairs), n, limit, fixed=3 * n)
 
 
 COPY_PAIRS = ((0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3))
@@ -125,16 +120,13 @@ def quadruple_rounds(q: int, limit: int | None = None) -> Rounds:
     def classes(i: int) -> list[int]:  # one of +-x for every x in the coset D_i
         return [f.power(e) for e in range(i, half, 3)]
 
-    base = [[0, q, 2 * q, 3 * q]]
+    base: list[tuple[Point, ...]] = [((0, 0), (0, 1), (0, 2), (0, 3))]
     for (a, b), i, lam in zip(COPY_PAIRS, cosets, lams, strict=True):
         for e in classes(i):
             y = f.mul(lam, e)
-            base.append([a * q + e, a * q + f.neg[e], b * q + y, b * q + f.neg[y]])
+            base.append(((e, a), (f.neg[e], a), (y, b), (f.neg[y], b)))
     wanted = (4 * q - 1) // 3 if limit is None else min(limit, (4 * q - 1) // 3)
-    table = np.array(base, dtype=np.int64)
-    copy, element = table // q, table % q
-    shifts = np.arange(min(q, wanted), dtype=np.int64)[:, None, None]
-    rounds: Rounds = (copy * q + f.add[element[None, :, :], shifts]).tolist()
+    rounds = develop(f, base, 4, wanted)
     ys = [s for y in classes(k) for s in (y, f.neg[y])][: max(0, wanted - q)]
     everyone = np.arange(q, dtype=np.int64)
     for y in ys:
