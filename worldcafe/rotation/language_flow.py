@@ -24,8 +24,7 @@ from __future__ import annotations
 
 from collections import Counter, deque
 
-from worldcafe.rotation.languages import shares_none
-from worldcafe.rotation.people import languages_of
+from worldcafe.rotation.languages import shares_none, spoken_languages
 from worldcafe.rotation.search import SAMPLE_TABLES, Seating
 
 ANY = frozenset({""})  # who gave no language: seated with any language
@@ -74,16 +73,13 @@ class _Flow:
                         queue.append(y)
             if via[t] == -1:
                 return total
-            push, y = 1 << 60, t
+            path, y = [], t
             while y != s:
-                push = min(push, cap[via[y]])
+                path.append(via[y])
                 y = to[via[y] ^ 1]
-            y = t
-            while y != s:
-                cap[via[y]] -= push
-                cap[via[y] ^ 1] += push
-                y = to[via[y] ^ 1]
-            total += push
+            amount = min(cap[e] for e in path)
+            self.push(path, amount)
+            total += amount
 
     def reachable(self, s: int) -> set[int]:
         seen = {s}
@@ -310,8 +306,7 @@ def seat_rounds_by_flow(state: Seating) -> None:
     languages seating everyone are found; other rounds stay as they are."""
     if not state.instance.common_language:
         return
-    langs = languages_of(state.instance)
-    spoken = {i: langs[p] for i, p in enumerate(state.people) if p in langs}
+    spoken = spoken_languages(state)
     for r in range(state.played, state.n_rounds):
         lacking = _lacking(state, r, spoken)
         if not lacking or len(state.open[r]) < 2:

@@ -117,7 +117,7 @@ def seat_by_language(
             pool.remove(t)
 
 
-def _spoken(state: Seating) -> dict[int, frozenset[str]]:
+def spoken_languages(state: Seating) -> dict[int, frozenset[str]]:
     """The languages of everyone who gave some, by person number."""
     langs = languages_of(state.instance)
     return {i: langs[p] for i, p in enumerate(state.people) if p in langs}
@@ -126,7 +126,7 @@ def _spoken(state: Seating) -> dict[int, frozenset[str]]:
 def seat_all_by_language(state: Seating, order: Callable[[list[int]], list[int]]) -> None:
     """`seat_by_language` for every theme (all tables where there are no themes) of every
     round being planned."""
-    spoken = _spoken(state)
+    spoken = spoken_languages(state)
     for r in range(state.played, state.n_rounds):
         classes: dict[int, list[int]] = {}
         for t in state.open[r]:
@@ -140,7 +140,7 @@ def tables_without_language(state: Seating) -> int:
     the café does not ask for a common language)."""
     if not state.instance.common_language:
         return 0
-    spoken = _spoken(state)
+    spoken = spoken_languages(state)
     return sum(
         shares_none(state.members[r][t], spoken)
         for r in range(state.played, state.n_rounds)
@@ -164,7 +164,7 @@ def fewest_without_language(state: Seating) -> int:
     common language, and a table holds at most its capacity of them."""
     if not state.instance.common_language:
         return 0
-    spoken = _spoken(state)
+    spoken = spoken_languages(state)
     floor = 0
     for r in range(state.played, state.n_rounds):
         present = state.present[r]
