@@ -108,7 +108,6 @@ def fill_missing(
     run: Callable[[Callable[[], list[bytes]]], list[bytes]] = lambda work: work(),
     limit: int = BATCH,
     compute: Callable[[Sequence[str]], list[bytes]] = compute,
-    after: int = 0,
 ) -> int:
     """One round of the background work: compute and store up to `limit` missing vectors;
     returns how many notes were computed.
@@ -116,9 +115,9 @@ def fill_missing(
     `read` and `write` open sessions (context managers); `run` runs the computation (in a
     worker thread when serving) so that no session is held while the model works; `compute`
     gives the vectors as stored (the vector process's when serving; the model in this process
-    by default); `after`: only notes with a higher id.
+    by default).
     """
-    return len(_fill(read, write, run, limit, compute, after))
+    return len(_fill(read, write, run, limit, compute, 0))
 
 
 def _fill(

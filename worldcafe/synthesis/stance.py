@@ -7,8 +7,7 @@ instead of, before, …) make the order of the other words matter, so "parking i
 is not "bike lanes into parking". A clause after a comma (semicolon, colon, dash) that begins
 with a contrast word ("bike lanes, not more parking") names what the note rejects instead: it
 does not flip the note, its poles count reversed, and a note that wants what it rejects is its
-opposite. Everything here is linear in the length
-of the notes.
+opposite. Everything here is linear in the length of the notes.
 """
 
 from __future__ import annotations
