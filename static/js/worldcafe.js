@@ -608,6 +608,20 @@
       option.hidden = needle !== "" && option.textContent.toLocaleLowerCase().indexOf(needle) === -1;
     });
   }
+  // A live refresh of the console must not undo what the host has picked in the manage form.
+  var pickedValues = {};
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el && el.matches && el.matches("select[data-keep-value]") && el.id) { pickedValues[el.id] = el.value; }
+  });
+  function restorePicked() {
+    Object.keys(pickedValues).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (!el || el.value === pickedValues[id]) { return; }
+      var present = Array.prototype.some.call(el.options, function (o) { return o.value === pickedValues[id]; });
+      if (present) { el.value = pickedValues[id]; } else { delete pickedValues[id]; }
+    });
+  }
   document.addEventListener("input", function (event) {
     if (event.target.matches && event.target.matches("[data-people-filter]")) {
       peopleFilter = event.target.value;
@@ -628,6 +642,7 @@
       }
     }
     applyPeopleFilter();
+    restorePicked();
   }
   document.addEventListener("htmx:afterSettle", restoreConsole);
   document.addEventListener("htmx:afterRequest", function (event) {

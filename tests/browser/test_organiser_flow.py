@@ -97,7 +97,13 @@ def test_setup_run_and_harvest_in_the_browser(server: LiveServer, open_page: Any
     host.locator("details.manage summary").click()
     host.locator("#manage-person").select_option(label="Ada")
     option = host.locator("#manage-table option", has_text=f"Table {other_number} ·")
-    host.locator("#manage-table").select_option(value=option.get_attribute("value"))
+    table_value = option.get_attribute("value")
+    host.locator("#manage-table").select_option(value=table_value)
+    # A live refresh of the console (here another +5 min) keeps what the host picked.
+    host.get_by_role("button", name=re.compile(r"\+5 min")).click()
+    expect(projector.get_by_role("timer")).to_have_text(re.compile(r"^(19|20):\d\d$"))
+    expect(host.locator("#manage-person option:checked")).to_have_text("Ada")
+    expect(host.locator("#manage-table")).to_have_value(str(table_value))
     host.get_by_role("button", name="Move to this table now").click()
     expect(phones[0].locator("h1.table-heading")).to_contain_text(f"Table {other_number}")
 
