@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -145,3 +146,21 @@ def test_notes_without_a_vector_are_found_by_their_index(app: Flask) -> None:
         )
         details = " ".join(str(row[-1]) for row in plan)
     assert "ix_note_vector_missing" in details, details
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="scheduling policies of Linux")
+def test_the_vector_child_computes_background_vectors_only_on_an_idle_processor() -> None:
+    """Vectors of new notes nobody waits for run under SCHED_IDLE (the sockets preempt them at
+    once); a request someone waits for runs under the normal policy again, at niceness 19."""
+    child = VectorProcess()
+    child.start()
+    try:
+        pid = child.pid
+        assert pid is not None
+        assert len(child.stored(["Shade trees on every square"])) == 1
+        assert os.sched_getscheduler(pid) == os.SCHED_IDLE
+        assert child.encode(["Shade trees on every square"]).shape[0] == 1
+        assert os.sched_getscheduler(pid) == os.SCHED_OTHER
+        assert os.getpriority(os.PRIO_PROCESS, pid) == 19
+    finally:
+        child.stop()

@@ -50,6 +50,12 @@ def _checkpoint_loop(app: Flask) -> None:
             app.logger.exception("Checkpoint failed")
 
 
+# Threads running offloaded work (a seating plan, a harvest's answer, a checkpoint) hand the
+# interpreter back to the event loop, and so to the sockets, after at most this long (Python's
+# default is 5 ms).
+SWITCH_INTERVAL_SECONDS = 0.001
+
+
 def tune_garbage_collector() -> None:
     """Keep full collections rare: they stop every socket at once and show as latency spikes.
 
@@ -116,6 +122,7 @@ def start_background_work(app: Flask) -> None:
         gevent.spawn(_vector_loop, app)
     gevent.spawn(_checkpoint_loop, app)
     tune_garbage_collector()
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
 
 
 def database_of(app: Flask) -> Database:

@@ -41,6 +41,8 @@ OK, FAILED = b"+", b"-"
 # A request is a pickled (kind, arguments) pair; an answer is OK and the pickled value, or
 # FAILED and the error's text.
 NICENESS = 19
+# Requests nobody waits for: computed only when a processor is otherwise idle.
+BACKGROUND = frozenset({"stored"})
 # The child works on one processor (unless these are set): the numeric libraries' own threads
 # would take the others, those of the serving process, and wait for work spinning.
 NUMERIC_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -272,6 +274,7 @@ def _serve(requests: Connection, answers: Connection) -> None:
         loaded.wait()
         try:
             kind, arguments = pickle.loads(request)
+            _yield_to_sockets(kind in BACKGROUND)
             answer = OK + pickle.dumps(_work(kind, arguments), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as error:  # answered, so that the caller does not wait forever
             answer = FAILED + f"{type(error).__name__}: {error}".encode()
@@ -279,6 +282,19 @@ def _serve(requests: Connection, answers: Connection) -> None:
             answers.send_bytes(answer)
         except OSError:
             return
+
+
+def _yield_to_sockets(background: bool) -> None:
+    """Background work (the vectors of new notes) runs only on a processor nothing else wants
+    (SCHED_IDLE: the serving process's sockets and the machine's other work preempt it at
+    once); work someone waits for (a harvest, a document) runs at niceness 19, so that a busy
+    machine slows it down but never starves it."""
+    if not hasattr(os, "sched_setscheduler"):
+        return
+    policy = os.SCHED_IDLE if background else os.SCHED_OTHER
+    with contextlib.suppress(OSError):
+        if os.sched_getscheduler(0) != policy:
+            os.sched_setscheduler(0, policy, os.sched_param(0))
 
 
 def main(argv: list[str]) -> int:
