@@ -38,6 +38,7 @@ from worldcafe.services.harvest_cache import (
     only_added_since,
 )
 from worldcafe.services.join_fields import answer_counts, fields_of
+from worldcafe.services.long_reads import in_turns
 from worldcafe.services.rounds import active_round
 from worldcafe.services.text_input import clean_text
 from worldcafe.services.vectors import (
@@ -63,7 +64,8 @@ def _notes(db: Session, cafe: Cafe) -> list[tuple[Note, int]]:
 def synthesis_notes(db: Session, cafe: Cafe, *, anonymise: bool = False) -> list[synthesis.Note]:
     """The café's visible notes with their table, theme, round, question, votes and key mark.
 
-    One query of plain columns: this is read on every look at the harvest (its version)."""
+    One query of plain columns: this is read on every look at the harvest (its version), in
+    turns, so that the sockets of a big café are served while it is read."""
     insights = set(
         db.scalars(
             select(KeyInsight.note_id)
@@ -89,13 +91,13 @@ def synthesis_notes(db: Session, cafe: Cafe, *, anonymise: bool = False) -> list
         .outerjoin(votes, votes.c.note_id == Note.id)
         .where(Note.cafe_id == cafe.id, Note.deleted.is_(False), Note.hidden.is_(False))
         .order_by(Note.id)
-    ).all()
+    )
     themes = {
         theme.id: theme for theme in db.scalars(select(Theme).where(Theme.cafe_id == cafe.id))
     }
     questions: dict[tuple[int, int], str] = {}
     out = []
-    for note_id, text, language, table, theme_id, round_number, name, count in rows:
+    for note_id, text, language, table, theme_id, round_number, name, count in in_turns(rows):
         theme = themes[theme_id]
         if (theme_id, round_number) not in questions:
             questions[(theme_id, round_number)] = theme.question_for(round_number)

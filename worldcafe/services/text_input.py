@@ -26,6 +26,10 @@ def clean_text(value: object, *, field: Text, max_length: int, multiline: bool =
         value = ""
     if not isinstance(value, str):
         raise InvalidInput(N_("%(field)s must be text."), field=field)
+    if value.isprintable():
+        # The common case, checked in C: nothing below would be dropped or replaced (bidi
+        # controls, control, surrogate, private and unassigned characters are unprintable).
+        return _checked(value, field, max_length)
     kept = []
     for char in value:
         if char in _BIDI_CONTROLS:
@@ -36,7 +40,11 @@ def clean_text(value: object, *, field: Text, max_length: int, multiline: bool =
         if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") and char not in "\n\t":
             continue
         kept.append(" " if char in "\n\t" else char)
-    text = unicodedata.normalize("NFC", "".join(kept)).strip()
+    return _checked("".join(kept), field, max_length)
+
+
+def _checked(kept: str, field: Text, max_length: int) -> str:
+    text = unicodedata.normalize("NFC", kept).strip()
     if len(text) > max_length:
         raise InvalidInput(
             N_("%(field)s is too long: %(n)s characters, at most %(max)s."),

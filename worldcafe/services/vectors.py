@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from worldcafe import vector_process
 from worldcafe.models import Note
+from worldcafe.services.long_reads import in_turns
 
 if TYPE_CHECKING:
     import numpy as np
@@ -67,8 +68,8 @@ def stored_vector_data(db: Session, cafe_id: int) -> dict[str, bytes]:
     notes."""
     rows = db.execute(
         select(Note.id, Note.vector).where(Note.cafe_id == cafe_id, Note.vector.is_not(None))
-    ).all()
-    return {str(note_id): bytes(data) for note_id, data in rows if data is not None}
+    )
+    return {str(note_id): bytes(data) for note_id, data in in_turns(rows) if data is not None}
 
 
 def stored_vectors(db: Session, cafe_id: int) -> dict[str, np.ndarray]:
