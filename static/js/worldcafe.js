@@ -594,9 +594,14 @@
   var openPanels = {};
   var peopleFilter = "";
   var lastFocusedId = null;
-  document.addEventListener("toggle", function (event) {
-    var el = event.target;
-    if (el && el.matches && el.matches("details[data-keep-open]") && el.id) { openPanels[el.id] = el.open; }
+  // What the host chose, from the click on the panel's summary (keys press it too); not from
+  // "toggle" events, which also fire when a re-render (or htmx settling the new attributes)
+  // closes a panel the host had opened.
+  document.addEventListener("click", function (event) {
+    var summary = event.target.closest && event.target.closest("details[data-keep-open] > summary");
+    if (!summary) { return; }
+    var el = summary.parentElement;
+    if (el.id) { openPanels[el.id] = !el.open; }
   }, true);
   document.addEventListener("focusin", function (event) { lastFocusedId = event.target && event.target.id ? event.target.id : null; });
   function applyPeopleFilter() {

@@ -106,6 +106,9 @@ def test_setup_run_and_harvest_in_the_browser(server: LiveServer, open_page: Any
     expect(host.locator("#manage-table")).to_have_value(str(table_value))
     host.get_by_role("button", name="Move to this table now").click()
     expect(phones[0].locator("h1.table-heading")).to_contain_text(f"Table {other_number}")
+    # The console the move re-rendered keeps the panel open, also once htmx has settled it.
+    host.wait_for_timeout(300)
+    expect(host.locator("#manage-people")).to_have_attribute("open", "")
 
     for page, text in zip(
         phones,
