@@ -40,3 +40,20 @@ def test_a_note_that_wants_what_the_other_rejects_is_its_opposite() -> None:
     )
     assert opposite("Bike lanes, not parking", "Parking instead of bike lanes")
     assert not opposite("More trams, not more buses", "We need more trams")
+
+
+def test_french_ne_negates_with_its_particle_and_italian_ne_negates_nothing() -> None:
+    # Italian "se ne vanno" (they leave) is no negation.
+    assert not opposite(
+        "Troppi appartamenti sono diventati affitti brevi: i residenti se ne vanno",
+        "Troppi appartamenti sono diventati affitti brevi: i residenti vanno via",
+    )
+    # French: "ne … pas" once, "ne … plus" and "ne … personne" with their "ne", and
+    # "personne" (a person) alone is no negation.
+    assert opposite("Ce n'est pas une bonne idée", "C'est une bonne idée")
+    assert opposite("Il n'y a plus de logements pour les familles", "Il y a des logements")
+    assert opposite("Personne ne vient au marché", "Tout le monde vient au marché")
+    assert not opposite(
+        "Une personne âgée doit pouvoir traverser la place", "On doit pouvoir traverser la place"
+    )
+    assert not opposite("Pas de voitures dans le centre", "Aucune voiture dans le centre")

@@ -32,6 +32,7 @@ class _Lexicon:
     order: frozenset[str]
     contrast: frozenset[str]
     contrast_prefixes: tuple[str, ...]
+    after_ne: frozenset[str]
 
 
 def _entries(words: list[str], value: tuple[str, int]) -> list[tuple[str, tuple[str, int]]]:
@@ -61,6 +62,7 @@ def _lexicon() -> _Lexicon:
         frozenset(w.casefold() for w in raw["order"]),
         frozenset(w for w in contrast if not w.endswith("*")),
         tuple(w[:-1] for w in contrast if w.endswith("*")),
+        frozenset(w.casefold() for w in raw["french_after_ne"]),
     )
 
 
@@ -110,7 +112,6 @@ def stance(text: str) -> Stance:
     sequence: list[str | None] = []
     lexicon = _lexicon()
     seen_words = False
-    skipped: list[str] = []
     asserted: set[str] = set()
     rejected: set[str] = set()
     for clause in _CLAUSE.split(folded):
@@ -130,12 +131,12 @@ def stance(text: str) -> Stance:
             name, sign = meaning
             if name != "not":
                 poles.add((name, -sign if contrast else sign))
-            elif contrast and index == 0:
-                skipped.append(word)
-            else:
+            elif not (contrast and index == 0):  # "…, not X" opens a contrast: no denial
                 polarity ^= 1
-    # French "ne … pas" is one negation, not two.
-    if ("ne" in words or "n" in words) and words.count("pas") > skipped.count("pas"):
+    # French "ne … plus" / "ne … personne" (no more, nobody): those words negate only after
+    # "ne"; "ne … pas" is negated by its "pas" alone.
+    french_ne = ("ne" in words or "n" in words) and any(w in lexicon.after_ne for w in words)
+    if french_ne and not any(_meaning(w) == ("not", 1) for w in words):
         polarity ^= 1
     ranking = tuple(w[:6] for w in _ranked_items(folded))
     return Stance(
