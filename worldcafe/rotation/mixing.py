@@ -308,7 +308,7 @@ def plan_with_people(
     """Start each way (stopping at one that reaches the target), keep the best, search on;
     the state and the best seats found. Step budgets follow the nominal time limit; the
     deadline is only a safety cap (so that a seed gives one plan however busy the machine)."""
-    groups = _groups(instance, state.people) if instance.mix else []
+    groups = _groups(instance, state.people)  # [] per person when nothing is mixed
     best: tuple[tuple[int, int, int, int], Snapshot] | None = None
     starts: list[tuple[tuple[int, int, int, int], Snapshot]] = []
     # step budgets: a step costs about n * table size, so fewer of them in larger cafés
