@@ -71,6 +71,7 @@ __all__ = [
 
 ITERATIONS_PER_SECOND = 5_000
 DENSE_ITERATIONS_PER_SECOND = 500
+DENSE_WORK_PER_SECOND = 40_000_000  # and at most this much of its work (`DenseSearch.run`)
 PEOPLE_STEPS_PER_SECOND = 500
 SAFETY = 3.0  # the clock stops a search only at this many times the time limit
 DENSE_LIMIT = 200  # up to this many people, the vectorised search over whole neighbourhoods
@@ -357,7 +358,8 @@ def plan_rounds(instance: Instance, *, seed: int = 0, time_limit: float = 10.0) 
         )
     elif state.n <= DENSE_LIMIT:
         snap, _ = DenseSearch(state, target, deadline).run(
-            int(max(0.0, time_limit) * DENSE_ITERATIONS_PER_SECOND)
+            int(max(0.0, time_limit) * DENSE_ITERATIONS_PER_SECOND),
+            int(max(0.0, time_limit) * DENSE_WORK_PER_SECOND),
         )
     else:
         snap, _ = Search(state, target, deadline).run(

@@ -18,6 +18,10 @@ from worldcafe.rotation.search import MIX_MASK, W_REPEAT, Seating
 
 Ints = npt.NDArray[np.int64]
 BIG = 1 << 62
+# The work of an iteration, counted so that a budget of work follows its cost in time: the
+# entries of the arrays it builds (every round's meetings, swaps of the people in conflict,
+# moves) and, for numpy's calls, as much again as a small café's arrays hold.
+ITERATION_OVERHEAD = 40_000
 # A missing theme weighs like a few repeats while searching, so that the search can pass through
 # plans of lower coverage; the best plan is still chosen by coverage first.
 W_THEME_SEARCH = 2 * W_REPEAT
@@ -174,20 +178,29 @@ class DenseSearch:
         self.tc[p, self.theme[b]] += 1
         seat[p] = b
 
-    def run(self, budget: int) -> tuple[list[list[int]], tuple[int, int, int, int]]:
-        """Search for at most `budget` iterations; the best seats found and their cost."""
+    def run(
+        self, budget: int, work: int | None = None
+    ) -> tuple[list[list[int]], tuple[int, int, int, int]]:
+        """Search for at most `budget` iterations and `work` (see `ITERATION_OVERHEAD`); the
+        best seats found and their cost. Both are counted, not timed: the same seeds give the
+        same seats however fast the machine is."""
         rng = self.s.rng
         best3 = self.cost()
         best = cost = self.fold(best3)
         snap = self.seat.copy()
         stall = 0
         patience = self.patience
+        spent = 0
         for it in range(1, budget + 1):
             if self.done(best3) or not self.rounds:
+                break
+            if work is not None and spent >= work:
                 break
             if it % 16 == 0 and time.monotonic() > self.deadline:
                 break
             swap, move, exchange = self.neighbourhood(it, cost, best)
+            spent += ITERATION_OVERHEAD + self.meet.size * len(self.rounds)
+            spent += 4 * swap.size + move.size
             low = min(int(a.min()) if a.size else BIG for a in (swap, move, exchange))
             if low >= BIG:
                 self.shake(snap)
