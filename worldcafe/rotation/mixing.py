@@ -369,7 +369,8 @@ def plan_with_people(
     if cost[2] > target[0]:  # themes missed: the tabu search
         state.restore(snap)  # weighs them above mixing
         bad = tables_without_language(state)
-        found, _ = Search(state, target, deadline).run(budget)
+        # its gains come early here: it stops after half its budget without one
+        found, _ = Search(state, target, deadline).run(budget, quiet=budget // 2)
         state.restore(found)
         if tables_without_language(state) <= bad:  # it does not see languages
             snap = found
