@@ -64,7 +64,8 @@ def shape_row(v: int, k: int, rounds: int, themes: int, seed: int, time_limit: f
     how = " ".join(str(x) for x in recipe) if recipe else "search"
     return (
         f"{v:>5} {k:>3} {rounds:>4} {themes:>6} | {plan.score.repeat_pairs:>4} "
-        f"{plan.lower_bound:>5} {plan.score.theme_coverage:>6.3f} {plan.seconds:>7.2f} | {how}"
+        f"{plan.lower_bound:>5} {plan.score.theme_coverage:>6.3f} "
+        f"{f'{plan.seconds:.2f}/{time_limit:g}':>10} | {how}"
     )
 
 
@@ -145,9 +146,13 @@ def verify_new_orders(rounds: int = 12) -> str:
 
 
 def print_section(seed: int, time_limit: float) -> None:
-    print("\nshapes with a resolvable design (lb = lower bound on repeats)")
     print(
-        f"{'n':>5} {'k':>3} {'rnd':>4} {'themes':>6} | {'rep':>4} {'lb':>5} {'cov':>6} {'sec':>7} |"
+        "\nshapes with a resolvable design (lb = lower bound on repeats; sec/goal: the plan's "
+        "seconds beside the time limit, the goal for its wall time)"
+    )
+    print(
+        f"{'n':>5} {'k':>3} {'rnd':>4} {'themes':>6} | {'rep':>4} {'lb':>5} {'cov':>6} "
+        f"{'sec/goal':>10} |"
     )
     for shape in SHAPES:
         print(shape_row(*shape, seed, time_limit), flush=True)

@@ -17,7 +17,8 @@ to `DENSE_LIMIT` people (`dense.py`), conflict by conflict beyond (`search.py`).
 
 Determinism: every phase stops when it reaches the lower bound or after a step budget derived
 from the instance's size and the nominal `time_limit` (`ITERATIONS_PER_SECOND` and the like per
-second, set well below what a loaded 2-core machine manages), so the same input and seed give
+second, set well below what a loaded 2-core machine manages; the dense search also counts
+its work, which grows with rounds times people squared), so the same input and seed give
 the same plan however busy the machine is; the clock is consulted only as a safety cap at
 `SAFETY` times the limit, never reached in normal use. The price: on a fast machine part of the
 time limit goes unused, and on a machine slow enough to hit the cap the plan depends on its
@@ -71,6 +72,7 @@ __all__ = [
 
 ITERATIONS_PER_SECOND = 5_000
 DENSE_ITERATIONS_PER_SECOND = 500
+DENSE_WORK_PER_SECOND = 60_000_000  # and at most this much of its work (`DenseSearch.run`)
 PEOPLE_STEPS_PER_SECOND = 500
 SAFETY = 3.0  # the clock stops a search only at this many times the time limit
 DENSE_LIMIT = 200  # up to this many people, the vectorised search over whole neighbourhoods
@@ -357,7 +359,8 @@ def plan_rounds(instance: Instance, *, seed: int = 0, time_limit: float = 10.0) 
         )
     elif state.n <= DENSE_LIMIT:
         snap, _ = DenseSearch(state, target, deadline).run(
-            int(max(0.0, time_limit) * DENSE_ITERATIONS_PER_SECOND)
+            int(max(0.0, time_limit) * DENSE_ITERATIONS_PER_SECOND),
+            int(max(0.0, time_limit) * DENSE_WORK_PER_SECOND),
         )
     else:
         snap, _ = Search(state, target, deadline).run(

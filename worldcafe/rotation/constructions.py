@@ -125,8 +125,26 @@ def _difference_rows(
     """
     best: list[list[int]] = [[0] * g]
     rows: list[list[int]] = [[0] * g]
-    used = [[{0} for _ in range(g)] for _ in range(g)]
+    full = (1 << m) - 1
+    # used[x][y]: the differences row[x] - row[y] taken, as bits over Z_m
+    used = [[1] * g for _ in range(g)]
+    # taken[a]: the residues modulo `residues` of column a's entries so far (a > 0)
+    taken = [1] * g
     nodes = 0
+
+    def rotate(mask: int, by: int) -> int:
+        """The bits of mask shifted by `by` around Z_m: d taken gives v = d + by taken."""
+        return ((mask << by) | (mask >> (m - by))) & full if by else mask
+
+    def mark(row: list[int], on: bool) -> None:
+        for x in range(g):
+            for y in range(g):
+                if x != y:
+                    bit = 1 << (row[x] - row[y]) % m
+                    used[x][y] = used[x][y] | bit if on else used[x][y] & ~bit
+            if residues and x:
+                bit = 1 << row[x] % residues
+                taken[x] = taken[x] | bit if on else taken[x] & ~bit
 
     def extend(row: list[int]) -> bool:
         nonlocal nodes, best
@@ -138,26 +156,26 @@ def _difference_rows(
             rows.append(list(row))
             if len(rows) > len(best):
                 best = [list(r) for r in rows]
-            for x in range(g):
-                for y in range(g):
-                    if x != y:
-                        used[x][y].add((row[x] - row[y]) % m)
+            mark(row, True)
             if len(rows) >= want or extend([0]):
                 return True
             rows.pop()
-            for x in range(g):
-                for y in range(g):
-                    if x != y:
-                        used[x][y].discard((row[x] - row[y]) % m)
+            mark(row, False)
             return False
-        for v in range(m):
-            if residues and a and any((f[a] - v) % residues == 0 for f in rows):
+        banned = 0
+        for b in range(a):
+            banned |= rotate(used[a][b], row[b])
+        free = full & ~banned
+        while free:
+            low = free & -free
+            free ^= low
+            v = low.bit_length() - 1
+            if residues and a and taken[a] >> (v % residues) & 1:
                 continue
-            if all((v - row[b]) % m not in used[a][b] for b in range(a)):
-                row.append(v)
-                if extend(row):
-                    return True
-                row.pop()
+            row.append(v)
+            if extend(row):
+                return True
+            row.pop()
         return False
 
     extend([0])

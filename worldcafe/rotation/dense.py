@@ -4,7 +4,10 @@ Dotú and Van Hentenryck's neighbourhood: in each round, each person sitting wit
 met before (or back on a theme they visited) may swap with anyone at another table, or move to
 a table one smaller; the best such change that is not tabu is made. With numpy the whole
 neighbourhood of all rounds is a handful of array operations per iteration, which is what makes
-this affordable in Python.
+this affordable in Python. Sums over a table's people are integer gathers over a table of who
+sits where, not matrix products: those would start a numeric library's threads, which wait
+spinning for a busy processor. The search stops at a budget of iterations and one of work
+(what its arrays hold), so that many rounds of many people fit the time limit as well.
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ from worldcafe.rotation.search import MIX_MASK, W_REPEAT, Seating
 
 Ints = npt.NDArray[np.int64]
 BIG = 1 << 62
+# The work of an iteration, counted so that a budget of work follows its cost in time: the
+# entries of the arrays it builds (every round's meetings, swaps of the people in conflict,
+# moves) and, for numpy's calls, as much again as a small café's arrays hold.
+ITERATION_OVERHEAD = 40_000
 # A missing theme weighs like a few repeats while searching, so that the search can pass through
 # plans of lower coverage; the best plan is still chosen by coverage first.
 W_THEME_SEARCH = 2 * W_REPEAT
@@ -31,6 +38,7 @@ class DenseSearch:
         self.target = target
         self.deadline = deadline
         n, self.m = s.n, len(s.cap)
+        self.n = n
         self.rounds = list(range(s.played, s.n_rounds))
         self.seat = np.array([s.seat[r] for r in self.rounds], dtype=np.int64).reshape(-1, n)
         self.meet = np.array(s.meet, dtype=np.int64).reshape(n, n)
@@ -94,13 +102,14 @@ class DenseSearch:
         onehot = np.zeros((n_r, n, self.m), dtype=np.int64)
         rr, pp = np.nonzero(here)
         onehot[rr, pp, seat[rr, pp]] = 1
+        sizes = onehot.sum(axis=1)
+        members = self.members(sizes)  # [round, table, seat]; n: an empty seat
         a_cost = self.add[self.meet] + self.extra
-        as_float = onehot.astype(np.float64)  # BLAS products; every value is a small integer
-        join = np.rint(np.matmul(a_cost.astype(np.float64)[None], as_float)).astype(np.int64)
-        prev_cost = (self.add_prev[self.meet] + self.extra).astype(np.float64)
-        prev = np.rint(np.matmul(prev_cost[None], as_float))
-        leave = -np.take_along_axis(prev.astype(np.int64), sc[:, :, None], 2)[:, :, 0]
-        bad = np.matmul(((self.meet >= 2) | self.marked).astype(np.float64)[None], as_float)
+        join = self.per_table(a_cost, members)
+        leave = -np.take_along_axis(
+            self.per_table(self.add_prev[self.meet] + self.extra, members), sc[:, :, None], 2
+        )[:, :, 0]
+        bad = self.per_table(((self.meet >= 2) | self.marked).astype(np.int64), members)
         conflict = np.take_along_axis(bad, sc[:, :, None], 2)[:, :, 0] > 0
         th = self.theme[sc]
         own = self.tc[self.rows[None, :], th]
@@ -132,7 +141,6 @@ class DenseSearch:
         )
         swap[blocked] = BIG
 
-        sizes = onehot.sum(axis=1)
         own_size = np.take_along_axis(sizes, sc, 1)
         fits = self.is_open & (sizes < self.cap[None, :])
         gain_t = (self.tc[:, self.theme] == 0).astype(np.int64)[None] - (own == 1)[:, :, None]
@@ -145,9 +153,11 @@ class DenseSearch:
         # whole groups changing tables: only themes change, so only coverage gains are offered
         stay = th[:, :, None] == self.theme[None, None, :]
         per_person = np.where(stay, 0, -self.w[None, :, None] * gain_t)
-        per_table = np.matmul(onehot.transpose(0, 2, 1), per_person)  # [round, table, to table]
+        # [round, table, to table]: what a table's people gain on the other table's theme
+        padded = np.concatenate([per_person, np.zeros((n_r, 1, self.m), np.int64)], axis=1)
+        per_table = padded[np.arange(n_r)[:, None, None], members].sum(axis=2)
         exchange = per_table + per_table.transpose(0, 2, 1)
-        hosted = np.matmul(onehot.transpose(0, 2, 1), (~self.movable).astype(np.int64)) > 0
+        hosted = np.append(~self.movable, False)[members].any(axis=2)
         fits_other = (sizes[:, :, None] <= self.cap[None, None, :]) & (
             sizes[:, None, :] <= self.cap[None, :, None]
         )
@@ -155,6 +165,31 @@ class DenseSearch:
         ok_x = usable[:, :, None] & usable[:, None, :] & fits_other & (exchange < 0)
         exchange[~ok_x] = BIG
         return swap, move, exchange
+
+    def members(self, sizes: Ints) -> Ints:
+        """Who sits at each table of each round, [round, table, seat], padded with n."""
+        seat = self.seat
+        n_r, n = seat.shape
+        key = np.where(seat >= 0, seat, self.m)  # the absent last
+        order = np.argsort(key, axis=1, kind="stable")
+        tables = np.take_along_axis(key, order, 1)
+        first = np.cumsum(sizes, axis=1) - sizes
+        real = tables < self.m
+        where = np.minimum(tables, self.m - 1)
+        rank = np.arange(n)[None, :] - np.take_along_axis(first, where, 1)
+        out = np.full((n_r, self.m, max(1, int(sizes.max(initial=0)))), n, dtype=np.int64)
+        rows = np.broadcast_to(np.arange(n_r)[:, None], order.shape)
+        out[rows[real], tables[real], rank[real]] = order[real]
+        return out
+
+    def per_table(self, pair: Ints, members: Ints) -> Ints:
+        """[round, person, table]: the sum of pair[person, x] over the people x at the table
+        (integer gathers: no threads of a numeric library waiting for a busy processor)."""
+        n = self.n
+        padded = np.zeros((n, n + 1), dtype=np.int64)
+        padded[:, :n] = pair
+        summed: Ints = padded[:, members].sum(axis=3).transpose(1, 0, 2)
+        return summed
 
     def apply(self, i: int, p: int, b: int) -> None:
         """Seat p at table b in planned round i (meetings and themes follow)."""
@@ -174,20 +209,29 @@ class DenseSearch:
         self.tc[p, self.theme[b]] += 1
         seat[p] = b
 
-    def run(self, budget: int) -> tuple[list[list[int]], tuple[int, int, int, int]]:
-        """Search for at most `budget` iterations; the best seats found and their cost."""
+    def run(
+        self, budget: int, work: int | None = None
+    ) -> tuple[list[list[int]], tuple[int, int, int, int]]:
+        """Search for at most `budget` iterations and `work` (see `ITERATION_OVERHEAD`); the
+        best seats found and their cost. Both are counted, not timed: the same seeds give the
+        same seats however fast the machine is."""
         rng = self.s.rng
         best3 = self.cost()
         best = cost = self.fold(best3)
         snap = self.seat.copy()
         stall = 0
         patience = self.patience
+        spent = 0
         for it in range(1, budget + 1):
             if self.done(best3) or not self.rounds:
+                break
+            if work is not None and spent >= work:
                 break
             if it % 16 == 0 and time.monotonic() > self.deadline:
                 break
             swap, move, exchange = self.neighbourhood(it, cost, best)
+            spent += ITERATION_OVERHEAD + self.meet.size * len(self.rounds)
+            spent += 4 * swap.size + move.size
             low = min(int(a.min()) if a.size else BIG for a in (swap, move, exchange))
             if low >= BIG:
                 self.shake(snap)

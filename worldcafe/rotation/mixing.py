@@ -308,7 +308,7 @@ def plan_with_people(
     """Start each way (stopping at one that reaches the target), keep the best, search on;
     the state and the best seats found. Step budgets follow the nominal time limit; the
     deadline is only a safety cap (so that a seed gives one plan however busy the machine)."""
-    groups = _groups(instance, state.people) if instance.mix else []
+    groups = _groups(instance, state.people)  # [] per person when nothing is mixed
     best: tuple[tuple[int, int, int, int], Snapshot] | None = None
     starts: list[tuple[tuple[int, int, int, int], Snapshot]] = []
     # step budgets: a step costs about n * table size, so fewer of them in larger cafés
@@ -369,7 +369,8 @@ def plan_with_people(
     if cost[2] > target[0]:  # themes missed: the tabu search
         state.restore(snap)  # weighs them above mixing
         bad = tables_without_language(state)
-        found, _ = Search(state, target, deadline).run(budget)
+        # its gains come early here: it stops after half its budget without one
+        found, _ = Search(state, target, deadline).run(budget, quiet=budget // 2)
         state.restore(found)
         if tables_without_language(state) <= bad:  # it does not see languages
             snap = found

@@ -134,20 +134,20 @@ class PeopleState:
         can still change."""
         n = self.n
         left, right = np.triu_indices(self.table.shape[2], 1)
-        bad = apart = mix = 0
-        repeats = spread = 0.0
-        for r in range(self.s.n_rounds):
-            a, b = self.table[r][:, left], self.table[r][:, right]
-            met = self.meet[a, b]
-            real = (a < n) & (b < n)
-            extra = np.where(real, met - 1, 0)
-            share = np.where(real, met, 1)
-            repeats += float((extra / share).sum())  # a pair met m times: m - 1, over m rounds
-            spread += float((extra * extra / share).sum())
-            mix += int(self.mix[a, b].sum())
-            if r in self.planned and self.check_lang:
-                apart += int(self.apart[a, b].sum())
-                bad += int(((self.table_masks(r) == 0) & self.is_open[r]).sum())
+        a, b = self.table[:, :, left], self.table[:, :, right]  # every round at once
+        met = self.meet[a, b]
+        real = (a < n) & (b < n)
+        extra = np.where(real, met - 1, 0)
+        share = np.where(real, met, 1)
+        repeats = float((extra / share).sum())  # a pair met m times: m - 1, over m rounds
+        spread = float((extra * extra / share).sum())
+        mix = int(self.mix[a, b].sum())
+        bad = apart = 0
+        if self.check_lang and self.planned:
+            rs = np.array(sorted(self.planned), dtype=np.int64)
+            apart = int(self.apart[a[rs], b[rs]].sum())
+            masks = np.bitwise_and.reduce(self.lang[self.table[rs]], axis=2)
+            bad = int(((masks == 0) & self.is_open[rs]).sum())
         distinct = (self.tc > 0).sum(axis=1)
         theme = int(((self.den - distinct) * self.units).sum())
         wasted = round(repeats) + mix

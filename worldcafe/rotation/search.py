@@ -367,17 +367,20 @@ class Search:
             if self.s.missing(x) > 0:
                 self.lacking.append(x)
 
-    def run(self, budget: int) -> tuple[list[list[int]], tuple[int, int, int, int]]:
-        """Search for at most `budget` iterations; returns the best seats found and their cost."""
+    def run(
+        self, budget: int, quiet: int | None = None
+    ) -> tuple[list[list[int]], tuple[int, int, int, int]]:
+        """Search for at most `budget` iterations, and no more than `quiet` after the last
+        gain; returns the best seats found and their cost."""
         s, rng = self.s, self.s.rng
         best_cost3 = s.cost()
         cost = self.total()
         best = cost
         best_snap = s.snapshot()
-        stall = 0
+        stall = last_gain = 0
         patience = 2000 + 20 * s.n
         for it in range(1, budget + 1):
-            if self.done(best_cost3):
+            if self.done(best_cost3) or (quiet is not None and it - last_gain > quiet):
                 break
             if it % 256 == 0 and time.monotonic() > self.deadline:
                 break
@@ -396,7 +399,7 @@ class Search:
                 self.tabu[r][q] = it + tenure
             if cost < best:
                 best, best_cost3, best_snap = cost, s.cost(), s.snapshot()
-                stall = 0
+                stall, last_gain = 0, it
             else:
                 stall += 1
                 if stall > patience:

@@ -73,17 +73,38 @@ def greedy_round(state: Seating, r: int) -> None:
 
 
 def seat_groups(state: Seating, r: int, groups: list[list[int]]) -> None:
-    """Seat prepared groups (one per open table) in round r, matching groups to tables by theme."""
-    tables = list(state.open[r])
-    for group in sorted(groups, key=len, reverse=True):
-        fits = [t for t in tables if state.cap[t] >= len(group)]
-        best = min(
-            fits,
-            key=lambda t: sum(state.tcount[p][state.theme[t]] for p in group) - 1e-3 * state.cap[t],
-        )
-        tables.remove(best)
+    """Seat prepared groups (one per open table) in round r, matching groups to tables by theme.
+
+    Largest group first, each at the free table that fits it where its people have sat on that
+    table's theme least often (ties: the larger table, then the first); the sums for every
+    group and table at once, as a group's seating leaves the others' theme counts as they are.
+    """
+    tables = np.array(state.open[r], dtype=np.int64)
+    order = sorted(groups, key=len, reverse=True)
+    if not order or not tables.size:
+        return
+    width = max(1, max(len(group) for group in order))
+    people = sorted({p for group in order for p in group})
+    row = {p: i for i, p in enumerate(people)}
+    counts = np.zeros((len(people) + 1, state.n_themes), dtype=np.int64)  # last: empty seat
+    for p in people:
+        counts[row[p]] = state.tcount[p]
+    padded = np.full((len(order), width), len(people), dtype=np.int64)
+    for i, group in enumerate(order):
+        padded[i, : len(group)] = [row[p] for p in group]
+    theme = np.array(state.theme, dtype=np.int64)[tables]
+    cap = np.array(state.cap, dtype=np.int64)[tables]
+    # key[i, j]: times group i's people sat on table j's theme, less a thousandth of its size
+    key = counts[padded][:, :, theme].sum(axis=1) - 1e-3 * cap
+    free = np.ones(tables.size, dtype=bool)
+    for i, group in enumerate(order):
+        fits = free & (cap >= len(group))
+        if not fits.any():
+            raise ValueError("no free table fits the group")
+        j = int(np.argmin(np.where(fits, key[i], np.inf)))
+        free[j] = False
         for p in group:
-            state.place(r, p, best)
+            state.place(r, p, int(tables[j]))
 
 
 def relabel(state: Seating, steps: int, deadline: float = float("inf")) -> None:
