@@ -419,7 +419,9 @@
     if (shownCard === key) { return; }
     shownCard = key;
     card.focus({ preventScroll: true });
-    if (navigator.vibrate) { try { navigator.vibrate([200, 100, 200]); } catch (e) { /* not allowed */ } }
+    // Browsers let a page vibrate only once it has been touched; before that, no buzz (and no error).
+    var touched = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+    if (navigator.vibrate && touched) { try { navigator.vibrate([200, 100, 200]); } catch (e) { /* not allowed */ } }
   }
   document.addEventListener("click", function (event) {
     var ok = event.target.closest("[data-dismiss-card]");
@@ -649,6 +651,8 @@
     applyPeopleFilter();
     restorePicked();
   }
+  // Right after the swap as well: otherwise the panel shows closed until htmx has settled.
+  document.addEventListener("htmx:afterSwap", restoreConsole);
   document.addEventListener("htmx:afterSettle", restoreConsole);
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail && event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("[data-reset-on-success]");

@@ -54,6 +54,13 @@ def test_setup_run_and_harvest_in_the_browser(server: LiveServer, open_page: Any
     assert all(links.values()), links
 
     host = open_page(str(links["host"]), TABLET)
+    refused: list[str] = []  # what the page's Content-Security-Policy blocked
+    host.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     projector = open_page(str(links["projector"]), PROJECTOR)
     phones = []
     for index, (name, locale) in enumerate(
@@ -126,6 +133,8 @@ def test_setup_run_and_harvest_in_the_browser(server: LiveServer, open_page: Any
     host.get_by_role("button", name="End round", exact=True).click()
     host.get_by_role("dialog").get_by_role("button", name="End round now").click()
     expect(host.get_by_role("heading", name=re.compile("ended"))).to_be_visible()
+    # Every swap of the console kept to the policy (htmx settles no inline style).
+    assert refused == []
 
     organiser.get_by_role("link", name="Harvest and downloads").click()
     expect(organiser.get_by_role("heading", name=re.compile("Harvest"))).to_be_visible()
