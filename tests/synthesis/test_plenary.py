@@ -8,10 +8,10 @@ from typing import Any
 
 import numpy as np
 
-from worldcafe.synthesis import Note, synthesis_to_json, synthesize
+from worldcafe.synthesis import Note, encode, synthesis_to_json, synthesize
 from worldcafe.synthesis.normalise import analyse
 from worldcafe.synthesis.notes import natural_key
-from worldcafe.synthesis.points import Material, _quotes
+from worldcafe.synthesis.points import Material, _dissent, _quotes
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -138,6 +138,35 @@ def test_opposite_notes_in_a_point_are_dissent_not_support() -> None:
         if "a1" in point.notes and "a4" in point.notes:
             assert "a4" in point.dissent and "a1" not in point.dissent
     assert not any({"a1", "a4"} <= set(g) for g in s.tables[0].duplicates)
+
+
+def test_a_negated_note_on_another_idea_of_the_theme_is_no_dissent() -> None:
+    """Dissent says one idea the other way. "Rents are no longer affordable" and "social
+    housing in the centre, not only on the edge" share a theme, and one holds a negation,
+    but neither is the other's dissent; "allowed" against "banned" is."""
+    texts = {
+        "h": ("Il comune dovrebbe comprare gli edifici vuoti e affittarli alle famiglie", "it"),
+        "r1": ("Die Mieten in der Altstadt sind für normale Familien nicht mehr bezahlbar", "de"),
+        "r2": (
+            "Des logements sociaux au cœur de la vieille ville, pas seulement en périphérie",
+            "fr",
+        ),
+        "a1": ("Cruise ships should be banned from the old harbour", "en"),
+        "a2": ("Cruise ships should be allowed in the old harbour", "en"),
+    }
+    vectors = dict(zip(texts, encode([t for t, _ in texts.values()]), strict=True))
+    material = Material(
+        notes={
+            i: Note(i, "Table 1", "Housing", t, language=lang) for i, (t, lang) in texts.items()
+        },
+        analysed={i: analyse(t, lang) for i, (t, lang) in texts.items()},
+        vectors={i: v / np.linalg.norm(v) for i, v in vectors.items()},
+        language="it",
+        duplicate_of={},
+    )
+    central = {i: 0.5 for i in texts}
+    assert _dissent(["h", "r1", "r2"], "h", central, material) == []
+    assert _dissent(["a1", "a2"], "a1", central, material) == ["a2"]
 
 
 def test_huge_words_control_characters_and_punctuation_only_notes() -> None:

@@ -57,3 +57,9 @@ def test_french_ne_negates_with_its_particle_and_italian_ne_negates_nothing() ->
         "Une personne âgée doit pouvoir traverser la place", "On doit pouvoir traverser la place"
     )
     assert not opposite("Pas de voitures dans le centre", "Aucune voiture dans le centre")
+
+
+def test_english_contracted_negations_flip_a_note() -> None:
+    assert opposite("Cars don't belong in the old town", "Cars belong in the old town")
+    assert opposite("Tourists can’t park here", "Tourists can park here")
+    assert not opposite("Tourists can't park here", "Visitors cannot park here")

@@ -27,7 +27,7 @@ from .titles import Candidate, make_title, title_language
 MAX_POINTS = 7
 MAX_QUOTES = 3
 OUTLIER_MARGIN = 0.08  # in cosine to the centre, on vectors with the theme's mean taken out
-DISSENT_SIMILARITY = 0.45
+DISSENT_SIMILARITY = 0.6  # dissent says the same idea the other way: as close as SAME_IDEA
 QUOTE_REDUNDANT = 0.9
 QUOTE_SAME_WORDS = 0.8  # share of content words two quotes have in common
 QUOTE_CONTAINED = 0.8  # share of the shorter quote's content words found in the other

@@ -75,8 +75,14 @@ def _words(text: str) -> list[str]:
     return [w for token in _WORD.findall(text) for w in token.split("'") if w]
 
 
+_CONTRACTED_NOT = re.compile(r"n't\b")
+
+
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).replace("’", "'").casefold()
+    # English "don't", "can't", "isn't": the "n't" is a "not" ("ca not" and "wo not" are
+    # no words of the lexicon, so only the negation counts).
+    folded = unicodedata.normalize("NFKC", text).replace("’", "'").casefold()
+    return _CONTRACTED_NOT.sub(" not", folded)
 
 
 def _meaning(word: str) -> tuple[str, int] | None:
