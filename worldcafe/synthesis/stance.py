@@ -118,6 +118,7 @@ def stance(text: str) -> Stance:
     sequence: list[str | None] = []
     lexicon = _lexicon()
     seen_words = False
+    negation_word = False  # any word of the negations, even one opening a contrast
     asserted: set[str] = set()
     rejected: set[str] = set()
     for clause in _CLAUSE.split(folded):
@@ -135,6 +136,7 @@ def stance(text: str) -> Stance:
                     (rejected if contrast else asserted).add(word[:6])
                 continue
             name, sign = meaning
+            negation_word = negation_word or name == "not"
             if name != "not":
                 poles.add((name, -sign if contrast else sign))
             elif not (contrast and index == 0):  # "…, not X" opens a contrast: no denial
@@ -142,7 +144,7 @@ def stance(text: str) -> Stance:
     # French "ne … plus" / "ne … personne" (no more, nobody): those words negate only after
     # "ne"; "ne … pas" is negated by its "pas" alone.
     french_ne = ("ne" in words or "n" in words) and any(w in lexicon.after_ne for w in words)
-    if french_ne and not any(_meaning(w) == ("not", 1) for w in words):
+    if french_ne and not negation_word:
         polarity ^= 1
     ranking = tuple(w[:6] for w in _ranked_items(folded))
     return Stance(
