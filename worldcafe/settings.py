@@ -151,7 +151,7 @@ def checked_settings(config: Mapping[str, Any], instance_path: Path) -> dict[str
         "BASE_URL": _base_url(base_url) if base_url else None,
         "ALLOWED_HOSTS": _allowed_hosts(config.get("ALLOWED_HOSTS")),
         "NOTE_VECTORS": _switch("NOTE_VECTORS", config.get("NOTE_VECTORS")),
-        "PLAN_SECONDS": _positive("PLAN_SECONDS", config.get("PLAN_SECONDS", 2.0), float),
+        "PLAN_SECONDS": _positive("PLAN_SECONDS", config.get("PLAN_SECONDS", 1.0), float),
         "NOTE_RATE_PER_MINUTE": int(
             _positive("NOTE_RATE_PER_MINUTE", config.get("NOTE_RATE_PER_MINUTE", 20), int)
         ),

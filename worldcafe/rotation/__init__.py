@@ -73,7 +73,7 @@ __all__ = [
 ITERATIONS_PER_SECOND = 5_000
 DENSE_ITERATIONS_PER_SECOND = 500
 DENSE_WORK_PER_SECOND = 60_000_000  # and at most this much of its work (`DenseSearch.run`)
-PEOPLE_STEPS_PER_SECOND = 500
+PEOPLE_STEPS_PER_SECOND = 1_000
 SAFETY = 3.0  # the clock stops a search only at this many times the time limit
 DENSE_LIMIT = 200  # up to this many people, the vectorised search over whole neighbourhoods
 

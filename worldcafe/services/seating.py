@@ -17,7 +17,7 @@ from worldcafe.rotation.people import spoken as spoken_codes
 from worldcafe.services.errors import Conflict
 from worldcafe.services.join_fields import LANGUAGES_KEY, fields_of, languages_field
 
-PLAN_SECONDS = 2.0
+PLAN_SECONDS = 1.0
 
 
 @dataclass(frozen=True)

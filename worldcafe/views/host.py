@@ -100,7 +100,7 @@ def _done(cafe_id: int, secret: str) -> str | BaseResponse:
 
 
 def _plan_seconds() -> float:
-    return float(current_app.config.get("PLAN_SECONDS", 2.0))
+    return float(current_app.config.get("PLAN_SECONDS", 1.0))
 
 
 PLAN_ATTEMPTS = 3
