@@ -115,8 +115,10 @@ def test_every_catalogue_compiles_without_fuzzy_entries_and_matches_its_mo(lang:
     assert actual == expected, f"{lang}: run make translations (the .mo is older than the .po)"
 
 
-@pytest.mark.parametrize("lang", ["en", "de"])
-def test_english_and_german_translate_every_message_of_the_app(lang: str) -> None:
+@pytest.mark.parametrize("lang", APP_LANGUAGES)
+def test_every_language_translates_every_message_of_the_app_in_every_plural_form(
+    lang: str,
+) -> None:
     catalogue = _catalogue(lang)
     missing = sorted(m for m in _source_messages() if not catalogue.get(m))
     assert not missing, f"not in the {lang} catalogue (run make translations): {missing}"

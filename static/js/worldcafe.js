@@ -157,6 +157,19 @@
 
   // ----- projector: a wall or list longer than the screen turns its pages by itself -----
   var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  // The pages' tops: each page starts at the first item the page before did not show whole.
+  function pageTops(list, items) {
+    // an item's offsetTop counts from its offset parent: the list itself (positioned), or
+    // else an ancestor, from which the list's own offsetTop is taken away
+    var base = items[0].offsetParent === list ? 0 : list.offsetTop;
+    var tops = [0];
+    items.forEach(function (li) {
+      var top = li.offsetTop - base;
+      var last = tops[tops.length - 1];
+      if (top + li.offsetHeight > last + list.clientHeight + 2 && top > last) { tops.push(top); }
+    });
+    return tops;
+  }
   function turnPages() {
     document.querySelectorAll("[data-autopage]").forEach(function (list) {
       var label = list.closest("section") && list.closest("section").querySelector("[data-wall-page]");
@@ -166,15 +179,12 @@
         if (label) { label.textContent = ""; }
         return;
       }
-      var bottom = list.scrollTop + list.clientHeight;
-      var next = items.filter(function (li) { return li.offsetTop + li.offsetHeight > bottom + 2; })[0];
-      var top = next ? next.offsetTop - list.offsetTop : 0;
-      if (top <= list.scrollTop) { top = 0; }
-      list.scrollTo({ top: top, behavior: reducedMotion ? "auto" : "smooth" });
+      var tops = pageTops(list, items);
+      var page = tops.filter(function (top) { return top <= list.scrollTop + 2; }).length;
+      var next = page < tops.length ? page : 0;  // the page after the one shown, or the first
+      list.scrollTo({ top: tops[next], behavior: reducedMotion ? "auto" : "smooth" });
       if (label) {
-        var pages = Math.ceil(list.scrollHeight / list.clientHeight);
-        var page = Math.min(pages, Math.floor(top / list.clientHeight) + 1);
-        label.textContent = fill(t("pageOf", "page {n} of {total}"), { n: page, total: pages });
+        label.textContent = fill(t("pageOf", "page {n} of {total}"), { n: next + 1, total: tops.length });
       }
     });
   }
@@ -673,5 +683,5 @@
     }).catch(function () { button.disabled = false; focusAfterSwap = null; });
   });
 
-  window.worldcafe = { socket: socket, outbox: readOutbox, csrfToken: csrfToken };
+  window.worldcafe = { socket: socket, outbox: readOutbox, csrfToken: csrfToken, turnPages: turnPages };
 })();

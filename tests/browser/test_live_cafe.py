@@ -133,3 +133,46 @@ def test_a_cafe_runs_two_rounds_live(server: LiveServer, open_page: Any) -> None
             if name in names_b:
                 expect(page.get_by_role("list", name=notes)).to_contain_text("Free public wifi")
     assert moved >= 4
+
+
+def test_the_projector_wall_turns_its_pages_to_every_note(
+    server: LiveServer, open_page: Any
+) -> None:
+    links = server.create_cafe(CAFE)
+    host = open_page(links["host_url"], TABLET)
+    projector = open_page(links["projector_url"], {"width": 1280, "height": 720})
+    phones = [_join(open_page, links["join_url"], f"Guest {i}") for i in range(2)]
+    host.get_by_role("button", name="Start round").click()
+    for page in phones:
+        expect(page.locator("h1.table-heading")).to_have_text(re.compile(r"Table \d"))
+    texts = [f"Idea number {k}: " + "a longer sentence about the library " * 2 for k in range(12)]
+    for k, text in enumerate(texts):
+        phone = phones[k % 2]
+        phone.get_by_label("Your note").fill(text)
+        phone.get_by_role("button", name="Add note").click()
+        expect(phone.locator(".note", has_text=f"Idea number {k}:")).not_to_have_class(
+            re.compile("pending")
+        )
+    wall = projector.locator("#wall")
+    expect(wall.locator("li")).to_have_count(len(texts))
+    assert wall.evaluate("w => w.scrollHeight > w.clientHeight + 4"), "the wall does not overflow"
+
+    def whole_on_screen() -> set[int]:
+        return set(
+            wall.evaluate(
+                """w => Array.from(w.children).map((li, i) => {
+                    const a = li.getBoundingClientRect(), b = w.getBoundingClientRect();
+                    return a.top >= b.top - 1 && a.bottom <= b.bottom + 1 ? i : -1;
+                }).filter(i => i >= 0)"""
+            )
+        )
+
+    seen = whole_on_screen()
+    label = projector.locator("[data-wall-page]")
+    for _ in range(8):
+        projector.evaluate("window.worldcafe.turnPages()")
+        projector.wait_for_timeout(800)  # the smooth scroll settles
+        seen |= whole_on_screen()
+        if wall.evaluate("w => w.scrollTop") > 0:
+            expect(label).to_have_text(re.compile(r"page [2-9] of \d"))
+    assert seen == set(range(len(texts))), f"notes never shown whole: {set(range(12)) - seen}"
