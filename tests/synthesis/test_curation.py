@@ -112,3 +112,21 @@ def test_round_trip_through_json() -> None:
 def test_malformed_curations_are_refused(bad: Any) -> None:
     with pytest.raises(ValueError):
         Curation.from_dict(bad)
+
+
+def test_a_merged_cluster_quotes_a_note_on_the_idea_it_is_named_after(
+    labelled_notes: list[Note],
+) -> None:
+    plain = synthesis_to_json(synthesize(labelled_notes))
+    first, second = _cluster(plain, "d1"), _cluster(plain, "d6")
+    assert first["id"] != second["id"] and len(first["notes"]) > 1 and len(second["notes"]) > 1
+    curation = Curation()
+    curation.merge(["d1", "d6"])
+    merged = _cluster(synthesis_to_json(synthesize(labelled_notes, curation)), "d1")
+    texts = {n.note_id: n.text for n in labelled_notes}
+    stem = merged["label"].rstrip("…. ").lower()
+    sources = [i for i in merged["notes"] if stem and stem in texts[i].lower()]
+    assert sources, (merged["label"], [texts[i] for i in merged["notes"]])
+    idea = first if sources[0] in first["notes"] else second
+    assert merged["representative"] in idea["notes"]
+    assert merged["representative"] != sources[0]

@@ -92,9 +92,10 @@ def _headline(
     rows: Sequence[int],
     notes: dict[str, Note],
     language: str,
-) -> str:
+) -> tuple[str, int]:
     """A cluster's name: a headline cut from its own most central note (the café's language
-    where one of its notes is written in it), as the plenary points are titled."""
+    where one of its notes is written in it), as the plenary points are titled; and the
+    position in `ordered` of the note it was cut from."""
     block = theme.vectors[list(rows)]
     centre = block.mean(axis=0)
     norm = float(np.linalg.norm(centre))
@@ -104,7 +105,20 @@ def _headline(
         for i, r, c in zip(ordered, rows, central.tolist(), strict=True)
     ]
     chosen = title_language([c.analysed.language for c in candidates], language)
-    return make_title(candidates, chosen)[0]
+    return make_title(candidates, chosen)
+
+
+def _closest_to(block: np.ndarray, source: int, votes: Sequence[int]) -> int:
+    """The row of `block` most similar to row `source` other than itself (more votes, then
+    the earlier row, break ties); `source` itself when it is the only row."""
+    if len(block) == 1:
+        return source
+    scores = block @ block[source]
+    best = max(
+        (i for i in range(len(block)) if i != source),
+        key=lambda i: (round(float(scores[i]), 9), votes[i], -i),
+    )
+    return best
 
 
 def _build_cluster(
@@ -124,16 +138,23 @@ def _build_cluster(
     ordered = sorted_ids(ids)
     rows = [theme.row[i] for i in ordered]
     local_votes = [notes[i].votes for i in ordered]
-    chosen = representative(
-        list(range(len(rows))), theme.vectors[rows], local_votes, list(range(len(rows)))
-    )
+    renamed = label is not None
+    if label is None:
+        # the quote under a name says what the name says: the note closest to the one the
+        # name was cut from (itself when alone), not the centre of a cluster of several ideas
+        label, source = _headline(theme, ordered, rows, notes, language)
+        chosen = _closest_to(theme.vectors[rows], source, local_votes)
+    else:
+        chosen = representative(
+            list(range(len(rows))), theme.vectors[rows], local_votes, list(range(len(rows)))
+        )
     rep = ordered[chosen]
     phrases = keyphrases([theme.analysed[r] for r in rows], frequencies, len(pool))
     rounds = sorted({r for i in ordered if (r := notes[i].round) is not None})
     tables = sorted({notes[i].table for i in ordered}, key=natural_key)
     return Cluster(
         id=f"{prefix}{ordered[0]}",
-        label=label or _headline(theme, ordered, rows, notes, language),
+        label=label,
         keyphrases=tuple(phrases),
         notes=tuple(ordered),
         representative=rep,
@@ -143,7 +164,7 @@ def _build_cluster(
         tables=tuple(tables),
         weight=round(weight, 4),
         key=key,
-        renamed=label is not None,
+        renamed=renamed,
     )
 
 
