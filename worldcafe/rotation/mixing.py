@@ -33,6 +33,7 @@ import math
 from collections.abc import Callable
 from dataclasses import replace
 
+from worldcafe.rotation.annealing import anneal
 from worldcafe.rotation.constructions import grid_rounds
 from worldcafe.rotation.language_flow import seat_rounds_by_flow
 from worldcafe.rotation.languages import (
@@ -52,6 +53,7 @@ SMALL = 150  # up to this many people the search takes all its steps
 SMALL_BOOST = 3.0  # and the mixing search up to this many times more, as their steps are cheaper
 REPAIR_TRIES = 16  # of the language repair, at the most
 REPAIR_BY_FLOW = True  # what the repair leaves without a common language seated by a flow
+ANNEAL_STEPS_PER_SECOND = 20_000  # of the polish at the end (`annealing.py`)
 
 
 def _groups(instance: Instance, people: list[str]) -> list[list[tuple[int, int]]]:
@@ -374,4 +376,6 @@ def plan_with_people(
         state.restore(found)
         if tables_without_language(state) <= bad:  # it does not see languages
             snap = found
+    state.restore(snap)  # fewer steps beyond SMALL people, as for the search
+    snap = anneal(state, int(max(0.0, time_limit) * ANNEAL_STEPS_PER_SECOND * scale), deadline)
     return state, snap
