@@ -114,7 +114,7 @@ def test_malformed_curations_are_refused(bad: Any) -> None:
         Curation.from_dict(bad)
 
 
-def test_a_merged_cluster_quotes_a_note_on_the_idea_it_is_named_after(
+def test_a_merged_cluster_quotes_the_note_it_is_named_after(
     labelled_notes: list[Note],
 ) -> None:
     plain = synthesis_to_json(synthesize(labelled_notes))
@@ -127,6 +127,4 @@ def test_a_merged_cluster_quotes_a_note_on_the_idea_it_is_named_after(
     stem = merged["label"].rstrip("…. ").lower()
     sources = [i for i in merged["notes"] if stem and stem in texts[i].lower()]
     assert sources, (merged["label"], [texts[i] for i in merged["notes"]])
-    idea = first if sources[0] in first["notes"] else second
-    assert merged["representative"] in idea["notes"]
-    assert merged["representative"] != sources[0]
+    assert merged["representative"] in sources

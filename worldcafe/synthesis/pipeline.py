@@ -108,19 +108,6 @@ def _headline(
     return make_title(candidates, chosen)
 
 
-def _closest_to(block: np.ndarray, source: int, votes: Sequence[int]) -> int:
-    """The row of `block` most similar to row `source` other than itself (more votes, then
-    the earlier row, break ties); `source` itself when it is the only row."""
-    if len(block) == 1:
-        return source
-    scores = block @ block[source]
-    best = max(
-        (i for i in range(len(block)) if i != source),
-        key=lambda i: (round(float(scores[i]), 9), votes[i], -i),
-    )
-    return best
-
-
 def _build_cluster(
     language: str,
     theme: _Theme,
@@ -140,10 +127,9 @@ def _build_cluster(
     local_votes = [notes[i].votes for i in ordered]
     renamed = label is not None
     if label is None:
-        # the quote under a name says what the name says: the note closest to the one the
-        # name was cut from (itself when alone), not the centre of a cluster of several ideas
-        label, source = _headline(theme, ordered, rows, notes, language)
-        chosen = _closest_to(theme.vectors[rows], source, local_votes)
+        # the quote under a name says what the name says: the note the name was cut from,
+        # not the centre of a cluster that may hold several ideas
+        label, chosen = _headline(theme, ordered, rows, notes, language)
     else:
         chosen = representative(
             list(range(len(rows))), theme.vectors[rows], local_votes, list(range(len(rows)))
