@@ -181,7 +181,8 @@
       }
       var tops = pageTops(list, items);
       var page = tops.filter(function (top) { return top <= list.scrollTop + 2; }).length;
-      var next = page < tops.length ? page : 0;  // the page after the one shown, or the first
+      var atEnd = list.scrollTop >= list.scrollHeight - list.clientHeight - 2;
+      var next = page < tops.length && !atEnd ? page : 0;  // the page after the one shown, or the first
       list.scrollTo({ top: tops[next], behavior: reducedMotion ? "auto" : "smooth" });
       if (label) {
         label.textContent = fill(t("pageOf", "page {n} of {total}"), { n: next + 1, total: tops.length });

@@ -169,10 +169,17 @@ def test_the_projector_wall_turns_its_pages_to_every_note(
 
     seen = whole_on_screen()
     label = projector.locator("[data-wall-page]")
+    tops = [0]
     for _ in range(8):
         projector.evaluate("window.worldcafe.turnPages()")
         projector.wait_for_timeout(800)  # the smooth scroll settles
         seen |= whole_on_screen()
-        if wall.evaluate("w => w.scrollTop") > 0:
+        tops.append(wall.evaluate("w => w.scrollTop"))
+        if tops[-1] > 0:
             expect(label).to_have_text(re.compile(r"page [2-9] of \d"))
+        else:
+            expect(label).to_have_text(re.compile(r"page 1 of \d"))
     assert seen == set(range(len(texts))), f"notes never shown whole: {set(range(12)) - seen}"
+    turned = [k for k in range(1, len(tops)) if tops[k] > tops[k - 1]]
+    back = [k for k in range(1, len(tops)) if tops[k] == 0 and tops[k - 1] > 0]
+    assert turned and back, f"the wall should turn and come back to its first page: {tops}"
