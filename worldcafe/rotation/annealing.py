@@ -47,17 +47,58 @@ def _shared(members: list[int], masks: list[int], out: int, into: int) -> bool:
     return common != 0
 
 
+def _swap_delta(state: Seating, r: int, p: int, q: int) -> int:
+    """The folded cost change of p and q (at different tables) changing places in round r."""
+    n, meet, code, seat = state.n, state.meet, state.code, state.seat[r]
+    a, b = seat[p], seat[q]
+    together = state.add[meet[p * n + q]] + (
+        state.extra[code[p * n + q]] if code is not None else 0
+    )
+    delta = (
+        state.leave(r, p, a)
+        + state.leave(r, q, b)
+        + state.join(r, p, b)
+        + state.join(r, q, a)
+        - 2 * together
+    )
+    delta += state.theme_delta(p, state.theme[a], state.theme[b])
+    return delta + state.theme_delta(q, state.theme[b], state.theme[a])
+
+
+def _keeps_languages(state: Seating, masks: list[int] | None, r: int, p: int, q: int) -> bool:
+    if masks is None:
+        return True
+    a, b = state.seat[r][p], state.seat[r][q]
+    members = state.members[r]
+    return _shared(members[a], masks, p, q) and _shared(members[b], masks, q, p)
+
+
+def _partner_round(state: Seating, rounds: list[int], r: int, p: int, q: int) -> int:
+    """A round other than r in which p sits at a table of q's theme in round r and q at one
+    of p's: changing places there too gives both their themes back. -1: none."""
+    th = state.theme
+    want_p, want_q = th[state.seat[r][q]], th[state.seat[r][p]]
+    for r2 in rounds:
+        a, b = state.seat[r2][p], state.seat[r2][q]
+        if r2 != r and a >= 0 and b >= 0 and th[a] == want_p and th[b] == want_q:
+            return r2
+    return -1
+
+
 def anneal(state: Seating, steps: int, deadline: float) -> list[list[int]]:
     """Polish the state's plan for at most `steps` swaps; leave the best plan seated and
-    return its snapshot."""
+    return its snapshot.
+
+    Where p and q would change themes, they change places in a second round too (one where
+    each sits at a table of the other's theme), as the tabu search does, so that a café
+    whose themes are all taken can still be reshuffled."""
     rounds = [r for r in range(state.played, state.n_rounds) if len(state.open[r]) > 1]
     movable = {r: [p for p in state.present[r] if not state.is_host[p]] for r in rounds}
     rounds = [r for r in rounds if len(movable[r]) > 1]
     best_snap = state.snapshot()
     if not rounds or steps <= 0:
         return best_snap
-    rng, n, meet, add, code = state.rng, state.n, state.meet, state.add, state.code
-    extra = state.extra
+    rng = state.rng
     masks = _masks(state)
     cost = best = 0  # relative to the start, in the folded units of `search.py`
     cooling = (END_TEMPERATURE / START_TEMPERATURE) ** (1.0 / steps)
@@ -69,7 +110,7 @@ def anneal(state: Seating, steps: int, deadline: float) -> list[list[int]]:
         if state.bad and step % 2:  # every other swap moves someone of a wasted meeting
             pair = state.bad[rng.randrange(len(state.bad))]
             p = pair[rng.randrange(2)]
-            met = [r for r in rounds if state.seat[r][pair[0]] == state.seat[r][pair[1]]]
+            met = [r for r in rounds if state.seat[r][pair[0]] == state.seat[r][pair[1]] >= 0]
             if not met or state.is_host[p]:
                 continue
             r = met[rng.randrange(len(met))]
@@ -78,25 +119,26 @@ def anneal(state: Seating, steps: int, deadline: float) -> list[list[int]]:
             p = movable[r][rng.randrange(len(movable[r]))]
         people = movable[r]
         q = people[rng.randrange(len(people))]
-        seat = state.seat[r]
-        a, b = seat[p], seat[q]
-        if a == b:
+        a, b = state.seat[r][p], state.seat[r][q]
+        if a == b or not _keeps_languages(state, masks, r, p, q):
             continue
-        together = add[meet[p * n + q]] + (extra[code[p * n + q]] if code is not None else 0)
-        delta = (
-            state.leave(r, p, a)
-            + state.leave(r, q, b)
-            + state.join(r, p, b)
-            + state.join(r, q, a)
-            - 2 * together
-        )
-        delta += state.theme_delta(p, state.theme[a], state.theme[b])
-        delta += state.theme_delta(q, state.theme[b], state.theme[a])
+        r2 = -1
+        if state.themed and state.theme[a] != state.theme[b]:
+            r2 = _partner_round(state, rounds, r, p, q)
+        delta = _swap_delta(state, r, p, q)
+        if r2 >= 0:  # the second swap is priced after the first
+            state.move(r, p, q, b)
+            if _keeps_languages(state, masks, r2, p, q):
+                delta += _swap_delta(state, r2, p, q)
+                if delta <= 0 or rng.random() < math.exp(-delta / temperature):
+                    state.move(r2, p, q, state.seat[r2][q])
+                    cost += delta
+                    if cost < best:
+                        best, best_snap = cost, state.snapshot()
+                    continue
+            state.move(r, p, q, a)  # back
+            continue
         if delta > 0 and rng.random() >= math.exp(-delta / temperature):
-            continue
-        if masks is not None and not (
-            _shared(state.members[r][a], masks, p, q) and _shared(state.members[r][b], masks, q, p)
-        ):
             continue
         state.move(r, p, q, b)
         cost += delta
