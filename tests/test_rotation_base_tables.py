@@ -1,0 +1,55 @@
+"""Designs of tables of 5 and 6 developed over GF(q) from the stored base tables: every stored entry
+is re-verified (every round a partition, every pair exactly once)."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pytest
+
+from worldcafe.rotation.base_tables import KINDS, base_round, base_rounds, people, stored
+from worldcafe.rotation.designs import design_recipe, resolvable_rounds
+from worldcafe.rotation.fields import field
+
+ENTRIES = [(kind, q) for kind in KINDS for q in sorted(stored()[kind])]
+
+
+def is_design(rounds: list[list[list[int]]], v: int, k: int) -> bool:
+    seats = np.array(rounds, dtype=np.int64)
+    if seats.shape != ((v - 1) // (k - 1), v // k, k):
+        return False
+    if (np.sort(seats.reshape(len(seats), v), axis=1) != np.arange(v)).any():
+        return False
+    keys = [
+        np.minimum(seats[..., i], seats[..., j]) * v + np.maximum(seats[..., i], seats[..., j])
+        for i, j in combinations(range(k), 2)
+    ]
+    return len(np.unique(np.concatenate([x.ravel() for x in keys]))) == v * (v - 1) // 2
+
+
+@pytest.mark.parametrize(("kind", "q"), ENTRIES)
+def test_stored_base_tables_give_a_design(kind: str, q: int) -> None:
+    """The multipliers have odd order (-1 is not one of them), the stored tables meet every
+    coset of them once in every copy, and the developed design seats every pair once."""
+    entry = stored()[kind][q]
+    assert (q - 1) % entry.e == 0 and (q - 1) // entry.e % 2 == 1
+    k, rotational = KINDS[kind]
+    copies = k - 1 if rotational else k
+    f = field(q)
+    for c in range(copies):
+        cosets = sorted(f.log(x) % entry.e for t in entry.tables for x, d in t if d == c)
+        assert cosets == list(range(entry.e))
+    assert len(base_round(kind, q)) == people(kind, q) // k
+    whole = base_rounds(kind, q)
+    assert is_design(whole, people(kind, q), k)
+    assert base_rounds(kind, q, 3) == whole[:3]
+    assert base_rounds(kind, q, q + 2) == whole[: q + 2]
+
+
+@pytest.mark.parametrize(("kind", "q"), ENTRIES)
+def test_stored_designs_are_the_recipe_of_their_shape(kind: str, q: int) -> None:
+    v, k = people(kind, q), KINDS[kind][0]
+    assert design_recipe(v, k) == (kind, q)
+    first = resolvable_rounds(v, k, 2)
+    assert [[list(g) for g in r] for r in first] == base_rounds(kind, q, 2)
