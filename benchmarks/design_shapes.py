@@ -5,8 +5,9 @@
 For each shape (people, tables of k, rounds, themes): the repeats of the plan beside the lower
 bound (0: a design seats every pair at most once), the seconds, and the construction that
 serves it (`design_recipe`, or "search" where none is built here). Then, for every v = 3 mod 6
-up to 1,500 (tables of 3), every v = 4 mod 12 (tables of 4) and every v = 5 mod 20 (tables of
-5), whether a design is constructed and the slowest build of its first 12 rounds.
+up to 1,500 (tables of 3), every v = 4 mod 12 (tables of 4), every v = 5 mod 20 (tables of
+5) and every v = 6 mod 30 (tables of 6), whether a design is constructed and the slowest
+build of its first 12 rounds.
 """
 
 from __future__ import annotations
@@ -100,14 +101,16 @@ def design_range(k: int = 3, bound: int = 1500, rounds: int = 12) -> str:
 
 # orders no construction here reached before the designs of `worldcafe/rotation/rotational.py`
 # (translated over Z_n or GF(q) x 4) and those built from them; for tables of 5, before the
-# stored base tables of `worldcafe/rotation/base_tables.py` (only 5, 25, 125 and 625 were built)
+# stored base tables of `worldcafe/rotation/base_tables.py` (only 5, 25, 125 and 625 were built,
+# and no design of tables of 6 but 6)
 BEFORE_MISSING = {
     3: [591, 789, 1077, 1167, 1437],
     4: [100, 172, 232, 388, 400, 484, 712, 748, 856, 904, 928, 1252, 1420],
     5: [v for v in range(45, 1501, 20) if v not in (125, 625)],
+    6: list(range(66, 1501, 30)),
 }
 # orders built before whose recipe now goes through those designs
-REBUILT = {3: [345, 465, 777, 969], 4: [892, 1144, 1156, 1288], 5: []}
+REBUILT = {3: [345, 465, 777, 969], 4: [892, 1144, 1156, 1288], 5: [], 6: []}
 
 
 def verify(v: int, k: int) -> bool:
@@ -166,6 +169,7 @@ def print_section(seed: int, time_limit: float) -> None:
     print(design_range(3))
     print(design_range(4))
     print(design_range(5))
+    print(design_range(6))
     print(verify_new_orders())
 
 

@@ -1,6 +1,8 @@
 /* Randomised backtracking search for the base tables of worldcafe/rotation/base_tables.py;
    driven by scripts/find_base_tables.py, which writes the input on stdin:
-   q e copies tables seed seconds steps (per try)
+   q e copies tables seed seconds steps (per try) turn shift
+   (turn > 0: each table stands for its images under (x, c) -> (zeta x, c + 1 mod turn) for
+   c < turn and (zeta x, c) beyond, zeta of order turn, its coset `shift` cosets on)
    tables rows of `copies` counts (points of each table in each copy)
    q*q numbers: the coset of y - x for x, y (x*q + y), -1 for y = x
    q - 1 numbers: omega**i
@@ -11,7 +13,9 @@
 #include <string.h>
 #include <time.h>
 
-static int q, e, m, copies, ntab, *counts, *diff, *pw;
+static int q, e, m, copies, ntab, *counts, *diff, *pw, turn, shift;
+
+static int image(int c, int g) { return c < turn ? (c + g) % turn : c; }
 static int nslot, slot_t[4096], slot_c[4096], slot_first[4096], value[4096];
 static char used_p[8][1024], used_w[8][1024], used_x[8][8][1024];
 static unsigned long long rng_state;
@@ -46,30 +50,38 @@ static int place(int s) {
     for (int j = s - 1; j >= 0 && slot_t[j] == t; j--) others[k++] = j;
     for (int a = 0; a < n; a++) {
         int x = cands[a], ok = 1, nw = 0, nx = 0;
-        int w[64], xc[64], xd[64], xz[64];
+        int w[512], xc[512], xd[512], xz[512];
         for (int o = 0; o < k && ok; o++) {
             int d = slot_c[others[o]], y = value[others[o]];
             int u = diff[y * q + x], v = diff[x * q + y]; /* x - y, y - x */
             if (u < 0) { ok = 0; break; }
-            if (d == c) {
-                if (used_w[c][u] || used_w[c][v]) { ok = 0; break; }
-                used_w[c][u] = used_w[c][v] = 1;
-                w[nw++] = u; w[nw++] = v;
-            } else {
-                if (used_x[d][c][u] || used_x[c][d][v]) { ok = 0; break; }
-                used_x[d][c][u] = 1; used_x[c][d][v] = 1;
-                xc[nx] = d; xd[nx] = c; xz[nx++] = u;
-                xc[nx] = c; xd[nx] = d; xz[nx++] = v;
+            for (int g = 0; g < (turn ? turn : 1) && ok; g++) { /* the images */
+                int cg = image(c, g), dg = image(d, g);
+                int ug = (u + g * shift) % e, vg = (v + g * shift) % e;
+                if (d == c) {
+                    if (used_w[cg][ug] || used_w[cg][vg]) { ok = 0; break; }
+                    used_w[cg][ug] = used_w[cg][vg] = 1;
+                    w[nw++] = cg; w[nw++] = ug; w[nw++] = cg; w[nw++] = vg;
+                } else {
+                    if (used_x[dg][cg][ug] || used_x[cg][dg][vg]) { ok = 0; break; }
+                    used_x[dg][cg][ug] = 1; used_x[cg][dg][vg] = 1;
+                    xc[nx] = dg; xd[nx] = cg; xz[nx++] = ug;
+                    xc[nx] = cg; xd[nx] = dg; xz[nx++] = vg;
+                }
             }
         }
+        for (int g = 1; g < turn && ok; g++)
+            if (used_p[image(c, g)][(diff[x] + g * shift) % e]) ok = 0;
         if (ok) {
-            used_p[c][diff[x]] = 1; /* the coset of x (x - 0) */
+            for (int g = 0; g < (turn ? turn : 1); g++) /* the coset of x (x - 0), turned */
+                used_p[image(c, g)][(diff[x] + g * shift) % e] = 1;
             value[s] = x;
             int r = place(s + 1);
             if (r != 0) { free(cands); return r; }
-            used_p[c][diff[x]] = 0;
+            for (int g = 0; g < (turn ? turn : 1); g++)
+                used_p[image(c, g)][(diff[x] + g * shift) % e] = 0;
         }
-        for (int i = 0; i < nw; i++) used_w[c][w[i]] = 0;
+        for (int i = 0; i < nw; i += 2) used_w[w[i]][w[i + 1]] = 0;
         for (int i = 0; i < nx; i++) used_x[xc[i]][xd[i]][xz[i]] = 0;
     }
     free(cands);
@@ -78,7 +90,8 @@ static int place(int s) {
 
 int main(void) {
     long seed; double seconds;
-    if (scanf("%d %d %d %d %ld %lf %ld", &q, &e, &copies, &ntab, &seed, &seconds, &step_limit) != 7)
+    if (scanf("%d %d %d %d %ld %lf %ld %d %d", &q, &e, &copies, &ntab, &seed, &seconds, &step_limit,
+              &turn, &shift) != 9)
         return 2;
     m = (q - 1) / e;
     counts = malloc(sizeof(int) * (size_t)(ntab * copies));

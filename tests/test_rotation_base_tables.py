@@ -8,6 +8,7 @@ from itertools import combinations
 import numpy as np
 import pytest
 
+from worldcafe.rotation import Instance, TableSpec, plan_rounds
 from worldcafe.rotation.base_tables import KINDS, base_round, base_rounds, people, stored
 from worldcafe.rotation.designs import design_recipe, resolvable_rounds
 from worldcafe.rotation.fields import field
@@ -53,3 +54,11 @@ def test_stored_designs_are_the_recipe_of_their_shape(kind: str, q: int) -> None
     assert design_recipe(v, k) == (kind, q)
     first = resolvable_rounds(v, k, 2)
     assert [[list(g) for g in r] for r in first] == base_rounds(kind, q, 2)
+
+
+def test_the_planner_seats_205_people_at_tables_of_5_without_a_repeat() -> None:
+    """205 = 5 x 41 people at 41 tables of 5 over all 51 rounds: every pair at most once."""
+    tables = [TableSpec(f"t{j}", "", 5) for j in range(41)]
+    instance = Instance([f"p{i}" for i in range(205)], tables, 51)
+    plan = plan_rounds(instance, seed=1, time_limit=2.0)
+    assert plan.score.valid and plan.score.repeat_pairs == 0

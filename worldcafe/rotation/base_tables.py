@@ -17,9 +17,15 @@ k is the table size.
 - with rounds invariant under the translations, `"quintuple"` (k = 5, 5q people,
   q = 1 mod 4) and `"sextuple"` (k = 6, 6q people, q = 1 mod 5): GF(q) x {0..k-1}. The base
   round holds {0_0, .., 0_(k-1)} and y*T as above, translated (q rounds); and (q - 1)/(k - 1)
-  rounds {(x + c z)_c : x in GF(q)} for z in Z, the union of the cosets omega**i M with
-  i = 0 mod k - 1. Those rounds meet every difference (d - c) z from copy c to copy d; the
-  stored tables hit the other cosets once each, and every coset within a copy once.
+  rounds {(x + a_c z)_c : x in GF(q)} for z in Z, the union of the cosets omega**i M with
+  i = 0 mod k - 1, and a_c = c (the field element numbered c) or as stored. Those rounds meet
+  every difference (a_d - a_c) z from copy c to copy d; the stored tables hit the other cosets
+  once each, and every coset within a copy once.
+
+Some stored tables come in orbits of a turn of the copies, (x, c) -> (zeta x, c + 1 mod 5)
+with zeta of order 5 (q = 1 mod 5; a sixth copy stays), the stored a_c = zeta**c (0 on the
+sixth copy): the rounds {(x + a_c z)_c} are kept by the turn, so the search deals with one
+table of each orbit, five times fewer.
 
 The tables are found once by a seeded randomised backtracking search
 (scripts/find_base_tables.py: each coset of M once per copy, no difference twice, table by
@@ -47,6 +53,7 @@ KINDS = {"fives": (5, True), "quintuple": (5, False), "sixes": (6, True), "sextu
 class Entry(NamedTuple):
     e: int  # the index of the multipliers M
     tables: tuple[tuple[Point, ...], ...]  # the base tables, points (x, copy)
+    shifts: tuple[int, ...] | None  # a_c of the rounds {(x + a_c z)_c}, when not c
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +65,7 @@ def stored() -> dict[str, dict[int, Entry]]:
             int(q): Entry(
                 int(entry["e"]),
                 tuple(tuple((int(x), int(c)) for x, c in table) for table in entry["tables"]),
+                tuple(int(a) for a in entry["shifts"]) if "shifts" in entry else None,
             )
             for q, entry in raw.get(kind, {}).items()
         }
@@ -105,7 +113,8 @@ def base_rounds(kind: str, q: int, limit: int | None = None) -> Rounds:
     m = (q - 1) // entry.e
     zs = sorted(f.power(i + entry.e * j) for i in range(0, entry.e, k - 1) for j in range(m))
     everyone = np.arange(q, dtype=np.int64)
+    shifts = entry.shifts or tuple(range(k))
     for z in zs[: max(0, wanted - q)]:
-        seats = [c * q + f.add[everyone, f.mul(c, z)] for c in range(k)]
+        seats = [c * q + f.add[everyone, f.mul(a, z)] for c, a in enumerate(shifts)]
         rounds.append(np.stack(seats, axis=1).tolist())
     return rounds

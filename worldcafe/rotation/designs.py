@@ -20,10 +20,11 @@ with every pair meeting exactly once. Which shapes are covered (`resolvable_roun
   person, translated, from (n - 1)/2 stored numbers (`rotational.py`; 232 people); and on 4q
   people, q = 1 mod 6 a prime power, over GF(q) x 4 by cyclotomy (`rotational.quadruple_rounds`;
   used where nothing else serves: 100, 172, 388);
-- tables of 5 on 4q + 1 people (1-rotational: GF(q) x 4 and a fixed person) and on 5q people
-  (GF(q) x 5, q translates of a base round and (q - 1)/4 rounds invariant under them), q a
-  prime power, from base tables stored per q whose multiples by a subgroup M of GF(q)* of odd
-  order are the base round (`base_tables.py`, base_tables.json);
+- tables of k = 5 and 6 on (k - 1)q + 1 people (1-rotational: GF(q) x (k - 1) and a fixed
+  person) and on kq people (GF(q) x k, q translates of a base round and (q - 1)/(k - 1)
+  rounds invariant under them), q a prime power, from base tables stored per q whose
+  multiples by a subgroup M of GF(q)* of odd order are the base round (`base_tables.py`,
+  base_tables.json);
 - inflation (`inflated_rounds`): a design on w people and one on k*m, when every prime power
   part of m is at least k, give one on w*m: the tables of one round of the first become groups
   of k*m, seated by the second; every table of its other rounds a resolvable TD(k, m);
@@ -50,7 +51,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from worldcafe.rotation.base_tables import base_recipe, base_rounds
+from worldcafe.rotation.base_tables import KINDS, base_recipe, base_rounds
 from worldcafe.rotation.constructions import _prime_power
 from worldcafe.rotation.fields import field
 from worldcafe.rotation.frames import frame_recipe, frame_rounds
@@ -230,7 +231,7 @@ def _build(recipe: tuple[int | str, ...], v: int, k: int, limit: int | None) -> 
         return rotational_fours(a[0], limit)
     if kind == "quadruple":
         return quadruple_rounds(a[0], limit)
-    if kind in ("fives", "quintuple"):
+    if kind in KINDS:
         return base_rounds(str(kind), a[0], limit)
     if kind == "product":
         u, w = a[0], v // a[0]
