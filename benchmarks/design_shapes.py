@@ -26,7 +26,7 @@ from worldcafe.rotation import Instance, TableSpec, plan_rounds
 from worldcafe.rotation.designs import design_recipe, resolvable_rounds
 
 # (people, tables of, rounds, themes); all have a resolvable design with at least these rounds
-# (156 at tables of 6 is not built here)
+# (156 at tables of 6, 65 and 85 at tables of 5 are not built here)
 SHAPES = [
     (21, 3, 10, 0),
     (21, 3, 7, 7),
@@ -57,6 +57,7 @@ SHAPES = [
     (85, 5, 21, 0),
     (205, 5, 51, 0),
     (285, 5, 71, 0),
+    (306, 6, 61, 0),
     (156, 6, 31, 0),
 ]
 

@@ -62,3 +62,26 @@ def test_the_planner_seats_205_people_at_tables_of_5_without_a_repeat() -> None:
     instance = Instance([f"p{i}" for i in range(205)], tables, 51)
     plan = plan_rounds(instance, seed=1, time_limit=2.0)
     assert plan.score.valid and plan.score.repeat_pairs == 0
+
+
+@pytest.mark.parametrize("v", [745, 1225])
+def test_frames_filled_with_tables_of_5_seat_every_pair_exactly_once(v: int) -> None:
+    """745: a frame of type 124^6 filled with the 125 of AG(3, 5); 1225: the design on 306
+    people at tables of 6 less a person as a GDD of groups of 5, weighted by 4 (the 25 of
+    AG(2, 5)) and filled with designs on 25."""
+    assert design_recipe(v, 5)[0] == "frame"  # type: ignore[index]
+    whole = resolvable_rounds(v, 5)
+    assert is_design([[list(g) for g in r] for r in whole], v, 5)
+
+
+def test_orders_with_a_design_of_tables_of_5_and_6_up_to_1500() -> None:
+    """The orders v = 5 mod 20 and v = 6 mod 30 up to 1,500 built here (the rest are left to
+    the search): stored base tables, affine spaces, products (1025 = 5 x 205, 1425 = 285 x 5)
+    and frames (745, 1225)."""
+    fives = [v for v in range(5, 1501, 20) if design_recipe(v, 5)]
+    assert fives == [
+        5, 25, 125, 205, 285, 365, 445, 505, 525, 605, 625, 685, 745, 765, 785, 845, 905, 1005,
+        1025, 1085, 1145, 1165, 1225, 1245, 1325, 1385, 1405, 1425,
+    ]  # fmt: skip
+    sixes = [v for v in range(6, 1501, 30) if design_recipe(v, 6)]
+    assert sixes == [6, 306, 426, 786, 906, 1086, 1146, 1266]

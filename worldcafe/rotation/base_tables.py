@@ -29,8 +29,8 @@ table of each orbit, five times fewer.
 
 The tables are found once by a seeded randomised backtracking search
 (scripts/find_base_tables.py: each coset of M once per copy, no difference twice, table by
-table; the first point of every table a power omega**i, i < e) and stored in
-base_tables.json; tests rebuild every stored design and check every pair.
+table) and stored in base_tables.json, with the turn's images written out; the tests rebuild
+every stored design and check every pair.
 """
 
 from __future__ import annotations
