@@ -39,7 +39,7 @@ with every pair meeting exactly once. Which shapes are covered (`resolvable_roun
 
 Together these give a KTS(v) for every v = 3 mod 6 up to 1,500 but 5 (591, 789, 1077, 1167,
 1437), a design of tables of 4 for every v = 4 mod 12 up to 1,500 but 4 (712, 748, 904,
-1420), of tables of 5 for 28 of the 75 v = 5 mod 20 (45, 65 and 85 are not among them) and of
+1420), of tables of 5 for 29 of the 75 v = 5 mod 20 (45, 65 and 85 are not among them) and of
 tables of 6 for 8 of the 50 v = 6 mod 30 (6, 306, 426, 786, 906, 1086, 1146, 1266); the others,
 like the resolvable designs not listed (packings of PG(3, q) for q >= 4, for example), are
 left to the search.
