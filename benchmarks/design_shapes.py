@@ -5,8 +5,9 @@
 For each shape (people, tables of k, rounds, themes): the repeats of the plan beside the lower
 bound (0: a design seats every pair at most once), the seconds, and the construction that
 serves it (`design_recipe`, or "search" where none is built here). Then, for every v = 3 mod 6
-up to 1,500 (tables of 3) and every v = 4 mod 12 (tables of 4), whether a design is
-constructed and the slowest build of its first 12 rounds.
+up to 1,500 (tables of 3), every v = 4 mod 12 (tables of 4), every v = 5 mod 20 (tables of
+5) and every v = 6 mod 30 (tables of 6), whether a design is constructed and the slowest
+build of its first 12 rounds.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from worldcafe.rotation import Instance, TableSpec, plan_rounds
 from worldcafe.rotation.designs import design_recipe, resolvable_rounds
 
 # (people, tables of, rounds, themes); all have a resolvable design with at least these rounds
-# (156 at tables of 6 is not built here)
+# (156 at tables of 6, 65 and 85 at tables of 5 are not built here)
 SHAPES = [
     (21, 3, 10, 0),
     (21, 3, 7, 7),
@@ -52,6 +53,11 @@ SHAPES = [
     (136, 4, 45, 0),
     (280, 4, 12, 0),
     (125, 5, 31, 0),
+    (65, 5, 16, 0),
+    (85, 5, 21, 0),
+    (205, 5, 51, 0),
+    (285, 5, 71, 0),
+    (306, 6, 61, 0),
     (156, 6, 31, 0),
 ]
 
@@ -70,9 +76,10 @@ def shape_row(v: int, k: int, rounds: int, themes: int, seed: int, time_limit: f
 
 
 def design_range(k: int = 3, bound: int = 1500, rounds: int = 12) -> str:
-    """How many orders v (3 mod 6 for k = 3, 4 mod 12 for k = 4) up to `bound` get a
-    resolvable design of tables of k, and the slowest build of its first rounds."""
-    orders = list(range(k, bound + 1, 6 if k == 3 else 12))
+    """How many orders v = k mod k(k - 1) up to `bound` get a resolvable design of tables of k,
+    and the slowest build of its first rounds."""
+    step = k * (k - 1)
+    orders = list(range(k, bound + 1, step))
     built, slowest, worst = 0, 0.0, 0
     for v in orders:
         if design_recipe(v, k) is None:
@@ -85,22 +92,26 @@ def design_range(k: int = 3, bound: int = 1500, rounds: int = 12) -> str:
             slowest, worst = took, v
         resolvable_rounds.cache_clear()
     missing = [v for v in orders if design_recipe(v, k) is None]
-    what = "Kirkman triple systems" if k == 3 else "designs of tables of 4"
+    what = "Kirkman triple systems" if k == 3 else f"designs of tables of {k}"
     return (
-        f"{what} for {built} of the {len(orders)} orders v = {k} mod {6 if k == 3 else 12} up "
+        f"{what} for {built} of the {len(orders)} orders v = {k} mod {step} up "
         f"to {bound}; the first {rounds} rounds of the slowest (v = {worst}) in {slowest:.2f} s."
         f"\nleft to the search: {', '.join(map(str, missing))}"
     )
 
 
 # orders no construction here reached before the designs of `worldcafe/rotation/rotational.py`
-# (translated over Z_n or GF(q) x 4) and those built from them
+# (translated over Z_n or GF(q) x 4) and those built from them; for tables of 5, before the
+# stored base tables of `worldcafe/rotation/base_tables.py` (only 5, 25, 125 and 625 were built,
+# and no design of tables of 6 but 6)
 BEFORE_MISSING = {
     3: [591, 789, 1077, 1167, 1437],
     4: [100, 172, 232, 388, 400, 484, 712, 748, 856, 904, 928, 1252, 1420],
+    5: [v for v in range(45, 1501, 20) if v not in (125, 625)],
+    6: list(range(66, 1501, 30)),
 }
 # orders built before whose recipe now goes through those designs
-REBUILT = {3: [345, 465, 777, 969], 4: [892, 1144, 1156, 1288]}
+REBUILT = {3: [345, 465, 777, 969], 4: [892, 1144, 1156, 1288], 5: [], 6: []}
 
 
 def verify(v: int, k: int) -> bool:
@@ -158,6 +169,8 @@ def print_section(seed: int, time_limit: float) -> None:
         print(shape_row(*shape, seed, time_limit), flush=True)
     print(design_range(3))
     print(design_range(4))
+    print(design_range(5))
+    print(design_range(6))
     print(verify_new_orders())
 
 

@@ -20,6 +20,11 @@ with every pair meeting exactly once. Which shapes are covered (`resolvable_roun
   person, translated, from (n - 1)/2 stored numbers (`rotational.py`; 232 people); and on 4q
   people, q = 1 mod 6 a prime power, over GF(q) x 4 by cyclotomy (`rotational.quadruple_rounds`;
   used where nothing else serves: 100, 172, 388);
+- tables of k = 5 and 6 on (k - 1)q + 1 people (1-rotational: GF(q) x (k - 1) and a fixed
+  person) and on kq people (GF(q) x k, q translates of a base round and (q - 1)/(k - 1)
+  rounds invariant under them), q a prime power, from base tables stored per q whose
+  multiples by a subgroup M of GF(q)* of odd order are the base round (`base_tables.py`,
+  base_tables.json);
 - inflation (`inflated_rounds`): a design on w people and one on k*m, when every prime power
   part of m is at least k, give one on w*m: the tables of one round of the first become groups
   of k*m, seated by the second; every table of its other rounds a resolvable TD(k, m);
@@ -27,14 +32,15 @@ with every pair meeting exactly once. Which shapes are covered (`resolvable_roun
   a 2-(n, b, 1) design of this list, b = 1 mod 3 (the lines of AG(d, q), or tables of 4), or a
   transversal design TD(b, m) whose groups are blocks too (n = b*m), or with one more point
   on every group (n = b*m + 1);
-- tables of k = 3 or 4 on (k - 1)hmu + 1 or + k people from frames of type ((k - 1)hm)^u,
+- tables of k = 3, 4 or 5 on (k - 1)hmu + 1 or + k people from frames of type ((k - 1)hm)^u,
   filled (`frames.py`): a group divisible design of u groups of h (one block, a TD(u, h), or
   a 2-(hu + 1, h + 1, 1) design less a point) weighted k - 1 by the designs on (k - 1)b + 1
   for its blocks of b, then m by a resolvable TD(k, m).
 
 Together these give a KTS(v) for every v = 3 mod 6 up to 1,500 but 5 (591, 789, 1077, 1167,
-1437) and a design of tables of 4 for every v = 4 mod 12 up to 1,500 but 4 (712, 748, 904,
-1420); the others,
+1437), a design of tables of 4 for every v = 4 mod 12 up to 1,500 but 4 (712, 748, 904,
+1420), of tables of 5 for 29 of the 75 v = 5 mod 20 (45, 65 and 85 are not among them) and of
+tables of 6 for 8 of the 50 v = 6 mod 30 (6, 306, 426, 786, 906, 1086, 1146, 1266); the others,
 like the resolvable designs not listed (packings of PG(3, q) for q >= 4, for example), are
 left to the search.
 Only the rounds asked for are built (`limit`), so large designs cost little.
@@ -46,6 +52,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from worldcafe.rotation.base_tables import KINDS, base_recipe, base_rounds
 from worldcafe.rotation.constructions import _prime_power
 from worldcafe.rotation.fields import field
 from worldcafe.rotation.frames import frame_recipe, frame_rounds
@@ -155,6 +162,9 @@ def design_recipe(v: int, k: int) -> tuple[int | str, ...] | None:
         return ("fours", (v - 1) // 3)
     if k == 4 and (v - 1) // 3 in ROTATIONAL:
         return ("rotational", (v - 1) // 3)
+    stored = base_recipe(v, k)
+    if stored:
+        return stored
     for u in range(k, v // k + 1):
         w = v // u
         if v % u or (u - 1) % (k - 1) or (w - 1) % (k - 1) or w < k:
@@ -165,7 +175,7 @@ def design_recipe(v: int, k: int) -> tuple[int | str, ...] | None:
         doubled = _doubling_recipe((v - 1) // 2)
         if doubled:
             return doubled
-    if k in (3, 4):
+    if k in (3, 4, 5):
         framed = frame_recipe(v, k, _built, transversal_exists)
         if framed:
             return ("frame", *framed)
@@ -222,6 +232,8 @@ def _build(recipe: tuple[int | str, ...], v: int, k: int, limit: int | None) -> 
         return rotational_fours(a[0], limit)
     if kind == "quadruple":
         return quadruple_rounds(a[0], limit)
+    if kind in KINDS:
+        return base_rounds(str(kind), a[0], limit)
     if kind == "product":
         u, w = a[0], v // a[0]
         first = _lists(resolvable_rounds(u, k, None if limit is None else -(-limit // w)))

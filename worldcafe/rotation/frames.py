@@ -1,4 +1,4 @@
-"""Resolvable designs of tables of 3 and 4 from frames, filled (Stinson's frames).
+"""Resolvable designs of tables of 3, 4 and 5 from frames, filled (Stinson's frames).
 
 A frame of tables of k and type g^u: u groups of g people and tables of k meeting each group
 at most once, every pair from different groups at exactly one table, the tables split into
