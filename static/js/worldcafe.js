@@ -157,11 +157,14 @@
 
   // ----- projector: a wall or list longer than the screen turns its pages by itself -----
   var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  // An item's offsetTop counts from its offset parent: the list itself (positioned), or else
+  // an ancestor, from which the list's own offsetTop is taken away.
+  function itemBase(list, items) {
+    return items[0].offsetParent === list ? 0 : list.offsetTop;
+  }
   // The pages' tops: each page starts at the first item the page before did not show whole.
   function pageTops(list, items) {
-    // an item's offsetTop counts from its offset parent: the list itself (positioned), or
-    // else an ancestor, from which the list's own offsetTop is taken away
-    var base = items[0].offsetParent === list ? 0 : list.offsetTop;
+    var base = itemBase(list, items);
     var tops = [0];
     items.forEach(function (li) {
       var top = li.offsetTop - base;
@@ -170,12 +173,28 @@
     });
     return tops;
   }
+  // Items the page starting at `top` cannot show whole wait, hidden, for their own page.
+  function hideCut(list, items, top) {
+    var base = items.length ? itemBase(list, items) : 0;
+    var overflowing = list.scrollHeight > list.clientHeight + 4;
+    items.forEach(function (li) {
+      var cut = overflowing && li.offsetTop - base + li.offsetHeight > top + list.clientHeight + 2;
+      li.classList.toggle("beyond", cut);
+    });
+  }
+  function markCut() {
+    document.querySelectorAll("[data-autopage]").forEach(function (list) {
+      var items = Array.prototype.slice.call(list.children);
+      hideCut(list, items, list.scrollTop);
+    });
+  }
   function turnPages() {
     document.querySelectorAll("[data-autopage]").forEach(function (list) {
       var label = list.closest("section") && list.closest("section").querySelector("[data-wall-page]");
       var items = Array.prototype.slice.call(list.children);
       if (list.scrollHeight <= list.clientHeight + 4 || !items.length) {
         list.scrollTop = 0;
+        hideCut(list, items, 0);
         if (label) { label.textContent = ""; }
         return;
       }
@@ -183,13 +202,18 @@
       var page = tops.filter(function (top) { return top <= list.scrollTop + 2; }).length;
       var atEnd = list.scrollTop >= list.scrollHeight - list.clientHeight - 2;
       var next = page < tops.length && !atEnd ? page : 0;  // the page after the one shown, or the first
+      hideCut(list, items, tops[next]);
       list.scrollTo({ top: tops[next], behavior: reducedMotion ? "auto" : "smooth" });
       if (label) {
         label.textContent = fill(t("pageOf", "page {n} of {total}"), { n: next + 1, total: tops.length });
       }
     });
   }
-  if (role === "projector") { setInterval(turnPages, 9000); }
+  if (role === "projector") {
+    setInterval(turnPages, 9000);
+    window.addEventListener("load", markCut);
+    document.addEventListener("htmx:afterSwap", markCut);
+  }
 
   // ----- the socket -----
   var socket = io({ auth: { cafe: cafeId, role: role, view: body.dataset.view || "" }, transports: ["websocket", "polling"] });
@@ -246,6 +270,7 @@
       restoreFocus();
       announceNewNotes();
       checkLanguage();
+      if (role === "projector") { markCut(); }
     }
   });
 

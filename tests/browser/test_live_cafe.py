@@ -167,6 +167,17 @@ def test_the_projector_wall_turns_its_pages_to_every_note(
             )
         )
 
+    def cut_at_the_bottom() -> int:
+        return int(
+            wall.evaluate(
+                """w => Array.from(w.children).filter(li => {
+                    const a = li.getBoundingClientRect(), b = w.getBoundingClientRect();
+                    const shown = getComputedStyle(li).visibility !== "hidden";
+                    return shown && a.top < b.bottom - 1 && a.bottom > b.bottom + 1;
+                }).length"""
+            )
+        )
+
     seen = whole_on_screen()
     label = projector.locator("[data-wall-page]")
     tops = [0]
@@ -174,6 +185,7 @@ def test_the_projector_wall_turns_its_pages_to_every_note(
         projector.evaluate("window.worldcafe.turnPages()")
         projector.wait_for_timeout(800)  # the smooth scroll settles
         seen |= whole_on_screen()
+        assert cut_at_the_bottom() == 0, "a note is shown cut in half at the wall's bottom edge"
         tops.append(wall.evaluate("w => w.scrollTop"))
         if tops[-1] > 0:
             expect(label).to_have_text(re.compile(r"page [2-9] of \d"))
