@@ -21,7 +21,7 @@ def test_the_projector_shows_title_question_and_qr_code(
     assert 'alt="QR code to join"' in html
     assert "Leipzig Digital City" in html
     assert "How to involve everyone?" in html
-    assert f"/j/{cafe['join_code']}" in html
+    assert f"/j/{cafe['join_code']}" in html.replace("<wbr>", "")  # breaks after each /
 
 
 def test_the_qr_code_decodes_to_the_join_url(client: FlaskClient, cafe: dict[str, Any]) -> None:
