@@ -128,3 +128,26 @@ def test_a_merged_cluster_quotes_the_note_it_is_named_after(
     sources = [i for i in merged["notes"] if stem and stem in texts[i].lower()]
     assert sources, (merged["label"], [texts[i] for i in merged["notes"]])
     assert merged["representative"] in sources
+
+
+def test_a_point_of_a_merged_cluster_quotes_notes_on_its_title_idea(
+    labelled_notes: list[Note],
+) -> None:
+    plain = synthesis_to_json(synthesize(labelled_notes))
+    first, second = _cluster(plain, "d1"), _cluster(plain, "d6")
+    curation = Curation()
+    curation.merge(["d1", "d6"])
+    data = synthesis_to_json(synthesize(labelled_notes, curation))
+    texts = {n.note_id: n.text for n in labelled_notes}
+    points = [
+        p for t in data["tables"] for p in t["summary"]["points"] if {"d1", "d6"} & set(p["notes"])
+    ]
+    assert points
+    for point in points:
+        stem = point["title"].rstrip("…. ").lower()
+        sources = [i for i in point["notes"] if stem in texts[i].lower()]
+        assert sources, point["title"]
+        idea = first if sources[0] in first["notes"] else second
+        others = [i for i in point["notes"] if i in idea["notes"] and i != sources[0]]
+        if others:  # the title's idea has more notes in the point: the first quote is one
+            assert point["quotes"][0] in idea["notes"], (point["title"], point["quote_texts"])

@@ -218,8 +218,11 @@ def make_point(cluster: Cluster, material: Material) -> Point | None:
     if not members or (len(members) < 2 and not chosen_by_people):
         return None
     shown = [material.notes[i] for i in dict.fromkeys([*core, *dissent])]
+    # quotes say what the title says: the notes closest to the one it was cut from (a cluster
+    # can hold several ideas), or under the organiser's own name those closest to the centre
+    closeness = central if renamed else {i: _similarity(i, source, material) for i in members}
     scores = {
-        i: central[i] + 0.1 * math.log1p(material.notes[i].votes) - (0.05 if i == source else 0)
+        i: closeness[i] + 0.1 * math.log1p(material.notes[i].votes) - (0.05 if i == source else 0)
         for i in members
     }
     return Point(
