@@ -11,7 +11,8 @@ import numpy as np
 from worldcafe.synthesis import Note, encode, synthesis_to_json, synthesize
 from worldcafe.synthesis.normalise import analyse
 from worldcafe.synthesis.notes import natural_key
-from worldcafe.synthesis.points import Material, _dissent, _quotes
+from worldcafe.synthesis.points import RELATED, Material, _dissent, _quotes, make_point
+from worldcafe.synthesis.result import Cluster
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -289,3 +290,34 @@ def test_a_copy_with_a_name_added_is_quoted_once_and_the_title_is_not_the_first_
     # a headline cut from f2 (a copy of f1): f1 says what the title says, so it comes last
     cut = _quotes(list(texts), scores, material, title="Buy empty flats", source="f2")
     assert cut == ["f4", "f1"]
+
+
+def test_no_quote_under_a_title_is_on_an_idea_far_from_the_note_it_was_cut_from() -> None:
+    texts = {
+        "a1": "Free wifi in every public library of the city",
+        "a2": "Kostenloses WLAN in allen Bibliotheken der Stadt",
+        "b1": "Longer opening hours for the libraries at weekends",
+    }
+    # a2 is close to both others (0.5 and 0.4), a1 and b1 are far apart (0.2): one point, but
+    # b1 does not say what a title cut from a1 says, nor a1 what one cut from b1 says
+    e = np.eye(3)
+    raw = {
+        "a1": e[0],
+        "a2": 0.5 * e[0] + np.sqrt(0.75) * e[1],
+        "b1": 0.2 * e[0] + (0.3 / np.sqrt(0.75)) * e[1] + np.sqrt(0.84) * e[2],
+    }
+    vectors = {i: v / np.linalg.norm(v) for i, v in raw.items()}
+    lang = {"a1": "en", "a2": "de", "b1": "en"}
+    material = Material(
+        notes={i: Note(i, "Table 1", "Libraries", t) for i, t in texts.items()},
+        analysed={i: analyse(t, lang[i]) for i, t in texts.items()},
+        vectors=vectors,
+        language="en",
+        duplicate_of={},
+    )
+    cluster = Cluster("c", "", (), tuple(texts), "a1", 3, 0, (), ("Table 1",), 1.0)
+    point = make_point(cluster, material)
+    assert point is not None and {"a1", "b1"} <= set(point.notes)
+    source = next(i for i in ("a1", "b1") if point.title.rstrip("…").lower() in texts[i].lower())
+    for quote in point.quotes:
+        assert float(vectors[quote] @ vectors[source]) >= RELATED, (point.title, point.quotes)

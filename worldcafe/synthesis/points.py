@@ -221,6 +221,8 @@ def make_point(cluster: Cluster, material: Material) -> Point | None:
     # quotes say what the title says: the notes closest to the one it was cut from (a cluster
     # can hold several ideas), or under the organiser's own name those closest to the centre
     closeness = central if renamed else {i: _similarity(i, source, material) for i in members}
+    # and none on another idea (less RELATED to it than that) stands under the title
+    quoted = members if renamed else [i for i in members if closeness[i] >= RELATED]
     scores = {
         i: closeness[i] + 0.1 * math.log1p(material.notes[i].votes) - (0.05 if i == source else 0)
         for i in members
@@ -229,7 +231,9 @@ def make_point(cluster: Cluster, material: Material) -> Point | None:
         title=title,
         language=language,
         notes=tuple(sorted((n.note_id for n in shown), key=natural_key)),
-        quotes=tuple(_quotes(members, scores, material, title, None if renamed else source)),
+        quotes=tuple(
+            _quotes(quoted or members, scores, material, title, None if renamed else source)
+        ),
         tables=tuple(sorted({n.table for n in shown}, key=natural_key)),
         rounds=tuple(sorted({n.round for n in shown if n.round is not None})),
         questions=tuple(dict.fromkeys(n.question for n in shown if n.question)),
