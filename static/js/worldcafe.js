@@ -182,20 +182,31 @@
       li.classList.toggle("beyond", cut);
     });
   }
+  function pageLabel(list) {
+    return list.closest("section") && list.closest("section").querySelector("[data-wall-page]");
+  }
+  function showPage(list, n, total) {
+    var label = pageLabel(list);
+    if (label) { label.textContent = total > 1 ? fill(t("pageOf", "page {n} of {total}"), { n: n, total: total }) : ""; }
+  }
+  // After notes came in: the page shown keeps its place, its label counts the pages anew.
   function markCut() {
     document.querySelectorAll("[data-autopage]").forEach(function (list) {
       var items = Array.prototype.slice.call(list.children);
       hideCut(list, items, list.scrollTop);
+      if (!items.length || list.scrollHeight <= list.clientHeight + 4) { showPage(list, 1, 1); return; }
+      var tops = pageTops(list, items);
+      var page = tops.filter(function (top) { return top <= list.scrollTop + 2; }).length;
+      showPage(list, Math.max(1, page), tops.length);
     });
   }
   function turnPages() {
     document.querySelectorAll("[data-autopage]").forEach(function (list) {
-      var label = list.closest("section") && list.closest("section").querySelector("[data-wall-page]");
       var items = Array.prototype.slice.call(list.children);
       if (list.scrollHeight <= list.clientHeight + 4 || !items.length) {
         list.scrollTop = 0;
         hideCut(list, items, 0);
-        if (label) { label.textContent = ""; }
+        showPage(list, 1, 1);
         return;
       }
       var tops = pageTops(list, items);
@@ -204,9 +215,7 @@
       var next = page < tops.length && !atEnd ? page : 0;  // the page after the one shown, or the first
       hideCut(list, items, tops[next]);
       list.scrollTo({ top: tops[next], behavior: reducedMotion ? "auto" : "smooth" });
-      if (label) {
-        label.textContent = fill(t("pageOf", "page {n} of {total}"), { n: next + 1, total: tops.length });
-      }
+      showPage(list, next + 1, tops.length);
     });
   }
   if (role === "projector") {

@@ -183,6 +183,8 @@ def test_the_projector_wall_turns_its_pages_to_every_note(
 
     seen = whole_on_screen()
     label = projector.locator("[data-wall-page]")
+    # the label counts the pages as notes come in, before the first turn
+    expect(label).to_have_text(re.compile(r"page 1 of [2-9]"))
     tops = [0]
     for _ in range(8):
         projector.evaluate("window.worldcafe.turnPages()")
