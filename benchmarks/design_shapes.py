@@ -15,13 +15,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from itertools import combinations
 from pathlib import Path
-
-import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.design_check import is_resolvable_design
 from worldcafe.rotation import Instance, TableSpec, plan_rounds
 from worldcafe.rotation.designs import design_recipe, resolvable_rounds
 
@@ -117,15 +115,7 @@ REBUILT = {3: [345, 465, 777, 969], 4: [892, 1144, 1156, 1288], 5: [], 6: []}
 def verify(v: int, k: int) -> bool:
     """Every round of the whole design a partition of 0..v-1 into tables of k, every pair
     together exactly once."""
-    seats = np.array(resolvable_rounds(v, k), dtype=np.int64)
-    if seats.shape != ((v - 1) // (k - 1), v // k, k):
-        return False
-    if (np.sort(seats.reshape(len(seats), v), axis=1) != np.arange(v)).any():
-        return False
-    low = [np.minimum(seats[..., i], seats[..., j]) for i, j in combinations(range(k), 2)]
-    high = [np.maximum(seats[..., i], seats[..., j]) for i, j in combinations(range(k), 2)]
-    keys = np.concatenate([(a * v + b).ravel() for a, b in zip(low, high, strict=True)])
-    return len(np.unique(keys)) == v * (v - 1) // 2
+    return is_resolvable_design(resolvable_rounds(v, k), v, k)
 
 
 def verify_new_orders(rounds: int = 12) -> str:

@@ -30,13 +30,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from itertools import combinations, permutations
+from itertools import permutations
 from pathlib import Path
-
-import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.design_check import is_resolvable_design
 from worldcafe.rotation import base_tables
 from worldcafe.rotation.fields import field
 
@@ -133,18 +132,6 @@ def search(
     return out
 
 
-def valid(rounds: list[list[list[int]]], v: int, k: int) -> bool:
-    seats = np.array(rounds, dtype=np.int64)
-    if seats.shape != ((v - 1) // (k - 1), v // k, k):
-        return False
-    if (np.sort(seats.reshape(len(seats), v), axis=1) != np.arange(v)).any():
-        return False
-    low = [np.minimum(seats[..., i], seats[..., j]) for i, j in combinations(range(k), 2)]
-    high = [np.maximum(seats[..., i], seats[..., j]) for i, j in combinations(range(k), 2)]
-    keys = np.concatenate([(a * v + b).ravel() for a, b in zip(low, high, strict=True)])
-    return len(np.unique(keys)) == v * (v - 1) // 2
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("kind", choices=base_tables.KINDS)
@@ -173,7 +160,9 @@ def main() -> int:
     base_tables.DATA.write_text(json.dumps(raw, sort_keys=True) + "\n", encoding="utf-8")
     base_tables.stored.cache_clear()
     v = base_tables.people(args.kind, args.q)
-    ok = valid(base_tables.base_rounds(args.kind, args.q), v, base_tables.KINDS[args.kind][0])
+    ok = is_resolvable_design(
+        base_tables.base_rounds(args.kind, args.q), v, base_tables.KINDS[args.kind][0]
+    )
     print("every pair once" if ok else "INVALID")
     return 0 if ok else 1
 

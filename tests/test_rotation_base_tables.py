@@ -3,30 +3,15 @@ is re-verified (every round a partition, every pair exactly once)."""
 
 from __future__ import annotations
 
-from itertools import combinations
-
-import numpy as np
 import pytest
 
+from tests.design_check import is_resolvable_design
 from worldcafe.rotation import Instance, TableSpec, plan_rounds
 from worldcafe.rotation.base_tables import KINDS, base_round, base_rounds, people, stored
 from worldcafe.rotation.designs import design_recipe, resolvable_rounds
 from worldcafe.rotation.fields import field
 
 ENTRIES = [(kind, q) for kind in KINDS for q in sorted(stored()[kind])]
-
-
-def is_design(rounds: list[list[list[int]]], v: int, k: int) -> bool:
-    seats = np.array(rounds, dtype=np.int64)
-    if seats.shape != ((v - 1) // (k - 1), v // k, k):
-        return False
-    if (np.sort(seats.reshape(len(seats), v), axis=1) != np.arange(v)).any():
-        return False
-    keys = [
-        np.minimum(seats[..., i], seats[..., j]) * v + np.maximum(seats[..., i], seats[..., j])
-        for i, j in combinations(range(k), 2)
-    ]
-    return len(np.unique(np.concatenate([x.ravel() for x in keys]))) == v * (v - 1) // 2
 
 
 @pytest.mark.parametrize(("kind", "q"), ENTRIES)
@@ -43,7 +28,7 @@ def test_stored_base_tables_give_a_design(kind: str, q: int) -> None:
         assert cosets == list(range(entry.e))
     assert len(base_round(kind, q)) == people(kind, q) // k
     whole = base_rounds(kind, q)
-    assert is_design(whole, people(kind, q), k)
+    assert is_resolvable_design(whole, people(kind, q), k)
     assert base_rounds(kind, q, 3) == whole[:3]
     assert base_rounds(kind, q, q + 2) == whole[: q + 2]
 
@@ -71,7 +56,7 @@ def test_frames_filled_with_tables_of_5_seat_every_pair_exactly_once(v: int) -> 
     AG(2, 5)) and filled with designs on 25."""
     assert design_recipe(v, 5)[0] == "frame"  # type: ignore[index]
     whole = resolvable_rounds(v, 5)
-    assert is_design([[list(g) for g in r] for r in whole], v, 5)
+    assert is_resolvable_design([[list(g) for g in r] for r in whole], v, 5)
 
 
 def test_orders_with_a_design_of_tables_of_5_and_6_up_to_1500() -> None:

@@ -6,9 +6,9 @@ import json
 from itertools import combinations
 from pathlib import Path
 
-import numpy as np
 import pytest
 
+from tests.design_check import is_resolvable_design
 from worldcafe.cli import main
 from worldcafe.rotation import Instance, TableSpec, parse_instance, plan_rounds, score_plan
 from worldcafe.rotation.designs import (
@@ -51,20 +51,6 @@ def check_design(rounds: tuple[tuple[tuple[int, ...], ...], ...], v: int, k: int
 )
 def test_constructed_designs_seat_every_pair_exactly_once(v: int, k: int) -> None:
     check_design(resolvable_rounds(v, k), v, k)
-
-
-def is_resolvable_design(rounds: Design, v: int, k: int) -> bool:
-    """Every round a partition of 0..v-1 into tables of k, every pair together exactly once."""
-    seats = np.array(rounds, dtype=np.int64)
-    if seats.shape != ((v - 1) // (k - 1), v // k, k):
-        return False
-    if (np.sort(seats.reshape(len(rounds), v), axis=1) != np.arange(v)).any():
-        return False
-    pairs = [
-        np.minimum(seats[..., i], seats[..., j]) * v + np.maximum(seats[..., i], seats[..., j])
-        for i, j in combinations(range(k), 2)
-    ]
-    return len(np.unique(np.concatenate([p.ravel() for p in pairs]))) == v * (v - 1) // 2
 
 
 def test_every_kirkman_system_up_to_300_is_constructed_and_valid() -> None:
