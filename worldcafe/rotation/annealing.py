@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import time
 
-from worldcafe.rotation.languages import spoken_languages
+from worldcafe.rotation.people_state import language_masks
 from worldcafe.rotation.search import W_REPEAT, Seating
 
 START_TEMPERATURE = 0.6  # in wasted encounters: a swap losing one is taken 19% of the time
@@ -29,13 +29,7 @@ def _masks(state: Seating) -> list[int] | None:
     café asks for no common language."""
     if not state.instance.common_language:
         return None
-    spoken = spoken_languages(state)
-    bit: dict[str, int] = {}
-    masks = [-1] * state.n
-    for p, langs in spoken.items():
-        if langs:
-            masks[p] = sum(1 << bit.setdefault(c, len(bit)) for c in sorted(langs))
-    return masks
+    return [int(x) for x in language_masks(state)[: state.n]]
 
 
 def _shared(members: list[int], masks: list[int], out: int, into: int) -> bool:
@@ -45,24 +39,6 @@ def _shared(members: list[int], masks: list[int], out: int, into: int) -> bool:
         if x != out:
             common &= masks[x]
     return common != 0
-
-
-def _swap_delta(state: Seating, r: int, p: int, q: int) -> int:
-    """The folded cost change of p and q (at different tables) changing places in round r."""
-    n, meet, code, seat = state.n, state.meet, state.code, state.seat[r]
-    a, b = seat[p], seat[q]
-    together = state.add[meet[p * n + q]] + (
-        state.extra[code[p * n + q]] if code is not None else 0
-    )
-    delta = (
-        state.leave(r, p, a)
-        + state.leave(r, q, b)
-        + state.join(r, p, b)
-        + state.join(r, q, a)
-        - 2 * together
-    )
-    delta += state.theme_delta(p, state.theme[a], state.theme[b])
-    return delta + state.theme_delta(q, state.theme[b], state.theme[a])
 
 
 def _keeps_languages(state: Seating, masks: list[int] | None, r: int, p: int, q: int) -> bool:
@@ -125,11 +101,11 @@ def anneal(state: Seating, steps: int, deadline: float) -> list[list[int]]:
         r2 = -1
         if state.themed and state.theme[a] != state.theme[b]:
             r2 = _partner_round(state, rounds, r, p, q)
-        delta = _swap_delta(state, r, p, q)
+        delta = state.swap_delta(r, p, q)
         if r2 >= 0:  # the second swap is priced after the first
             state.move(r, p, q, b)
             if _keeps_languages(state, masks, r2, p, q):
-                delta += _swap_delta(state, r2, p, q)
+                delta += state.swap_delta(r2, p, q)
                 if delta <= 0 or rng.random() < math.exp(-delta / temperature):
                     state.move(r2, p, q, state.seat[r2][q])
                     cost += delta

@@ -214,6 +214,18 @@ class Seating:
             return sum(add[meet[base + x]] + extra[code[base + x]] for x in self.members[r][t])
         return sum(add[meet[base + x]] for x in self.members[r][t])
 
+    def swap_delta(self, r: int, p: int, q: int) -> int:
+        """Cost change of p and q (at different tables) changing places in round r."""
+        n, meet, code, seat = self.n, self.meet, self.code, self.seat[r]
+        a, b = seat[p], seat[q]
+        together = self.add[meet[p * n + q]] + (
+            self.extra[code[p * n + q]] if code is not None else 0
+        )
+        delta = self.leave(r, p, a) + self.leave(r, q, b) + self.join(r, p, b) + self.join(r, q, a)
+        delta -= 2 * together  # p and q, each counted with the other's table, stay apart
+        delta += self.theme_delta(p, self.theme[a], self.theme[b])
+        return delta + self.theme_delta(q, self.theme[b], self.theme[a])
+
     def rounds_out(self) -> list[dict[str, list[str]]]:
         """The plan in the contract's shape (a table nobody sits at is closed)."""
         out: list[dict[str, list[str]]] = []
