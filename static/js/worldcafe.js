@@ -173,10 +173,17 @@
     });
     return tops;
   }
+  function overflows(list) {
+    return list.children.length > 0 && list.scrollHeight > list.clientHeight + 4;
+  }
+  // How many pages start at or above the list's scroll position: the page shown.
+  function pageShown(list, tops) {
+    return tops.filter(function (top) { return top <= list.scrollTop + 2; }).length;
+  }
   // Items the page starting at `top` cannot show whole wait, hidden, for their own page.
   function hideCut(list, items, top) {
     var base = items.length ? itemBase(list, items) : 0;
-    var overflowing = list.scrollHeight > list.clientHeight + 4;
+    var overflowing = overflows(list);
     items.forEach(function (li) {
       var cut = overflowing && li.offsetTop - base + li.offsetHeight > top + list.clientHeight + 2;
       li.classList.toggle("beyond", cut);
@@ -194,23 +201,22 @@
     document.querySelectorAll("[data-autopage]").forEach(function (list) {
       var items = Array.prototype.slice.call(list.children);
       hideCut(list, items, list.scrollTop);
-      if (!items.length || list.scrollHeight <= list.clientHeight + 4) { showPage(list, 1, 1); return; }
+      if (!overflows(list)) { showPage(list, 1, 1); return; }
       var tops = pageTops(list, items);
-      var page = tops.filter(function (top) { return top <= list.scrollTop + 2; }).length;
-      showPage(list, Math.max(1, page), tops.length);
+      showPage(list, Math.max(1, pageShown(list, tops)), tops.length);
     });
   }
   function turnPages() {
     document.querySelectorAll("[data-autopage]").forEach(function (list) {
       var items = Array.prototype.slice.call(list.children);
-      if (list.scrollHeight <= list.clientHeight + 4 || !items.length) {
+      if (!overflows(list)) {
         list.scrollTop = 0;
         hideCut(list, items, 0);
         showPage(list, 1, 1);
         return;
       }
       var tops = pageTops(list, items);
-      var page = tops.filter(function (top) { return top <= list.scrollTop + 2; }).length;
+      var page = pageShown(list, tops);
       var atEnd = list.scrollTop >= list.scrollHeight - list.clientHeight - 2;
       var next = page < tops.length && !atEnd ? page : 0;  // the page after the one shown, or the first
       hideCut(list, items, tops[next]);
